@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  // A run that executes no test is a failure, never a silent green.
+  passWithNoTests: false,
+  testTimeout: 60000,
+  maxWorkers: 2,
+  collectCoverageFrom: ['lib/**/*.ts', 'server/**/*.ts', 'cli/**/*.ts'],
+  coverageThreshold: { global: { lines: 70, branches: 55 } },
+};
