@@ -1,0 +1,66 @@
+/** Server settings after loading, validation and resolution (secrets read, paths absolute). */
+
+export type GitBackendName = 'native' | 'isomorphic';
+
+export interface RepoAuth {
+  username?: string;
+  /** token or password; resolved from `tokenEnv`/`token` */
+  token?: string;
+}
+
+export interface RepoSettings {
+  /** the short name used in URLs (`/myapp`), the key under `repos` */
+  name: string;
+  /** the remote fetched, always from the settings, never from a payload */
+  url: string;
+  /** resolved webhook secret (from secret, secretEnv or secretFile); undefined only when insecure */
+  secret?: string;
+  insecure: boolean;
+  auth?: RepoAuth;
+  sshKeyFile?: string;
+  knownHostsFile?: string;
+  /** seconds between poll reconciles; 0 = off */
+  pollInterval: number;
+  /** CIDRs; undefined = inherit the server-wide list */
+  trustedNetworks?: string[];
+  /** names of env vars the settings read secrets from (never passed to scripts) */
+  secretEnvNames: string[];
+}
+
+export interface Settings {
+  /** absolute path of the settings file, or '<embedded>' for the demo */
+  file: string;
+  listen: { host: string; port: number };
+  dataDir: string;
+  hostname: string;
+  /** where the hostname came from: flag, env, file or machine */
+  hostnameSource: 'flag' | 'env' | 'file' | 'machine';
+  allowedRoots: string[];
+  git: GitBackendName;
+  repos: Record<string, RepoSettings>;
+  trustedNetworks: string[];
+  /** false | number of proxy hops | list of proxy CIDRs */
+  trustProxy: false | number | string[];
+  /** URL prefix behind a reverse proxy, '' or '/something' without trailing slash */
+  basePath: string;
+  /** max webhook body in bytes (after inflation) */
+  bodyLimit: number;
+  /** how many deliveries the log keeps */
+  deliveriesLimit: number;
+  /** admin credentials for UI actions (redeploy/deploy now); undefined = read-only UI */
+  admin?: { username: string; password?: string; token?: string };
+  /** basic auth required to read the pages, if set */
+  readAuth?: { username: string; password: string };
+  /** bearer token for the generic JSON trigger provider */
+  triggerToken?: string;
+  logFormat: 'text' | 'json';
+}
+
+/** Overrides given on the command line; they win over the file. */
+export interface SettingsOverrides {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  hostname?: string;
+  logFormat?: 'text' | 'json';
+}
