@@ -35,3 +35,26 @@ export interface EffectiveConfig {
   config: Required<Omit<HostConfig, 'location' | 'script'>> & Pick<HostConfig, 'location' | 'script'>;
   provenance: ProvenanceEntry[];
 }
+
+/** One version of the config branch as seen by IntegralGit, valid or not (kept in SQLite). */
+export interface ConfigVersionRecord {
+  repo: string;
+  /** sha of the integralgit branch commit the config was read from */
+  commit: string;
+  /** the file's text as read (stored capped at 256 KiB; the cap is noted in `errors` when hit) */
+  raw: string;
+  valid: boolean;
+  /** every problem found; empty when valid */
+  errors: import('../errors').Problem[];
+  /** the parsed config, only when valid */
+  config?: RepoConfig;
+  /** ISO-8601 time it was fetched */
+  fetchedAt: string;
+}
+
+/** What the repo-config loader needs from the store (implemented by lib/store). */
+export interface ConfigVersionStore {
+  recordConfigVersion(v: ConfigVersionRecord): void;
+  lastValidConfig(repo: string): ConfigVersionRecord | undefined;
+  latestConfigVersion(repo: string): ConfigVersionRecord | undefined;
+}
