@@ -1,0 +1,42 @@
+import type { Logger } from '../log/logger';
+import type { Settings } from '../settings/types';
+
+export type Trigger = 'webhook' | 'poll' | 'cli' | 'ui' | 'config' | 'retry';
+
+export interface DeployRequest {
+  repo: string;
+  trigger: Trigger;
+  /** the branch a push went to: the deployment is skipped unless the host deploys it */
+  pushedBranch?: string;
+  /** `trigger --branch B`: deploy B instead of the configured branch */
+  branchOverride?: string;
+  /** a rollback: deploy this commit and pin the host to it */
+  targetCommit?: string;
+  noFetch?: boolean;
+  jobId?: number;
+  coalescedJobIds?: number[];
+  /** an existing deployment row to fill (the queue creates it as 'queued') */
+  deploymentId?: number;
+  /** output and progress as they happen (CLI streaming, live pages) */
+  onProgress?: (event: DeployProgress) => void;
+  signal?: AbortSignal;
+}
+
+export type DeployProgress =
+  | { kind: 'step'; text: string }
+  | { kind: 'output'; stream: 'stdout' | 'stderr'; text: string };
+
+export interface DeployOutcome {
+  deploymentId: number;
+  status: 'succeeded' | 'failed' | 'skipped';
+  commit: string | null;
+  previousCommit: string | null;
+  reason?: string;
+  errorCode?: string;
+  exitCode?: number | null;
+}
+
+export interface DeployEnv {
+  settings: Settings;
+  logger: Logger;
+}
