@@ -37,6 +37,11 @@ export interface Settings {
   hostnameSource: 'flag' | 'env' | 'file' | 'machine';
   allowedRoots: string[];
   git: GitBackendName;
+  /**
+   * set only when `git` was not in the file: 'native' (a git binary runs) or
+   * 'isomorphic-no-git-binary' (none found; the caller should log a warning)
+   */
+  gitDefaulted?: 'native' | 'isomorphic-no-git-binary';
   repos: Record<string, RepoSettings>;
   trustedNetworks: string[];
   /** false | number of proxy hops | list of proxy CIDRs */
@@ -54,6 +59,13 @@ export interface Settings {
   /** bearer token for the generic JSON trigger provider */
   triggerToken?: string;
   logFormat: 'text' | 'json';
+  /**
+   * names of env vars read for server-wide secrets (admin, readAuth, triggerToken); each
+   * repo has its own list. Always set by loadSettings; use allSecretEnvNames() for the union.
+   */
+  secretEnvNames?: string[];
+  /** allowed but worth a line in the log at every start (insecure repos, ...); always set by loadSettings */
+  warnings?: string[];
 }
 
 /** Overrides given on the command line; they win over the file. */

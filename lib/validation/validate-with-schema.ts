@@ -8,6 +8,11 @@ import type { Problem } from '../errors';
  * for unknown keys (the most common mistake: `groups` for `hostgroups`).
  */
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+/**
+ * Annotation on an `anyOf`/`oneOf` node: the one sentence to report when no branch
+ * matches, instead of one cryptic error per branch ("must be equal to constant", ...).
+ */
+ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 export function validateWithSchema(schema: object, data: unknown): Problem[] {
@@ -17,15 +22,20 @@ export function validateWithSchema(schema: object, data: unknown): Problem[] {
     compiled.set(schema, validate);
   }
   if (validate(data)) return [];
-  return dedupe((validate.errors ?? []).filter(isUseful).map((e) => toProblem(e, schema)));
+  const errors = collapseUnions(validate.errors ?? [], schema);
+  return dedupe(errors.filter(isUseful).map((e) => toProblem(e, schema)));
 }
 
 /** The nearest allowed name when it is close enough to be a plausible typo. */
 export function didYouMean(name: string, allowed: string[]): string | undefined {
   if (allowed.length === 0) return undefined;
   const lower = name.toLowerCase();
-  const containing = allowed.find((a) => a.toLowerCase().includes(lower) || lower.includes(a.toLowerCase()));
-  if (containing) return containing;
+  const sameIgnoringCase = allowed.find((a) => a.toLowerCase() === lower);
+  if (sameIgnoringCase) return sameIgnoringCase;
+  // `secretenv` contains `secret` but means `secretEnv`: among the names that contain the
+  // key (or that it contains), take the nearest, not the first listed
+  const containing = lower.length >= 3 ? allowed.filter((a) => a.toLowerCase().includes(lower) || lower.includes(a.toLowerCase())) : [];
+  if (containing.length) return nearest(lower, containing);
   const best = closest(name, allowed);
   const distance = levenshtein(lower, best.toLowerCase());
   return distance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
@@ -33,6 +43,29 @@ export function didYouMean(name: string, allowed: string[]): string | undefined 
 
 function levenshtein(a: string, b: string): number {
   return distance(a, b);
+}
+
+function nearest(lower: string, candidates: string[]): string {
+  return candidates.reduce((best, c) => (levenshtein(lower, c.toLowerCase()) < levenshtein(lower, best.toLowerCase()) ? c : best));
+}
+
+/**
+ * For an `anyOf`/`oneOf` node annotated with `x-expected`, replace the errors of all its
+ * branches by that single sentence (kept as the union's own error, reported by toProblem).
+ */
+function collapseUnions(errors: ErrorObject[], schema: object): ErrorObject[] {
+  const unions = errors.filter((e) => (e.keyword === 'anyOf' || e.keyword === 'oneOf') && expectedAt(schema, e.schemaPath) !== undefined);
+  if (unions.length === 0) return errors;
+  const inside = (e: ErrorObject) => unions.some((u) => e !== u && e.schemaPath.startsWith(`${u.schemaPath}/`) && e.instancePath.startsWith(u.instancePath));
+  return errors
+    .filter((e) => !inside(e))
+    .map((e) => (unions.includes(e) ? { ...e, keyword: 'x-expected', message: expectedAt(schema, e.schemaPath) } : e));
+}
+
+function expectedAt(schema: object, schemaPath: string): string | undefined {
+  const node = nodeAt(schema, schemaPath.replace(/^#\//, '').split('/').slice(0, -1).map(unescapePointer));
+  const expected = node && typeof node === 'object' ? (node as Record<string, unknown>)['x-expected'] : undefined;
+  return typeof expected === 'string' ? expected : undefined;
 }
 
 function isUseful(e: ErrorObject): boolean {
@@ -72,13 +105,18 @@ function toProblem(e: ErrorObject, schema: object): Problem {
 function allowedKeys(schema: object, schemaPath: string): string[] {
   // schemaPath looks like "#/properties/repos/additionalProperties/additionalProperties"
   const parts = schemaPath.replace(/^#\//, '').split('/').slice(0, -1).map(unescapePointer);
+  const node = nodeAt(schema, parts);
+  const props = node && typeof node === 'object' ? (node as { properties?: object }).properties : undefined;
+  return props ? Object.keys(props) : [];
+}
+
+function nodeAt(schema: object, parts: string[]): unknown {
   let node: unknown = schema;
   for (const p of parts) {
     if (node && typeof node === 'object') node = (node as Record<string, unknown>)[p];
     node = resolveRef(schema, node);
   }
-  const props = node && typeof node === 'object' ? (node as { properties?: object }).properties : undefined;
-  return props ? Object.keys(props) : [];
+  return node;
 }
 
 function resolveRef(schema: object, node: unknown): unknown {
