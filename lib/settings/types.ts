@@ -25,6 +25,12 @@ export interface RepoSettings {
   trustedNetworks?: string[];
   /** names of env vars the settings read secrets from (never passed to scripts) */
   secretEnvNames: string[];
+  /**
+   * where the secret came from, as a sysadmin would fix it, e.g. `repos.myapp.secretEnv
+   * (MYAPP_WEBHOOK_SECRET)` or `repos.myapp.secretFile (/run/credentials/…)`; named in
+   * signature-mismatch messages. Undefined = `repos.<name>.secret`.
+   */
+  secretSource?: string;
 }
 
 export interface Settings {
