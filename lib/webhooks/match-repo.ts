@@ -1,0 +1,43 @@
+import { IntegralGitError } from '../errors';
+import type { RepoSettings } from '../settings/types';
+import { normalizeRepoPath, normalizeRepoUrl, repoUrlPath } from './normalize-repo-url';
+
+export { normalizeRepoUrl } from './normalize-repo-url';
+
+/**
+ * The configured repo a delivery is about. Identities are the payload's clone URLs, web
+ * URL and `owner/name`. URLs are compared first, by host and path (normalizeRepoUrl);
+ * only when no URL matches is `owner/name` tried, matching a settings URL whose path ends
+ * with it (so `group/sub/project` works, and `PROJ/repo` matches Bitbucket Server's
+ * `/scm/proj/repo.git`). Undefined when nothing matches; when two repos match equally
+ * well the delivery is refused (IG_REPO_UNKNOWN naming both) rather than guessed.
+ */
+export function matchRepo(identities: string[], repos: Record<string, RepoSettings>): RepoSettings | undefined {
+  const entries = Object.values(repos);
+  const urls = new Set(identities.map(normalizeRepoUrl).filter((u): u is string => u !== undefined));
+  const byUrl = entries.filter((repo) => {
+    const normalized = normalizeRepoUrl(repo.url);
+    return normalized !== undefined && urls.has(normalized);
+  });
+  if (byUrl.length > 0) return single(byUrl, identities);
+
+  const names = identities
+    .filter((id) => normalizeRepoUrl(id) === undefined && id.includes('/'))
+    .map(normalizeRepoPath)
+    .filter((n) => n.includes('/'));
+  const byName = entries.filter((repo) => {
+    const path = repoUrlPath(repo.url);
+    return names.some((name) => path === name || path.endsWith(`/${name}`));
+  });
+  return byName.length > 0 ? single(byName, identities) : undefined;
+}
+
+function single(matches: RepoSettings[], identities: string[]): RepoSettings {
+  if (matches.length === 1) return matches[0];
+  const names = matches.map((r) => `\`${r.name}\``).join(' and ');
+  throw new IntegralGitError(
+    'IG_REPO_UNKNOWN',
+    `the delivery (${identities.join(', ')}) matches repos ${names} equally well: give them distinct \`url\`s in the settings`,
+    { repos: matches.map((r) => r.name) },
+  );
+}
