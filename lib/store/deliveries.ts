@@ -1,0 +1,155 @@
+import type Database from 'better-sqlite3';
+import { IntegralGitError } from '../errors';
+import type { StoreContext } from './context';
+import { DELIVERY_OUTCOMES, type DeliveryInput, type DeliveryListOptions, type DeliveryRow, type DeliveryWithBody, type Page } from './types';
+import { bool, checkEnum, checkLimit, headBytes, parseCursor, parseJsonArray, toIsoUtc, toPage } from './sql-helpers';
+
+const COLUMNS =
+  'id, received_at, remote_addr, provider, event, delivery_id, repo, outcome, status_code, reason, job_ids, body IS NOT NULL AS has_body, body_truncated';
+
+interface DeliveryDbRow {
+  id: number;
+  received_at: string;
+  remote_addr: string | null;
+  provider: string | null;
+  event: string | null;
+  delivery_id: string | null;
+  repo: string | null;
+  outcome: string;
+  status_code: number;
+  reason: string | null;
+  job_ids: string;
+  has_body: number;
+  body_truncated: number;
+  body?: string | null;
+}
+
+function toDelivery(r: DeliveryDbRow): DeliveryRow {
+  return {
+    id: r.id,
+    receivedAt: r.received_at,
+    remoteAddr: r.remote_addr,
+    provider: r.provider,
+    event: r.event,
+    deliveryId: r.delivery_id,
+    repo: r.repo,
+    outcome: r.outcome as DeliveryRow['outcome'],
+    statusCode: r.status_code,
+    reason: r.reason,
+    jobIds: parseJsonArray<number>(r.job_ids),
+    hasBody: bool(r.has_body),
+    bodyTruncated: bool(r.body_truncated),
+  };
+}
+
+export function listDeliveriesSql(filters: { repo: boolean; outcome: boolean }): string {
+  const where: string[] = [];
+  if (filters.repo) where.push('repo = ?');
+  if (filters.outcome) where.push('outcome = ?');
+  where.push('id < ?');
+  return `SELECT ${COLUMNS} FROM deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`;
+}
+
+/**
+ * Every request to /update with its outcome: the answer to "why didn't my push deploy?".
+ * Bounded: ids only grow, so after an insert with id N everything at or below N - limit is
+ * dropped by one range delete on the primary key (no count, no scan).
+ */
+export class DeliveriesTable {
+  private readonly insert: Database.Statement;
+  private readonly trim: Database.Statement;
+  private readonly byId: Database.Statement;
+  private readonly maxId: Database.Statement;
+  private readonly statements = new Map<string, Database.Statement>();
+  private limit: number;
+
+  constructor(
+    private readonly ctx: StoreContext,
+    limit: number,
+  ) {
+    const db = ctx.db;
+    this.limit = checkBound(limit);
+    this.insert = db
+      .prepare(
+        `INSERT INTO deliveries (received_at, remote_addr, provider, event, delivery_id, repo, outcome, status_code, reason, job_ids, body, body_truncated)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      )
+      .pluck();
+    this.trim = db.prepare('DELETE FROM deliveries WHERE id <= ?');
+    this.byId = db.prepare(`SELECT ${COLUMNS}, body FROM deliveries WHERE id = ?`);
+    this.maxId = db.prepare('SELECT max(id) FROM deliveries').pluck();
+  }
+
+  /** Rejected, ignored and duplicate deliveries never keep a body (it may be hostile or huge). */
+  recordDelivery(input: DeliveryInput): number {
+    const outcome = checkEnum('delivery outcome', input.outcome, DELIVERY_OUTCOMES);
+    if (!Number.isInteger(input.statusCode)) {
+      throw new IntegralGitError('IG_INTERNAL', `recordDelivery: statusCode must be an integer (got ${JSON.stringify(input.statusCode)})`);
+    }
+    let body: string | null = null;
+    let truncated = false;
+    if (outcome === 'accepted' && typeof input.body === 'string') {
+      body = headBytes(input.body, this.ctx.deliveryBodyLimitBytes);
+      truncated = body.length < input.body.length;
+    }
+    const now = this.ctx.now();
+    return this.ctx.write(() => {
+      const id = this.insert.get(
+        toIsoUtc(input.receivedAt, now),
+        input.remoteAddr ?? null,
+        input.provider ?? null,
+        input.event ?? null,
+        input.deliveryId ?? null,
+        input.repo ?? null,
+        outcome,
+        input.statusCode,
+        input.reason ?? null,
+        JSON.stringify(input.jobIds ?? []),
+        body,
+        truncated ? 1 : 0,
+      ) as number;
+      this.trim.run(id - this.limit);
+      return id;
+    });
+  }
+
+  setDeliveriesLimit(limit: number): void {
+    this.limit = checkBound(limit);
+    this.ctx.write(() => {
+      const max = this.maxId.get() as number | null;
+      if (max !== null) this.trim.run(max - this.limit);
+    });
+  }
+
+  get deliveriesLimit(): number {
+    return this.limit;
+  }
+
+  listDeliveries(opts: DeliveryListOptions): Page<DeliveryRow> {
+    const limit = checkLimit(opts.limit);
+    const before = parseCursor(opts.before);
+    const params: unknown[] = [];
+    if (opts.repo !== undefined) params.push(opts.repo);
+    if (opts.outcome !== undefined) params.push(checkEnum('delivery outcome', opts.outcome, DELIVERY_OUTCOMES));
+    params.push(before, limit + 1);
+    const key = `${opts.repo !== undefined}:${opts.outcome !== undefined}`;
+    let stmt = this.statements.get(key);
+    if (!stmt) {
+      stmt = this.ctx.db.prepare(listDeliveriesSql({ repo: opts.repo !== undefined, outcome: opts.outcome !== undefined }));
+      this.statements.set(key, stmt);
+    }
+    return toPage(stmt.all(...params) as DeliveryDbRow[], limit, toDelivery);
+  }
+
+  getDelivery(id: number): DeliveryWithBody | undefined {
+    const row = this.byId.get(id) as DeliveryDbRow | undefined;
+    return row && { ...toDelivery(row), body: row.body ?? null };
+  }
+}
+
+function checkBound(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new IntegralGitError('IG_SETTINGS_INVALID', `deliveriesLimit must be a whole number of at least 1 (got ${JSON.stringify(limit)})`, { deliveriesLimit: limit });
+  }
+  return limit;
+}

@@ -1,0 +1,95 @@
+import type Database from 'better-sqlite3';
+import { IntegralGitError } from '../errors';
+import type { StoreContext } from './context';
+import { LOG_STREAMS, type LogChunk, type LogStream } from './types';
+import { checkEnum, tailBytes } from './sql-helpers';
+
+interface LogState {
+  log_seq: number;
+  log_bytes: number;
+  log_dropped_bytes: number;
+  log_marker_seq: number | null;
+}
+
+export function droppedMarker(bytes: number): string {
+  return `… ${bytes} bytes of earlier output dropped …`;
+}
+
+/**
+ * A deployment's output, in chunks numbered by `seq` (what a live viewer resumes from).
+ * Bounded: past `logLimitBytes`, the oldest chunks are deleted and one `system` marker
+ * takes the place of the first of them, saying how much was dropped. Chunk numbers never
+ * change, so a viewer's position stays valid. Appends run at NORMAL sync: a script's output
+ * is not worth an fsync per line.
+ */
+export class DeploymentLogTable {
+  private readonly state: Database.Statement;
+  private readonly insert: Database.Statement;
+  private readonly oldest: Database.Statement;
+  private readonly deleteUpTo: Database.Statement;
+  private readonly setMarker: Database.Statement;
+  private readonly saveState: Database.Statement;
+  private readonly after: Database.Statement;
+
+  constructor(private readonly ctx: StoreContext) {
+    const db = ctx.db;
+    this.state = db.prepare('SELECT log_seq, log_bytes, log_dropped_bytes, log_marker_seq FROM deployments WHERE id = ?');
+    this.insert = db.prepare('INSERT INTO deployment_log (deployment_id, seq, stream, text, bytes, at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.oldest = db.prepare('SELECT seq, bytes FROM deployment_log WHERE deployment_id = ? AND seq <> ? ORDER BY seq');
+    this.deleteUpTo = db.prepare('DELETE FROM deployment_log WHERE deployment_id = ? AND seq <= ? AND seq <> ?');
+    this.setMarker = db.prepare('UPDATE deployment_log SET text = ?, at = ? WHERE deployment_id = ? AND seq = ?');
+    this.saveState = db.prepare('UPDATE deployments SET log_seq = ?, log_bytes = ?, log_dropped_bytes = ?, log_marker_seq = ? WHERE id = ?');
+    this.after = db.prepare('SELECT seq, stream, text, at FROM deployment_log WHERE deployment_id = ? AND seq > ? ORDER BY seq');
+  }
+
+  appendLog(deploymentId: number, stream: LogStream, text: string): number {
+    checkEnum('log stream', stream, LOG_STREAMS);
+    const limit = this.ctx.logLimitBytes;
+    return this.ctx.write(() => {
+      const s = this.state.get(deploymentId) as LogState | undefined;
+      if (!s) throw new IntegralGitError('IG_NOT_FOUND', `deployment ${deploymentId} does not exist`, { deploymentId });
+      const at = this.ctx.now();
+      let seq = s.log_seq;
+      let marker = s.log_marker_seq;
+      let dropped = s.log_dropped_bytes;
+      const fullBytes = Buffer.byteLength(text, 'utf8');
+      // one chunk larger than the whole bound keeps only its tail
+      const kept = fullBytes > limit ? tailBytes(text, limit) : text;
+      const keptBytes = fullBytes > limit ? Buffer.byteLength(kept, 'utf8') : fullBytes;
+      dropped += fullBytes - keptBytes;
+      let total = s.log_bytes + keptBytes;
+      let firstDeleted: number | undefined;
+      if (total > limit) {
+        const excess = total - limit;
+        let freed = 0;
+        let lastSeq = 0;
+        for (const row of this.oldest.iterate(deploymentId, marker ?? -1) as IterableIterator<{ seq: number; bytes: number }>) {
+          firstDeleted ??= row.seq;
+          freed += row.bytes;
+          lastSeq = row.seq;
+          if (freed >= excess) break;
+        }
+        this.deleteUpTo.run(deploymentId, lastSeq, marker ?? -1);
+        total -= freed;
+        dropped += freed;
+      }
+      if (dropped > s.log_dropped_bytes) {
+        if (marker === null) {
+          marker = firstDeleted ?? ++seq;
+          this.insert.run(deploymentId, marker, 'system', droppedMarker(dropped), 0, at);
+        } else {
+          this.setMarker.run(droppedMarker(dropped), at, deploymentId, marker);
+        }
+      }
+      const chunkSeq = ++seq;
+      this.insert.run(deploymentId, chunkSeq, stream, kept, keptBytes, at);
+      this.saveState.run(seq, total, dropped, marker, deploymentId);
+      return chunkSeq;
+    });
+  }
+
+  /** Chunks after `afterSeq` (0 = from the start), in order. */
+  getLog(deploymentId: number, afterSeq = 0): LogChunk[] {
+    return this.after.all(deploymentId, afterSeq) as LogChunk[];
+  }
+}

@@ -1,0 +1,213 @@
+import type Database from 'better-sqlite3';
+import { IntegralGitError } from '../errors';
+import type { StoreContext } from './context';
+import type { ReposTable } from './repos';
+import {
+  DEPLOYMENT_STATUSES,
+  JOB_TRIGGERS,
+  type DeployedCommit,
+  type Deployment,
+  type DeploymentListOptions,
+  type DeploymentPatch,
+  type DeploymentStatus,
+  type NewDeployment,
+  type Page,
+} from './types';
+import { checkEnum, checkLimit, checkName, parseCursor, parseJsonArray, toPage } from './sql-helpers';
+
+const COLUMNS =
+  'id, repo, host, branch, status, commit_sha, previous_commit, trigger_kind, job_id, config_commit, queued_at, started_at, finished_at, ' +
+  'duration_ms, exit_code, signal, error_code, error, skip_reason, steps, coalesced_job_ids';
+
+interface DeploymentDbRow {
+  id: number;
+  repo: string;
+  host: string;
+  branch: string | null;
+  status: string;
+  commit_sha: string | null;
+  previous_commit: string | null;
+  trigger_kind: string;
+  job_id: number | null;
+  config_commit: string | null;
+  queued_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+  exit_code: number | null;
+  signal: string | null;
+  error_code: string | null;
+  error: string | null;
+  skip_reason: string | null;
+  steps: string;
+  coalesced_job_ids: string;
+}
+
+function toDeployment(r: DeploymentDbRow): Deployment {
+  return {
+    id: r.id,
+    repo: r.repo,
+    host: r.host,
+    branch: r.branch,
+    status: r.status as DeploymentStatus,
+    commit: r.commit_sha,
+    previousCommit: r.previous_commit,
+    trigger: r.trigger_kind as Deployment['trigger'],
+    jobId: r.job_id,
+    configCommit: r.config_commit,
+    queuedAt: r.queued_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    durationMs: r.duration_ms,
+    exitCode: r.exit_code,
+    signal: r.signal,
+    errorCode: r.error_code,
+    error: r.error,
+    skipReason: r.skip_reason,
+    steps: parseJsonArray<string>(r.steps),
+    coalescedJobIds: parseJsonArray<number>(r.coalesced_job_ids),
+  };
+}
+
+/** Patch field → column, and how its value is stored. */
+const PATCH_COLUMNS: Record<keyof DeploymentPatch, { column: string; encode?: (v: unknown) => unknown }> = {
+  branch: { column: 'branch' },
+  status: { column: 'status', encode: (v) => checkEnum('deployment status', v, DEPLOYMENT_STATUSES) },
+  commit: { column: 'commit_sha' },
+  previousCommit: { column: 'previous_commit' },
+  configCommit: { column: 'config_commit' },
+  startedAt: { column: 'started_at' },
+  finishedAt: { column: 'finished_at' },
+  durationMs: { column: 'duration_ms' },
+  exitCode: { column: 'exit_code' },
+  signal: { column: 'signal' },
+  errorCode: { column: 'error_code' },
+  error: { column: 'error' },
+  skipReason: { column: 'skip_reason' },
+  steps: { column: 'steps', encode: (v) => JSON.stringify(v ?? []) },
+  coalescedJobIds: { column: 'coalesced_job_ids', encode: (v) => JSON.stringify(v ?? []) },
+};
+
+/** The keyset listing; each filter combination uses an index ending in id. */
+export function listDeploymentsSql(filters: { status: boolean; branch: boolean }): string {
+  const where = ['repo = ?'];
+  if (filters.status) where.push('status = ?');
+  if (filters.branch) where.push('branch = ?');
+  where.push('id < ?');
+  return `SELECT ${COLUMNS} FROM deployments WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`;
+}
+
+export const LAST_DEPLOYMENT_SQL = `SELECT ${COLUMNS} FROM deployments WHERE repo = ? AND host = ? ORDER BY id DESC LIMIT 1`;
+export const DEPLOYED_COMMIT_SQL =
+  "SELECT commit_sha, id, finished_at FROM deployments WHERE repo = ? AND host = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1";
+
+export class DeploymentsTable {
+  private readonly insert: Database.Statement;
+  private readonly byId: Database.Statement;
+  private readonly last: Database.Statement;
+  private readonly deployed: Database.Statement;
+  private readonly countAll: Database.Statement;
+  private readonly countStatus: Database.Statement;
+  private readonly ofJob: Database.Statement;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(
+    private readonly ctx: StoreContext,
+    private readonly repos: ReposTable,
+  ) {
+    const db = ctx.db;
+    this.insert = db
+      .prepare("INSERT INTO deployments (repo, host, trigger_kind, job_id, status, queued_at) VALUES (?, ?, ?, ?, 'queued', ?) RETURNING id")
+      .pluck();
+    this.byId = db.prepare(`SELECT ${COLUMNS} FROM deployments WHERE id = ?`);
+    this.last = db.prepare(LAST_DEPLOYMENT_SQL);
+    this.deployed = db.prepare(DEPLOYED_COMMIT_SQL);
+    this.countAll = db.prepare('SELECT count(*) FROM deployments WHERE repo = ?').pluck();
+    this.countStatus = db.prepare('SELECT count(*) FROM deployments WHERE repo = ? AND status = ?').pluck();
+    this.ofJob = db.prepare(`SELECT ${COLUMNS} FROM deployments WHERE job_id = ? ORDER BY id`);
+  }
+
+  createDeployment(input: NewDeployment): number {
+    const repo = checkName('repo', input.repo);
+    const host = checkName('host', input.host);
+    const trigger = checkEnum('trigger', input.trigger, JOB_TRIGGERS);
+    const { repo: _r, host: _h, trigger: _t, jobId, queuedAt, ...patch } = input;
+    return this.ctx.write(() => {
+      this.repos.ensureRepo(repo);
+      const id = this.insert.get(repo, host, trigger, jobId ?? null, queuedAt ?? this.ctx.now()) as number;
+      if (Object.keys(patch).length > 0) this.updateDeployment(id, patch);
+      return id;
+    });
+  }
+
+  /** Set the given fields; `durationMs` follows from `finishedAt` and the stored `startedAt` unless given. */
+  updateDeployment(id: number, patch: DeploymentPatch): void {
+    const keys = (Object.keys(patch) as (keyof DeploymentPatch)[]).filter((k) => patch[k] !== undefined).sort();
+    for (const k of keys) {
+      if (!(k in PATCH_COLUMNS)) throw new IntegralGitError('IG_INTERNAL', `updateDeployment: unknown field "${String(k)}"`);
+    }
+    this.ctx.write(() => {
+      const current = this.byId.get(id) as DeploymentDbRow | undefined;
+      if (!current) throw new IntegralGitError('IG_NOT_FOUND', `deployment ${id} does not exist`, { deploymentId: id });
+      const values: Record<string, unknown> = {};
+      for (const k of keys) values[k] = patch[k];
+      if (values.finishedAt && values.durationMs === undefined) {
+        const started = (values.startedAt as string | undefined) ?? current.started_at;
+        const ms = started ? Date.parse(values.finishedAt as string) - Date.parse(started) : NaN;
+        if (Number.isFinite(ms)) values.durationMs = Math.max(0, ms);
+      }
+      const fields = Object.keys(values).sort() as (keyof DeploymentPatch)[];
+      if (fields.length === 0) return;
+      const stmt = this.statement(`update:${fields.join(',')}`, () =>
+        `UPDATE deployments SET ${fields.map((f) => `${PATCH_COLUMNS[f].column} = ?`).join(', ')} WHERE id = ?`,
+      );
+      stmt.run(...fields.map((f) => (PATCH_COLUMNS[f].encode ? PATCH_COLUMNS[f].encode(values[f]) : values[f])), id);
+    });
+  }
+
+  getDeployment(id: number): Deployment | undefined {
+    const row = this.byId.get(id) as DeploymentDbRow | undefined;
+    return row && toDeployment(row);
+  }
+
+  listDeployments(repo: string, opts: DeploymentListOptions): Page<Deployment> {
+    const limit = checkLimit(opts.limit);
+    const before = parseCursor(opts.before);
+    const filters = { status: opts.status !== undefined, branch: opts.branch !== undefined };
+    const params: unknown[] = [repo];
+    if (opts.status !== undefined) params.push(checkEnum('deployment status', opts.status, DEPLOYMENT_STATUSES));
+    if (opts.branch !== undefined) params.push(opts.branch);
+    params.push(before, limit + 1);
+    const stmt = this.statement(`list:${filters.status}:${filters.branch}`, () => listDeploymentsSql(filters));
+    return toPage(stmt.all(...params) as DeploymentDbRow[], limit, toDeployment);
+  }
+
+  lastDeployment(repo: string, host: string): Deployment | undefined {
+    const row = this.last.get(repo, host) as DeploymentDbRow | undefined;
+    return row && toDeployment(row);
+  }
+
+  /** The commit of the last succeeded deployment: what the working copy holds. */
+  deployedCommit(repo: string, host: string): DeployedCommit | undefined {
+    const row = this.deployed.get(repo, host) as { commit_sha: string | null; id: number; finished_at: string | null } | undefined;
+    if (!row || row.commit_sha === null) return undefined;
+    return { commit: row.commit_sha, deploymentId: row.id, finishedAt: row.finished_at };
+  }
+
+  countDeployments(repo: string, status?: DeploymentStatus): number {
+    return (status === undefined ? this.countAll.get(repo) : this.countStatus.get(repo, checkEnum('deployment status', status, DEPLOYMENT_STATUSES))) as number;
+  }
+
+  deploymentsOfJob(jobId: number): Deployment[] {
+    return (this.ofJob.all(jobId) as DeploymentDbRow[]).map(toDeployment);
+  }
+
+  private statement(key: string, sql: () => string): Database.Statement {
+    let stmt = this.statements.get(key);
+    if (!stmt) {
+      stmt = this.ctx.db.prepare(sql());
+      this.statements.set(key, stmt);
+    }
+    return stmt;
+  }
+}

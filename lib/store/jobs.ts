@@ -1,0 +1,188 @@
+import type Database from 'better-sqlite3';
+import { IntegralGitError } from '../errors';
+import type { StoreContext } from './context';
+import type { ReposTable } from './repos';
+import { JOB_STATES, JOB_TRIGGERS, type ClaimedJob, type Job, type JobInput, type JobState } from './types';
+import { checkEnum, checkName } from './sql-helpers';
+
+const COLUMNS =
+  'id, repo, branch, trigger_kind, event_id, target_commit, state, attempts, coalesced_into, created_at, started_at, finished_at, deployment_id';
+
+interface JobDbRow {
+  id: number;
+  repo: string;
+  branch: string | null;
+  trigger_kind: string;
+  event_id: number | null;
+  target_commit: string | null;
+  state: string;
+  attempts: number;
+  coalesced_into: number | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  deployment_id: number | null;
+}
+
+function toJob(r: JobDbRow): Job {
+  return {
+    id: r.id,
+    repo: r.repo,
+    branch: r.branch,
+    trigger: r.trigger_kind as Job['trigger'],
+    eventId: r.event_id,
+    targetCommit: r.target_commit,
+    state: r.state as JobState,
+    attempts: r.attempts,
+    coalescedInto: r.coalesced_into,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    deploymentId: r.deployment_id,
+  };
+}
+
+/**
+ * The durable deployment queue. One worker per repo claims jobs one at a time; jobs for
+ * the same repo and branch that wait together become one run of the newest.
+ */
+export class JobsTable {
+  private readonly insert: Database.Statement;
+  private readonly byId: Database.Statement;
+  private readonly oldestQueued: Database.Statement;
+  private readonly nextTargetedAfter: Database.Statement;
+  private readonly sameBranchQueued: Database.Statement;
+  private readonly start: Database.Statement;
+  private readonly coalesce: Database.Statement;
+  private readonly repoint: Database.Statement;
+  private readonly finish: Database.Statement;
+  private readonly finishCoalesced: Database.Statement;
+  private readonly running: Database.Statement;
+  private readonly requeue: Database.Statement;
+  private readonly giveUp: Database.Statement;
+  private readonly depthAll: Database.Statement;
+  private readonly depthRepo: Database.Statement;
+  private readonly queuedRepos: Database.Statement;
+  private readonly ofRepo: Database.Statement;
+  private readonly ofEvent: Database.Statement;
+
+  constructor(
+    private readonly ctx: StoreContext,
+    private readonly repos: ReposTable,
+  ) {
+    const db = ctx.db;
+    this.insert = db.prepare(
+      `INSERT INTO jobs (repo, branch, trigger_kind, event_id, target_commit, state, attempts, created_at)
+       VALUES (?, ?, ?, ?, ?, 'queued', 0, ?) RETURNING id`,
+    ).pluck();
+    this.byId = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`);
+    this.oldestQueued = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE state = 'queued' AND repo = ? ORDER BY id LIMIT 1`);
+    this.nextTargetedAfter = db
+      .prepare("SELECT id FROM jobs WHERE state = 'queued' AND repo = ? AND id > ? AND target_commit IS NOT NULL ORDER BY id LIMIT 1")
+      .pluck();
+    this.sameBranchQueued = db
+      .prepare(
+        "SELECT id FROM jobs WHERE state = 'queued' AND repo = ? AND id >= ? AND id < ? AND branch IS ? AND target_commit IS NULL ORDER BY id",
+      )
+      .pluck();
+    this.start = db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?, finished_at = NULL WHERE id = ?");
+    this.coalesce = db.prepare("UPDATE jobs SET state = 'coalesced', coalesced_into = ?, finished_at = ? WHERE id = ?");
+    this.repoint = db.prepare('UPDATE jobs SET coalesced_into = ? WHERE coalesced_into = ?');
+    this.finish = db.prepare("UPDATE jobs SET state = 'done', finished_at = ?, deployment_id = ? WHERE id = ?");
+    this.finishCoalesced = db.prepare("UPDATE jobs SET deployment_id = ? WHERE coalesced_into = ? AND state = 'coalesced'");
+    this.running = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE state = 'running' ORDER BY id`);
+    this.requeue = db.prepare("UPDATE jobs SET state = 'queued', started_at = NULL WHERE id = ?");
+    this.giveUp = db.prepare("UPDATE jobs SET state = 'done', finished_at = ?, deployment_id = coalesce(?, deployment_id) WHERE id = ?");
+    this.depthAll = db.prepare("SELECT count(*) FROM jobs WHERE state = 'queued'").pluck();
+    this.depthRepo = db.prepare("SELECT count(*) FROM jobs WHERE state = 'queued' AND repo = ?").pluck();
+    this.queuedRepos = db.prepare("SELECT DISTINCT repo FROM jobs WHERE state = 'queued' ORDER BY repo").pluck();
+    this.ofRepo = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE repo = ? ORDER BY id DESC LIMIT ?`);
+    this.ofEvent = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE event_id = ? ORDER BY id`);
+  }
+
+  enqueueJob(input: JobInput): number {
+    const repo = checkName('repo', input.repo);
+    const trigger = checkEnum('trigger', input.trigger, JOB_TRIGGERS);
+    return this.ctx.write(() => {
+      this.repos.ensureRepo(repo);
+      return this.insert.get(repo, input.branch ?? null, trigger, input.eventId ?? null, input.targetCommit ?? null, this.ctx.now()) as number;
+    });
+  }
+
+  getJob(id: number): Job | undefined {
+    const row = this.byId.get(id) as JobDbRow | undefined;
+    return row && toJob(row);
+  }
+
+  /**
+   * Take the repo's oldest queued job. A branch-head job (no target commit) is folded together
+   * with the later queued head jobs of the same branch: the newest of them runs, the others
+   * become `coalesced` into it. Folding never jumps over a queued targeted job (a rollback),
+   * so a push queued after a rollback still runs after it. A targeted job runs alone.
+   */
+  claimNextJob(repo: string): ClaimedJob | undefined {
+    return this.ctx.write(() => {
+      const oldest = this.oldestQueued.get(repo) as JobDbRow | undefined;
+      if (!oldest) return undefined;
+      const at = this.ctx.now();
+      let keptId = oldest.id;
+      let coalescedJobIds: number[] = [];
+      if (oldest.target_commit === null) {
+        const barrier = (this.nextTargetedAfter.get(repo, oldest.id) as number | undefined) ?? Number.MAX_SAFE_INTEGER;
+        const group = this.sameBranchQueued.all(repo, oldest.id, barrier, oldest.branch) as number[];
+        keptId = group[group.length - 1];
+        coalescedJobIds = group.slice(0, -1);
+        for (const id of coalescedJobIds) {
+          this.coalesce.run(keptId, at, id);
+          // a retried job may already have jobs folded into it: keep the chain one level deep
+          this.repoint.run(keptId, id);
+        }
+      }
+      this.start.run(at, keptId);
+      return { ...toJob(this.byId.get(keptId) as JobDbRow), coalescedJobIds };
+    });
+  }
+
+  /** The job ran (its deployment may be null when none was created); jobs folded into it point at the same deployment. */
+  finishJob(id: number, deploymentId: number | null): void {
+    this.ctx.write(() => {
+      const info = this.finish.run(this.ctx.now(), deploymentId, id);
+      if (info.changes === 0) throw new IntegralGitError('IG_NOT_FOUND', `job ${id} does not exist`, { jobId: id });
+      if (deploymentId !== null) this.finishCoalesced.run(deploymentId, id);
+    });
+  }
+
+  /** Jobs left `running` by a stopped server, oldest first (call inside the recovery transaction). */
+  runningJobs(): Job[] {
+    return (this.running.all() as JobDbRow[]).map(toJob);
+  }
+
+  requeueJob(id: number): void {
+    this.requeue.run(id);
+  }
+
+  abandonJob(id: number, deploymentId: number | null): void {
+    this.giveUp.run(this.ctx.now(), deploymentId, id);
+  }
+
+  queueDepth(repo?: string): number {
+    return (repo === undefined ? this.depthAll.get() : this.depthRepo.get(repo)) as number;
+  }
+
+  reposWithQueuedJobs(): string[] {
+    return this.queuedRepos.all() as string[];
+  }
+
+  /** Newest first; `states` filters (e.g. ['queued', 'running'] for the queue panel). */
+  listJobs(repo: string, states?: JobState[], limit = 200): Job[] {
+    if (states === undefined) return (this.ofRepo.all(repo, limit) as JobDbRow[]).map(toJob);
+    const wanted = states.map((s) => checkEnum('job state', s, JOB_STATES));
+    if (wanted.length === 0) return [];
+    const sql = `SELECT ${COLUMNS} FROM jobs WHERE state IN (${wanted.map(() => '?').join(', ')}) AND repo = ? ORDER BY id DESC LIMIT ?`;
+    return (this.ctx.db.prepare(sql).all(...wanted, repo, limit) as JobDbRow[]).map(toJob);
+  }
+
+  jobsOfEvent(eventId: number): Job[] {
+    return (this.ofEvent.all(eventId) as JobDbRow[]).map(toJob);
+  }
+}

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { IntegralGitError, isIntegralGitError } from '../errors';
+import { applyMigrations } from './migrate';
+import { Store } from './store';
+import type { StoreOptions } from './types';
+
+export const DATABASE_FILE = 'integralgit.db';
+
+/**
+ * Open (creating if needed) `<dataDir>/integralgit.db`, set the pragmas and bring the
+ * schema up to date. WAL lets the pages read while a deployment writes; busy_timeout lets
+ * the server and a CLI command share the file.
+ */
+export function openStore(dataDir: string, options: StoreOptions = {}): Store {
+  const file = path.join(path.resolve(dataDir), DATABASE_FILE);
+  let db: Database.Database;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    db = new Database(file);
+  } catch (err) {
+    throw new IntegralGitError(
+      'IG_DATABASE_UNAVAILABLE',
+      `cannot open the database ${file}: ${(err as Error).message}. Check that dataDir (${dataDir}) is writable by the service user`,
+      { file },
+    );
+  }
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+    applyMigrations(db, file);
+    return new Store(db, file, options);
+  } catch (err) {
+    db.close();
+    if (isIntegralGitError(err)) throw err;
+    throw new IntegralGitError(
+      'IG_DATABASE_UNAVAILABLE',
+      `cannot use the database ${file}: ${(err as Error).message}. If the file is damaged, restore it from a backup (see docs/reference/database.md)`,
+      { file },
+    );
+  }
+}

@@ -1,0 +1,146 @@
+import type Database from 'better-sqlite3';
+import type { StoreContext } from './context';
+import type { CommitsTable } from './commits';
+import type { JobsTable } from './jobs';
+import type { ReposTable } from './repos';
+import type { Page, PageOptions, PushEventInput, PushEventResult, PushEventRow } from './types';
+import { bool, checkLimit, checkName, parseCursor, toIsoUtc, toPage } from './sql-helpers';
+
+const COLUMNS =
+  'e.id, e.repo, e.provider, e.delivery_id, e.event_type, e.ref, e.branch, e.tag, e.before_sha, e.after_sha, e.created, e.deleted, e.forced, e.pusher, e.received_at, ' +
+  '(SELECT count(*) FROM push_event_commits pc WHERE pc.event_id = e.id) AS commit_count';
+
+export const LIST_PUSH_EVENTS_SQL = `SELECT ${COLUMNS} FROM push_events e WHERE e.repo = ? AND e.id < ? ORDER BY e.id DESC LIMIT ?`;
+export const LIST_BRANCH_PUSH_EVENTS_SQL = `SELECT ${COLUMNS} FROM push_events e WHERE e.repo = ? AND e.branch = ? AND e.id < ? ORDER BY e.id DESC LIMIT ?`;
+
+interface EventDbRow {
+  id: number;
+  repo: string;
+  provider: string;
+  delivery_id: string | null;
+  event_type: string;
+  ref: string;
+  branch: string | null;
+  tag: string | null;
+  before_sha: string | null;
+  after_sha: string | null;
+  created: number;
+  deleted: number;
+  forced: number;
+  pusher: string | null;
+  received_at: string;
+  commit_count: number;
+}
+
+function toEvent(r: EventDbRow): PushEventRow {
+  return {
+    id: r.id,
+    repo: r.repo,
+    provider: r.provider,
+    deliveryId: r.delivery_id,
+    eventType: r.event_type,
+    ref: r.ref,
+    branch: r.branch,
+    tag: r.tag,
+    before: r.before_sha,
+    after: r.after_sha,
+    created: bool(r.created),
+    deleted: bool(r.deleted),
+    forced: bool(r.forced),
+    pusher: r.pusher,
+    receivedAt: r.received_at,
+    commitCount: r.commit_count,
+  };
+}
+
+/**
+ * A push as delivered, stored with its commits and jobs in one transaction that is on disk
+ * (`synchronous=FULL`) before it returns: the webhook answers 202 only after this.
+ */
+export class PushEventsTable {
+  private readonly insert: Database.Statement;
+  private readonly original: Database.Statement;
+  private readonly byId: Database.Statement;
+  private readonly listAll: Database.Statement;
+  private readonly listBranch: Database.Statement;
+  private readonly record: (input: PushEventInput) => PushEventResult;
+
+  constructor(
+    private readonly ctx: StoreContext,
+    private readonly repos: ReposTable,
+    private readonly commits: CommitsTable,
+    private readonly jobs: JobsTable,
+    private readonly defaultSynchronous: 'NORMAL' | 'FULL',
+  ) {
+    const db = ctx.db;
+    // The unique index on (provider, delivery_id) decides duplicates, also across processes.
+    this.insert = db
+      .prepare(
+        `INSERT INTO push_events (repo, provider, delivery_id, event_type, ref, branch, tag, before_sha, after_sha, created, deleted, forced, pusher, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+      )
+      .pluck();
+    this.original = db.prepare('SELECT id FROM push_events WHERE provider = ? AND delivery_id = ?').pluck();
+    this.byId = db.prepare(`SELECT ${COLUMNS} FROM push_events e WHERE e.id = ?`);
+    this.listAll = db.prepare(LIST_PUSH_EVENTS_SQL);
+    this.listBranch = db.prepare(LIST_BRANCH_PUSH_EVENTS_SQL);
+    const tx = db.transaction((input: PushEventInput) => this.insertEvent(input));
+    this.record = (input) => tx.immediate(input);
+  }
+
+  recordPushEvent(input: PushEventInput): PushEventResult {
+    checkName('repo', input.repo);
+    checkName('provider', input.provider);
+    // synchronous cannot change inside a transaction, so it wraps this one
+    this.ctx.db.pragma('synchronous = FULL');
+    try {
+      return this.record(input);
+    } finally {
+      this.ctx.db.pragma(`synchronous = ${this.defaultSynchronous}`);
+    }
+  }
+
+  private insertEvent(input: PushEventInput): PushEventResult {
+    const at = this.ctx.now();
+    this.repos.ensureRepo(input.repo);
+    const deliveryId = input.deliveryId ?? null;
+    const branch = input.branch ?? null;
+    const eventId = this.insert.get(
+      input.repo,
+      input.provider,
+      deliveryId,
+      input.eventType,
+      input.ref,
+      branch,
+      input.tag ?? null,
+      input.before ?? null,
+      input.after ?? null,
+      input.created ? 1 : 0,
+      input.deleted ? 1 : 0,
+      input.forced ? 1 : 0,
+      input.pusher ?? null,
+      toIsoUtc(input.receivedAt, at),
+    ) as number | undefined;
+    if (eventId === undefined) {
+      const originalId = this.original.get(input.provider, deliveryId) as number;
+      return { duplicate: true, eventId: originalId, jobIds: this.jobs.jobsOfEvent(originalId).map((j) => j.id) };
+    }
+    this.commits.addForEvent(input.repo, branch, eventId, input.commits ?? [], at);
+    const jobIds = (input.jobs ?? []).map((j) => this.jobs.enqueueJob({ repo: input.repo, branch: j.branch, trigger: j.trigger, eventId }));
+    return { duplicate: false, eventId, jobIds };
+  }
+
+  getPushEvent(id: number): PushEventRow | undefined {
+    const row = this.byId.get(id) as EventDbRow | undefined;
+    return row && toEvent(row);
+  }
+
+  listPushEvents(repo: string, opts: PageOptions & { branch?: string }): Page<PushEventRow> {
+    const limit = checkLimit(opts.limit);
+    const before = parseCursor(opts.before);
+    const rows = (
+      opts.branch !== undefined ? this.listBranch.all(repo, opts.branch, before, limit + 1) : this.listAll.all(repo, before, limit + 1)
+    ) as EventDbRow[];
+    return toPage(rows, limit, toEvent);
+  }
+}

@@ -1,0 +1,240 @@
+import type Database from 'better-sqlite3';
+import type { ConfigVersionRecord, ConfigVersionStore } from '../config/types';
+import type { StoreContext } from './context';
+import { CommitsTable } from './commits';
+import { ConfigVersionsTable } from './config-versions';
+import { DeliveriesTable } from './deliveries';
+import { DeploymentLogTable } from './deployment-log';
+import { DeploymentsTable } from './deployments';
+import { JobsTable } from './jobs';
+import { PinsTable } from './pins';
+import { PushEventsTable } from './push-events';
+import { ReposTable } from './repos';
+import { recoverInterrupted } from './recover-interrupted';
+import type {
+  ClaimedJob,
+  CommitListOptions,
+  CommitRow,
+  DeliveryInput,
+  DeliveryListOptions,
+  DeliveryRow,
+  DeliveryWithBody,
+  DeployedCommit,
+  Deployment,
+  DeploymentListOptions,
+  DeploymentPatch,
+  DeploymentStatus,
+  Job,
+  JobInput,
+  JobState,
+  LogChunk,
+  LogStream,
+  NewDeployment,
+  Page,
+  PageOptions,
+  Pin,
+  PushEventInput,
+  PushEventResult,
+  PushEventRow,
+  RecoveredJob,
+  StoreOptions,
+} from './types';
+
+export const DEFAULT_LOG_LIMIT_BYTES = 1024 * 1024;
+export const DEFAULT_DELIVERIES_LIMIT = 1000;
+export const DEFAULT_DELIVERY_BODY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * The one door to the database. Methods are synchronous (better-sqlite3); every write runs
+ * in a `BEGIN IMMEDIATE` transaction, so concurrent processes queue on the write lock
+ * (up to busy_timeout) instead of failing half-way. Open with `openStore(dataDir)`.
+ */
+export class Store implements ConfigVersionStore {
+  readonly db: Database.Database;
+  readonly file: string;
+  private readonly repos: ReposTable;
+  private readonly commits: CommitsTable;
+  private readonly pushEvents: PushEventsTable;
+  private readonly jobs: JobsTable;
+  private readonly deployments: DeploymentsTable;
+  private readonly log: DeploymentLogTable;
+  private readonly configs: ConfigVersionsTable;
+  private readonly deliveries: DeliveriesTable;
+  private readonly pins: PinsTable;
+  private readonly ctx: StoreContext;
+
+  constructor(db: Database.Database, file: string, options: StoreOptions = {}) {
+    this.db = db;
+    this.file = file;
+    const clock = options.now ?? (() => new Date());
+    this.ctx = {
+      db,
+      now: () => clock().toISOString(),
+      write: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+      logLimitBytes: positive('logLimitBytes', options.logLimitBytes ?? DEFAULT_LOG_LIMIT_BYTES),
+      deliveryBodyLimitBytes: positive('deliveryBodyLimitBytes', options.deliveryBodyLimitBytes ?? DEFAULT_DELIVERY_BODY_LIMIT_BYTES),
+    };
+    this.repos = new ReposTable(this.ctx);
+    this.commits = new CommitsTable(this.ctx);
+    this.jobs = new JobsTable(this.ctx, this.repos);
+    this.pushEvents = new PushEventsTable(this.ctx, this.repos, this.commits, this.jobs, options.synchronous ?? 'NORMAL');
+    this.deployments = new DeploymentsTable(this.ctx, this.repos);
+    this.log = new DeploymentLogTable(this.ctx);
+    this.configs = new ConfigVersionsTable(this.ctx, this.repos);
+    this.deliveries = new DeliveriesTable(this.ctx, options.deliveriesLimit ?? DEFAULT_DELIVERIES_LIMIT);
+    this.pins = new PinsTable(this.ctx, this.repos);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // repos
+  ensureRepo(name: string): void {
+    this.repos.ensureRepo(name);
+  }
+  listRepos(): string[] {
+    return this.repos.listRepos();
+  }
+
+  // push events and commits
+  recordPushEvent(input: PushEventInput): PushEventResult {
+    return this.pushEvents.recordPushEvent(input);
+  }
+  getPushEvent(id: number): PushEventRow | undefined {
+    return this.pushEvents.getPushEvent(id);
+  }
+  listPushEvents(repo: string, opts: PageOptions & { branch?: string }): Page<PushEventRow> {
+    return this.pushEvents.listPushEvents(repo, opts);
+  }
+  commitsOfEvent(eventId: number): CommitRow[] {
+    return this.commits.commitsOfEvent(eventId);
+  }
+  listCommits(repo: string, opts: CommitListOptions): Page<CommitRow> {
+    return this.commits.listCommits(repo, opts);
+  }
+  countCommits(repo: string): number {
+    return this.commits.countCommits(repo);
+  }
+  getCommit(repo: string, sha: string): CommitRow | undefined {
+    return this.commits.getCommit(repo, sha);
+  }
+
+  // jobs
+  enqueueJob(input: JobInput): number {
+    return this.jobs.enqueueJob(input);
+  }
+  getJob(id: number): Job | undefined {
+    return this.jobs.getJob(id);
+  }
+  claimNextJob(repo: string): ClaimedJob | undefined {
+    return this.jobs.claimNextJob(repo);
+  }
+  finishJob(id: number, deploymentId: number | null = null): void {
+    this.jobs.finishJob(id, deploymentId);
+  }
+  recoverInterrupted(): RecoveredJob[] {
+    return recoverInterrupted(this.ctx, this.jobs, this.deployments);
+  }
+  queueDepth(repo?: string): number {
+    return this.jobs.queueDepth(repo);
+  }
+  reposWithQueuedJobs(): string[] {
+    return this.jobs.reposWithQueuedJobs();
+  }
+  listJobs(repo: string, states?: JobState[], limit?: number): Job[] {
+    return this.jobs.listJobs(repo, states, limit);
+  }
+  jobsOfEvent(eventId: number): Job[] {
+    return this.jobs.jobsOfEvent(eventId);
+  }
+
+  // deployments
+  createDeployment(input: NewDeployment): number {
+    return this.deployments.createDeployment(input);
+  }
+  updateDeployment(id: number, patch: DeploymentPatch): void {
+    this.deployments.updateDeployment(id, patch);
+  }
+  getDeployment(id: number): Deployment | undefined {
+    return this.deployments.getDeployment(id);
+  }
+  listDeployments(repo: string, opts: DeploymentListOptions): Page<Deployment> {
+    return this.deployments.listDeployments(repo, opts);
+  }
+  lastDeployment(repo: string, host: string): Deployment | undefined {
+    return this.deployments.lastDeployment(repo, host);
+  }
+  deployedCommit(repo: string, host: string): DeployedCommit | undefined {
+    return this.deployments.deployedCommit(repo, host);
+  }
+  countDeployments(repo: string, status?: DeploymentStatus): number {
+    return this.deployments.countDeployments(repo, status);
+  }
+
+  // deployment log
+  appendLog(deploymentId: number, stream: LogStream, text: string): number {
+    return this.log.appendLog(deploymentId, stream, text);
+  }
+  getLog(deploymentId: number, afterSeq = 0): LogChunk[] {
+    return this.log.getLog(deploymentId, afterSeq);
+  }
+
+  // config versions (ConfigVersionStore)
+  recordConfigVersion(v: ConfigVersionRecord): void {
+    this.configs.recordConfigVersion(v);
+  }
+  lastValidConfig(repo: string): ConfigVersionRecord | undefined {
+    return this.configs.lastValidConfig(repo);
+  }
+  latestConfigVersion(repo: string): ConfigVersionRecord | undefined {
+    return this.configs.latestConfigVersion(repo);
+  }
+  listConfigVersions(repo: string, limit?: number): ConfigVersionRecord[] {
+    return this.configs.listConfigVersions(repo, limit);
+  }
+
+  // deliveries
+  recordDelivery(input: DeliveryInput): number {
+    return this.deliveries.recordDelivery(input);
+  }
+  setDeliveriesLimit(limit: number): void {
+    this.deliveries.setDeliveriesLimit(limit);
+  }
+  listDeliveries(opts: DeliveryListOptions): Page<DeliveryRow> {
+    return this.deliveries.listDeliveries(opts);
+  }
+  getDelivery(id: number): DeliveryWithBody | undefined {
+    return this.deliveries.getDelivery(id);
+  }
+
+  // pins
+  setPin(repo: string, host: string, commit: string, by: string | null): void {
+    this.pins.setPin(repo, host, commit, by);
+  }
+  getPin(repo: string, host: string): Pin | undefined {
+    return this.pins.getPin(repo, host);
+  }
+  clearPin(repo: string, host: string): boolean {
+    return this.pins.clearPin(repo, host);
+  }
+
+  // health
+  /** The database answers a query (for /healthz). */
+  healthCheck(): boolean {
+    try {
+      return this.db.prepare('SELECT 1').pluck().get() === 1;
+    } catch {
+      return false;
+    }
+  }
+  /** `PRAGMA integrity_check`: "ok", or the problems found, one per line. */
+  integrityCheck(): string {
+    return (this.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('\n');
+  }
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer (got ${String(value)})`);
+  return value;
+}

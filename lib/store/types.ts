@@ -1,0 +1,283 @@
+/** Rows and inputs of the SQLite store. Every timestamp is an ISO-8601 UTC string. */
+
+export type JobTrigger = 'webhook' | 'poll' | 'cli' | 'ui' | 'config' | 'retry';
+export type JobState = 'queued' | 'running' | 'done' | 'coalesced';
+export type DeploymentStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
+export type LogStream = 'stdout' | 'stderr' | 'system';
+export type DeliveryOutcome = 'accepted' | 'duplicate' | 'ignored' | 'rejected' | 'ping';
+
+export const JOB_TRIGGERS: readonly JobTrigger[] = ['webhook', 'poll', 'cli', 'ui', 'config', 'retry'];
+export const JOB_STATES: readonly JobState[] = ['queued', 'running', 'done', 'coalesced'];
+export const DEPLOYMENT_STATUSES: readonly DeploymentStatus[] = ['queued', 'running', 'succeeded', 'failed', 'skipped'];
+export const LOG_STREAMS: readonly LogStream[] = ['stdout', 'stderr', 'system'];
+export const DELIVERY_OUTCOMES: readonly DeliveryOutcome[] = ['accepted', 'duplicate', 'ignored', 'rejected', 'ping'];
+
+export interface StoreOptions {
+  /** default `synchronous` pragma; push events are always written with FULL */
+  synchronous?: 'NORMAL' | 'FULL';
+  /** output kept per deployment log, in bytes of UTF-8 (default 1 MiB) */
+  logLimitBytes?: number;
+  /** deliveries kept in the deliveries log (default 1000; settings `deliveriesLimit`) */
+  deliveriesLimit?: number;
+  /** bytes of an accepted delivery's body kept (default 64 KiB) */
+  deliveryBodyLimitBytes?: number;
+  /** clock, for tests */
+  now?: () => Date;
+}
+
+/** A keyset-paginated page, newest first. Pass `nextCursor` as `before` for the next page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface PageOptions {
+  /** 1..1000 */
+  limit: number;
+  /** a `nextCursor` from the previous page */
+  before?: string;
+}
+
+export interface PushCommitInput {
+  /** the commit sha */
+  id: string;
+  message: string;
+  authorName: string;
+  authorEmail?: string | null;
+  timestamp: string;
+  url?: string | null;
+}
+
+export interface PushJobInput {
+  /** null: the branch the host's config names, resolved when the job runs */
+  branch: string | null;
+  trigger: JobTrigger;
+}
+
+export interface PushEventInput {
+  repo: string;
+  provider: string;
+  /** the provider's delivery id; de-duplicates per provider when given */
+  deliveryId?: string | null;
+  eventType: string;
+  ref: string;
+  branch?: string | null;
+  tag?: string | null;
+  before?: string | null;
+  after?: string | null;
+  created: boolean;
+  deleted: boolean;
+  forced: boolean;
+  pusher?: string | null;
+  receivedAt?: string;
+  commits: PushCommitInput[];
+  jobs: PushJobInput[];
+}
+
+export interface PushEventResult {
+  /** true: the delivery id was seen before; nothing was inserted and the ids are the original ones */
+  duplicate: boolean;
+  eventId: number;
+  jobIds: number[];
+}
+
+export interface PushEventRow {
+  id: number;
+  repo: string;
+  provider: string;
+  deliveryId: string | null;
+  eventType: string;
+  ref: string;
+  branch: string | null;
+  tag: string | null;
+  before: string | null;
+  after: string | null;
+  created: boolean;
+  deleted: boolean;
+  forced: boolean;
+  pusher: string | null;
+  receivedAt: string;
+  commitCount: number;
+}
+
+export interface CommitRow {
+  /** row id, the keyset pagination order (order of arrival) */
+  seq: number;
+  repo: string;
+  /** the commit sha */
+  id: string;
+  /** null for commits that arrived with a tag push */
+  branch: string | null;
+  message: string;
+  authorName: string;
+  authorEmail: string | null;
+  timestamp: string;
+  url: string | null;
+  /** the push event that first brought this commit to this branch */
+  eventId: number | null;
+  recordedAt: string;
+}
+
+export interface CommitListOptions extends PageOptions {
+  branch?: string;
+}
+
+export interface JobInput {
+  repo: string;
+  branch: string | null;
+  trigger: JobTrigger;
+  eventId?: number | null;
+  /** a rollback or redeploy of this commit; such jobs never coalesce */
+  targetCommit?: string | null;
+}
+
+export interface Job {
+  id: number;
+  repo: string;
+  branch: string | null;
+  trigger: JobTrigger;
+  eventId: number | null;
+  targetCommit: string | null;
+  state: JobState;
+  attempts: number;
+  coalescedInto: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  deploymentId: number | null;
+}
+
+export interface ClaimedJob extends Job {
+  /** queued jobs folded into this one (they are now state `coalesced`) */
+  coalescedJobIds: number[];
+}
+
+export interface RecoveredJob {
+  jobId: number;
+  /** the deployment marked failed (interrupted), when the job had one */
+  deploymentId?: number;
+  /** true: queued again; false: it had used its retry and is done */
+  requeued: boolean;
+}
+
+export interface Deployment {
+  id: number;
+  repo: string;
+  host: string;
+  branch: string | null;
+  status: DeploymentStatus;
+  commit: string | null;
+  previousCommit: string | null;
+  trigger: JobTrigger;
+  jobId: number | null;
+  configCommit: string | null;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  errorCode: string | null;
+  error: string | null;
+  skipReason: string | null;
+  steps: string[];
+  coalescedJobIds: number[];
+}
+
+/** Fields that may change after creation. `durationMs` is derived when `finishedAt` is set without it. */
+export type DeploymentPatch = Partial<
+  Pick<
+    Deployment,
+    | 'branch'
+    | 'status'
+    | 'commit'
+    | 'previousCommit'
+    | 'configCommit'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'durationMs'
+    | 'exitCode'
+    | 'signal'
+    | 'errorCode'
+    | 'error'
+    | 'skipReason'
+    | 'steps'
+    | 'coalescedJobIds'
+  >
+>;
+
+export interface NewDeployment extends DeploymentPatch {
+  repo: string;
+  host: string;
+  trigger: JobTrigger;
+  jobId?: number | null;
+  queuedAt?: string;
+}
+
+export interface DeploymentListOptions extends PageOptions {
+  status?: DeploymentStatus;
+  branch?: string;
+}
+
+export interface DeployedCommit {
+  commit: string;
+  deploymentId: number;
+  finishedAt: string | null;
+}
+
+export interface LogChunk {
+  seq: number;
+  stream: LogStream;
+  text: string;
+  at: string;
+}
+
+export interface DeliveryInput {
+  receivedAt?: string;
+  remoteAddr?: string | null;
+  provider?: string | null;
+  event?: string | null;
+  deliveryId?: string | null;
+  /** the configured repo name, when the request got far enough to know it */
+  repo?: string | null;
+  outcome: DeliveryOutcome;
+  statusCode: number;
+  reason?: string | null;
+  jobIds?: number[];
+  /** kept only for `accepted` deliveries, capped at `deliveryBodyLimitBytes` */
+  body?: string | null;
+}
+
+export interface DeliveryRow {
+  id: number;
+  receivedAt: string;
+  remoteAddr: string | null;
+  provider: string | null;
+  event: string | null;
+  deliveryId: string | null;
+  repo: string | null;
+  outcome: DeliveryOutcome;
+  statusCode: number;
+  reason: string | null;
+  jobIds: number[];
+  /** whether a body is stored (read it with `getDelivery`) */
+  hasBody: boolean;
+  bodyTruncated: boolean;
+}
+
+export interface DeliveryWithBody extends DeliveryRow {
+  body: string | null;
+}
+
+export interface DeliveryListOptions extends PageOptions {
+  repo?: string;
+  outcome?: DeliveryOutcome;
+}
+
+export interface Pin {
+  repo: string;
+  host: string;
+  commit: string;
+  by: string | null;
+  at: string;
+}
