@@ -17,7 +17,8 @@ const MAX_ENTRIES = 64 * 1024;
  * concatenated into one string.
  */
 export class OutputTail {
-  private entries: Entry[] = [];
+  /** entries before `head` are dropped (set to undefined so their text can be collected) */
+  private entries: Array<Entry | undefined> = [];
   private head = 0;
   private keptBytes = 0;
   private dropped = 0;
@@ -27,7 +28,7 @@ export class OutputTail {
   push(stream: ScriptStream, text: string): void {
     if (text === '') return;
     const bytes = Buffer.byteLength(text, 'utf8');
-    const last = this.entries.length > this.head ? this.entries[this.entries.length - 1] : undefined;
+    const last = this.entries[this.entries.length - 1];
     if (last && last.stream === stream && last.bytes + bytes <= MERGE_BELOW_BYTES) {
       last.text += text;
       last.bytes += bytes;
@@ -44,7 +45,7 @@ export class OutputTail {
 
   /** The kept chunks, with a marker first when earlier output was dropped. */
   chunks(): KeptOutputChunk[] {
-    const kept: KeptOutputChunk[] = this.entries.slice(this.head).map(({ stream, text }) => ({ stream, text }));
+    const kept: KeptOutputChunk[] = this.entries.slice(this.head).map((e) => ({ stream: (e as Entry).stream, text: (e as Entry).text }));
     if (this.dropped > 0) {
       kept.unshift({ stream: 'integralgit', text: `[… ${this.dropped} bytes of earlier output dropped …]\n` });
     }
@@ -53,7 +54,7 @@ export class OutputTail {
 
   private trim(): void {
     while (this.keptBytes > this.maxBytes || this.entries.length - this.head > MAX_ENTRIES) {
-      const first = this.entries[this.head];
+      const first = this.entries[this.head] as Entry;
       const excess = this.keptBytes - this.maxBytes;
       if (excess > 0 && excess < first.bytes) {
         const tail = utf8Tail(first.text, first.bytes - excess);
@@ -67,6 +68,7 @@ export class OutputTail {
         this.dropped += first.bytes;
         this.keptBytes -= first.bytes;
       }
+      this.entries[this.head] = undefined;
       this.head += 1;
     }
     // Compact now and then so that the dropped prefix does not hold the array's memory.
