@@ -58,7 +58,13 @@ function parseJson(file: string, text: string): unknown {
   } catch {
     const offset = jsonErrorOffset(text);
     const { line, column } = lineColumn(text, offset < 0 ? text.length : offset);
-    const what = offset >= text.length ? 'unexpected end of file (an unclosed { [ or ")' : `unexpected ${describeChar(text[offset])}`;
+    const before = text.slice(0, Math.max(offset, 0)).trimEnd().slice(-1);
+    const what =
+      offset >= text.length
+        ? 'unexpected end of file (an unclosed { [ or ")'
+        : before === ',' && (text[offset] === '}' || text[offset] === ']')
+          ? 'trailing comma (not allowed in JSON)'
+          : `unexpected ${describeChar(text[offset])}`;
     const hint = path.extname(file).toLowerCase() === '.json' ? '' : ' (name the file .yaml or .yml to write YAML)';
     throw invalid(file, `is not valid JSON: ${what} at line ${line}, column ${column}${hint}`);
   }
@@ -69,7 +75,7 @@ function parseYaml(file: string, text: string): unknown {
     // prettyErrors off: the pretty form quotes the offending line, which may hold a secret
     return YAML.parse(text, { prettyErrors: false, uniqueKeys: true, maxAliasCount: 100 });
   } catch (err) {
-    if (err instanceof RangeError) throw invalid(file, 'is not valid YAML: it is nested too deeply');
+    if (err instanceof RangeError || /call stack/i.test(String((err as Error).message))) throw invalid(file, 'is not valid YAML: it is nested too deeply');
     const e = err as { message?: string; pos?: [number, number] };
     const reason = (e.message ?? String(err)).split('\n')[0];
     const where = Array.isArray(e.pos) ? (({ line, column }) => ` at line ${line}, column ${column}`)(lineColumn(text, e.pos[0])) : '';
@@ -79,7 +85,6 @@ function parseYaml(file: string, text: string): unknown {
 
 function describeChar(c: string | undefined): string {
   if (c === undefined) return 'end of file';
-  if (c === ',') return 'comma (trailing commas are not allowed in JSON)';
   if (c === "'") return "single quote (JSON strings use double quotes)";
   if (c === '/') return 'slash (comments are not allowed in JSON)';
   if (/[A-Za-z_$]/.test(c)) return `character "${c}" (keys and strings need double quotes)`;
