@@ -16,16 +16,7 @@ type Json = Record<string, unknown>;
  */
 export function resolveHostConfig(config: RepoConfig, host: string): EffectiveConfig {
   const layers = layersForHost(config, host);
-  const merged: Json = {};
-  for (const layer of layers) {
-    const body = layer.body as Json;
-    // lodash.merge merges arrays index by index ([a,b] then [c] gives [c,b]); a later
-    // layer must replace a list instead. lodash.merge takes no customizer (that is
-    // mergeWith), so the arrays the layer sets are removed from the accumulator first:
-    // merge then builds a fresh copy of the layer's array.
-    dropArraysReplacedBy(merged, body);
-    merge(merged, body);
-  }
+  const merged = mergeLayers(layers.map((l) => l.body as Json));
   const effective: EffectiveConfig['config'] = {
     branch: typeof merged.branch === 'string' ? merged.branch : CONFIG_DEFAULTS.branch,
     remote: typeof merged.remote === 'string' ? merged.remote : CONFIG_DEFAULTS.remote,
@@ -42,10 +33,28 @@ export function resolveHostConfig(config: RepoConfig, host: string): EffectiveCo
   };
 }
 
-function dropArraysReplacedBy(target: Json, source: Json): void {
+/**
+ * Merge layer bodies in order into a new object: later values win, plain objects merge
+ * key by key (lodash.merge), arrays are replaced whole. The bodies are not mutated and
+ * the result shares no object with them.
+ */
+export function mergeLayers(bodies: ReadonlyArray<object>): Json {
+  const merged: Json = {};
+  for (const body of bodies) {
+    // lodash.merge merges arrays index by index ([a,b] then [c] gives [c,b]) and pours an
+    // object's keys into an array; a later layer must replace such values instead.
+    // lodash.merge takes no customizer (that is mergeWith, another package), so what this
+    // layer replaces is first removed from the accumulator: merge then builds a fresh copy.
+    dropValuesReplacedBy(merged, body as Json);
+    merge(merged, body);
+  }
+  return merged;
+}
+
+function dropValuesReplacedBy(target: Json, source: Json): void {
   for (const [key, value] of Object.entries(source)) {
-    if (Array.isArray(value)) delete target[key];
-    else if (isPlainObject(value) && isPlainObject(target[key])) dropArraysReplacedBy(target[key] as Json, value as Json);
+    if (Array.isArray(value) || (isPlainObject(value) && Array.isArray(target[key]))) delete target[key];
+    else if (isPlainObject(value) && isPlainObject(target[key])) dropValuesReplacedBy(target[key] as Json, value as Json);
   }
 }
 
