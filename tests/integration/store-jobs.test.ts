@@ -1,0 +1,151 @@
+import { makeTempDir } from '../helpers/git-fixture';
+import { INTERRUPTED_MESSAGE, openStore, type Store } from '../../lib/store';
+
+describe('job queue', () => {
+  let store: Store;
+  let dir: string;
+  beforeEach(() => {
+    dir = makeTempDir();
+    store = openStore(dir);
+  });
+  afterEach(() => store.close());
+
+  it('coalesces the queued jobs of a branch into its newest, then serves the other branch', () => {
+    const master = [1, 2, 3].map(() => store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' }));
+    const develop = store.enqueueJob({ repo: 'app', branch: 'develop', trigger: 'webhook' });
+    master.push(store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'poll' }));
+    master.push(store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' }));
+    store.enqueueJob({ repo: 'other', branch: 'master', trigger: 'webhook' });
+    expect(store.queueDepth('app')).toBe(6);
+
+    const first = store.claimNextJob('app')!;
+    expect(first.id).toBe(master[4]);
+    expect(first).toMatchObject({ state: 'running', attempts: 1, branch: 'master' });
+    expect(first.startedAt).not.toBeNull();
+    expect(first.coalescedJobIds).toEqual(master.slice(0, 4));
+    for (const id of master.slice(0, 4)) expect(store.getJob(id)).toMatchObject({ state: 'coalesced', coalescedInto: master[4] });
+    expect(store.queueDepth('app')).toBe(1);
+
+    const deploymentId = store.createDeployment({ repo: 'app', host: 'web1', trigger: 'webhook', jobId: first.id, coalescedJobIds: first.coalescedJobIds });
+    store.finishJob(first.id, deploymentId);
+    expect(store.getJob(first.id)).toMatchObject({ state: 'done', deploymentId });
+    // the folded jobs point at the deployment that covered them
+    for (const id of master.slice(0, 4)) expect(store.getJob(id)?.deploymentId).toBe(deploymentId);
+
+    const second = store.claimNextJob('app')!;
+    expect(second).toMatchObject({ id: develop, branch: 'develop', coalescedJobIds: [] });
+    expect(store.claimNextJob('app')).toBeUndefined();
+    expect(store.reposWithQueuedJobs()).toEqual(['other']);
+    expect(store.queueDepth()).toBe(1);
+  });
+
+  it('runs a targeted job (rollback) alone, in order, and never folds across it', () => {
+    const head1 = store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' });
+    const rollback = store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'ui', targetCommit: 'abc123' });
+    const head2 = store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' });
+    const head3 = store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' });
+
+    expect(store.claimNextJob('app')).toMatchObject({ id: head1, coalescedJobIds: [] });
+    store.finishJob(head1, null);
+    expect(store.claimNextJob('app')).toMatchObject({ id: rollback, targetCommit: 'abc123', coalescedJobIds: [] });
+    store.finishJob(rollback, null);
+    expect(store.claimNextJob('app')).toMatchObject({ id: head3, coalescedJobIds: [head2] });
+  });
+
+  it('keeps jobs without a branch (the configured branch) apart from named branches', () => {
+    const a = store.enqueueJob({ repo: 'app', branch: null, trigger: 'cli' });
+    store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' });
+    const b = store.enqueueJob({ repo: 'app', branch: null, trigger: 'ui' });
+    expect(store.claimNextJob('app')).toMatchObject({ id: b, branch: null, trigger: 'ui', coalescedJobIds: [a] });
+  });
+
+  it('lists jobs newest first, filtered by state', () => {
+    const ids = [1, 2, 3].map(() => store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' }));
+    store.claimNextJob('app');
+    expect(store.listJobs('app').map((j) => j.id)).toEqual([...ids].reverse());
+    expect(store.listJobs('app', ['running']).map((j) => j.id)).toEqual([ids[2]]);
+    expect(store.listJobs('app', ['coalesced', 'queued']).map((j) => j.id)).toEqual([ids[1], ids[0]]);
+    expect(store.listJobs('app', [])).toEqual([]);
+    expect(() => store.listJobs('app', ['bogus' as never])).toThrow(/invalid job state/);
+  });
+
+  it('refuses bad input', () => {
+    expect(() => store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'cron' as never })).toThrow(/invalid trigger "cron"/);
+    expect(() => store.enqueueJob({ repo: '', branch: 'master', trigger: 'cli' })).toThrow(/repo must be a non-empty string/);
+    expect(() => store.finishJob(999, null)).toThrow(/job 999 does not exist/);
+    expect(() => store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'cli', eventId: 12345 })).toThrow(/FOREIGN KEY/);
+  });
+
+  it('survives a restart: queued jobs are still there for a new store', () => {
+    store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' });
+    store.close();
+    store = openStore(dir);
+    expect(store.reposWithQueuedJobs()).toEqual(['app']);
+    expect(store.claimNextJob('app')?.attempts).toBe(1);
+  });
+});
+
+describe('recoverInterrupted', () => {
+  let store: Store;
+  let dir: string;
+  beforeEach(() => {
+    dir = makeTempDir();
+    store = openStore(dir);
+  });
+  afterEach(() => store.close());
+
+  function startRun(jobId: number): number {
+    const id = store.createDeployment({ repo: 'app', host: 'web1', trigger: 'webhook', jobId, status: 'running', startedAt: new Date(Date.now() - 1000).toISOString() });
+    store.appendLog(id, 'stdout', 'half of the output');
+    return id;
+  }
+
+  it('fails the running deployment, re-queues the job once, then gives up', () => {
+    const jobId = store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' });
+    store.claimNextJob('app');
+    const d1 = startRun(jobId);
+
+    // "kill -9": the store is reopened without the job ever finishing
+    store.close();
+    store = openStore(dir);
+    expect(store.recoverInterrupted()).toEqual([{ jobId, deploymentId: d1, requeued: true }]);
+    const failed = store.getDeployment(d1)!;
+    expect(failed).toMatchObject({ status: 'failed', error: INTERRUPTED_MESSAGE, errorCode: 'IG_INTERRUPTED' });
+    expect(failed.finishedAt).not.toBeNull();
+    expect(failed.durationMs).toBeGreaterThanOrEqual(1000);
+    expect(store.getJob(jobId)).toMatchObject({ state: 'queued', trigger: 'webhook', attempts: 1, startedAt: null });
+
+    const retry = store.claimNextJob('app')!;
+    expect(retry).toMatchObject({ id: jobId, attempts: 2 });
+    const d2 = startRun(jobId);
+    store.close();
+    store = openStore(dir);
+    expect(store.recoverInterrupted()).toEqual([{ jobId, deploymentId: d2, requeued: false }]);
+    expect(store.getJob(jobId)).toMatchObject({ state: 'done', deploymentId: d2 });
+    expect(store.getDeployment(d2)?.status).toBe('failed');
+    expect(store.queueDepth()).toBe(0);
+    expect(store.recoverInterrupted()).toEqual([]);
+  });
+
+  it('re-queues a job that died before creating its deployment, and leaves finished ones alone', () => {
+    const done = store.enqueueJob({ repo: 'app', branch: 'develop', trigger: 'webhook' });
+    store.claimNextJob('app');
+    const ok = store.createDeployment({ repo: 'app', host: 'web1', trigger: 'webhook', jobId: done, status: 'succeeded', commit: 'c1' });
+    store.finishJob(done, ok);
+    const early = store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'poll' });
+    store.claimNextJob('app');
+    expect(store.recoverInterrupted()).toEqual([{ jobId: early, requeued: true }]);
+    expect(store.getDeployment(ok)?.status).toBe('succeeded');
+    expect(store.getJob(early)?.state).toBe('queued');
+  });
+
+  it('lets newer pushes of the branch absorb a re-queued job', () => {
+    const old = store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' });
+    store.claimNextJob('app');
+    const folded = store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' });
+    const newest = store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' });
+    store.recoverInterrupted();
+    const claimed = store.claimNextJob('app')!;
+    expect(claimed).toMatchObject({ id: newest, coalescedJobIds: [old, folded] });
+  });
+});
