@@ -302,3 +302,21 @@ describe('the SPEC §2 example', () => {
     expect(s.warnings).toEqual([]);
   });
 });
+
+describe('docs/reference/settings.md', () => {
+  it('its JSON and YAML examples say the same thing and load', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '../../docs/reference/settings.md'), 'utf8');
+    const block = (lang: string) => new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(doc)?.[1] ?? '';
+    const dir = tempDir();
+    const secretFile = path.join(dir, 'internal');
+    const keyFile = path.join(dir, 'deploy_key');
+    fs.writeFileSync(secretFile, 'x\n');
+    fs.writeFileSync(keyFile, 'KEY');
+    const localise = (t: string) => t.replace('/run/credentials/integralgit.service/internal', secretFile).replace('/etc/integralgit/deploy_key', keyFile);
+    const env = { MYAPP_WEBHOOK_SECRET: 'm', GIT_USER: 'u', GIT_TOKEN: 't', IG_READ_PASSWORD: 'r' };
+    const fromJson = loadSettings(writeSettings(localise(block('json')), 'settings.json', dir), {}, env);
+    const fromYaml = loadSettings(writeSettings(localise(block('yaml')), 'settings.yaml', dir), {}, env);
+    expect({ ...fromYaml, file: '' }).toEqual({ ...fromJson, file: '' });
+    expect(fromJson.basePath).toBe('/deploy');
+  });
+});
