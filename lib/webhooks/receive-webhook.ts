@@ -1,0 +1,131 @@
+import { isIntegralGitError } from '../errors';
+import { isTrusted } from '../network/trusted-networks';
+import { detectProvider, PROVIDER_HEADERS, PROVIDERS } from '../providers/registry';
+import type { IncomingRequest, ParsedDelivery, Provider } from '../providers/types';
+import type { RepoSettings, Settings } from '../settings/types';
+import { matchRepo } from './match-repo';
+import { verifyForRepo } from './verify-for-repo';
+import { rejected, type DecisionContext, type WebhookDecision } from './webhook-decision';
+
+export type { WebhookDecision } from './webhook-decision';
+
+export type WebhookSettings = Pick<Settings, 'repos' | 'trustedNetworks' | 'triggerToken'>;
+
+/**
+ * The whole answer to one request to `POST /update`, decided synchronously from the
+ * request and the settings alone (no store, no HTTP framework), in this order:
+ * server-wide trustedNetworks (403) → provider from headers (400) → parse (400) → repo
+ * from the payload's URLs (404) → the repo's trustedNetworks (403) → signature with the
+ * repo's secret (401; skipped for `insecure` repos) → ping (200) → other events (202
+ * ignored) → push (202 accepted, with the refs). Never throws. Duplicate delivery ids and
+ * skip/deploy decisions are the caller's, after this.
+ * `req.remoteAddress` must already be resolved through `trustProxy` (clientAddress()).
+ */
+export function receiveWebhook(
+  req: IncomingRequest,
+  settings: WebhookSettings,
+  providers: readonly Provider[] = PROVIDERS,
+): WebhookDecision {
+  try {
+    return decide(req, settings, providers);
+  } catch (err) {
+    // Defence in depth: a bug in a parser must still answer with a clear 4xx, never crash.
+    const detail = err instanceof Error ? err.message : String(err);
+    return rejected(400, 'IG_PAYLOAD_INVALID', `the delivery could not be processed: ${detail}`);
+  }
+}
+
+function decide(req: IncomingRequest, settings: WebhookSettings, providers: readonly Provider[]): WebhookDecision {
+  const serverNetworks = settings.trustedNetworks ?? [];
+  if (serverNetworks.length > 0 && !isTrusted(req.remoteAddress, serverNetworks)) {
+    return rejected(403, 'IG_NETWORK_UNTRUSTED', `request from ${req.remoteAddress} is outside \`trustedNetworks\``);
+  }
+
+  const provider = detectProvider(req, providers);
+  if (provider === undefined) {
+    return rejected(400, 'IG_PAYLOAD_INVALID', `unrecognised webhook: no known provider headers (${PROVIDER_HEADERS.join(', ')})`);
+  }
+
+  let parsed: ParsedDelivery;
+  try {
+    parsed = provider.parse(req);
+  } catch (err) {
+    const detail = isIntegralGitError(err) ? err.message : 'the payload could not be read';
+    return rejected(400, 'IG_PAYLOAD_INVALID', `invalid ${provider.name} delivery: ${detail}`, context(provider.name, undefined));
+  }
+  const ctx = context(provider.name, parsed);
+
+  if (parsed.kind === 'ping' && parsed.repoName === undefined && parsed.repoIdentities.length === 0) {
+    return pingWithoutRepo(provider, req, settings, ctx);
+  }
+
+  let repo: RepoSettings | undefined;
+  try {
+    repo = parsed.repoName !== undefined ? ownRepo(settings.repos, parsed.repoName) : matchRepo(parsed.repoIdentities, settings.repos);
+  } catch (err) {
+    return rejected(404, 'IG_REPO_UNKNOWN', err instanceof Error ? err.message : 'ambiguous repository', ctx);
+  }
+  if (repo === undefined) return rejected(404, 'IG_REPO_UNKNOWN', unknownRepoReason(parsed), ctx);
+  ctx.repo = repo.name;
+
+  if (repo.trustedNetworks !== undefined && !isTrusted(req.remoteAddress, repo.trustedNetworks)) {
+    return rejected(403, 'IG_NETWORK_UNTRUSTED', `request from ${req.remoteAddress} is outside \`repos.${repo.name}.trustedNetworks\``, ctx);
+  }
+
+  const verified = verifyForRepo(provider, req, repo, settings);
+  if (!verified.ok) return rejected(401, verified.code, verified.reason, ctx);
+  const note = verified.note ? ` (${verified.note})` : '';
+
+  if (parsed.kind === 'ping') {
+    return { status: 200, outcome: 'ping', reason: `ping from ${provider.name} for repo \`${repo.name}\`${note}`, pushes: [], ...ctx };
+  }
+  if (parsed.kind === 'ignored') {
+    return { status: 202, outcome: 'ignored', reason: `${parsed.ignoredReason ?? `event \`${parsed.eventType}\` is ignored`}${note}`, pushes: [], ...ctx };
+  }
+  if (parsed.pushes.length === 0) {
+    return { status: 202, outcome: 'ignored', reason: `the push names no ref${note}`, pushes: [], ...ctx };
+  }
+  const refs = parsed.pushes.map((p) => p.ref).join(', ');
+  return { status: 202, outcome: 'accepted', reason: `push to ${refs}${note}`, pushes: parsed.pushes, ...ctx };
+}
+
+/**
+ * A ping that names no repository (Bitbucket Server's "Test connection", a GitHub
+ * organisation hook's ping): the secrets of the configured repos are tried so the
+ * answer can tell whether the secret is right. A ping deploys nothing either way.
+ */
+function pingWithoutRepo(provider: Provider, req: IncomingRequest, settings: WebhookSettings, ctx: DecisionContext): WebhookDecision {
+  let signed = false;
+  for (const repo of Object.values(settings.repos)) {
+    if (repo.insecure || !repo.secret) continue;
+    try {
+      provider.verify(req, repo.secret);
+      return { status: 200, outcome: 'ping', reason: `ping from ${provider.name}, signed with the secret of repo \`${repo.name}\``, pushes: [], ...ctx, repo: repo.name };
+    } catch (err) {
+      if (!(isIntegralGitError(err) && err.code === 'IG_SIGNATURE_MISSING')) signed = true;
+    }
+  }
+  if (signed) {
+    return rejected(401, 'IG_SIGNATURE_MISMATCH', `ping from ${provider.name} names no repository and its signature matches no configured repo's secret`, ctx);
+  }
+  return { status: 200, outcome: 'ping', reason: `ping from ${provider.name}; it names no repository and carries no signature, so nothing was checked`, pushes: [], ...ctx };
+}
+
+function ownRepo(repos: Record<string, RepoSettings>, name: string): RepoSettings | undefined {
+  return Object.prototype.hasOwnProperty.call(repos, name) ? repos[name] : undefined;
+}
+
+function unknownRepoReason(parsed: ParsedDelivery): string {
+  if (parsed.repoName !== undefined) return `no repository named \`${clip(parsed.repoName)}\` in the settings (\`repos\`)`;
+  if (parsed.repoIdentities.length === 0) return 'the payload names no repository';
+  const shown = parsed.repoIdentities.slice(0, 5).map(clip).join(', ');
+  return `no repository in settings matches ${shown}: add it under \`repos\` with one of these as its \`url\``;
+}
+
+function clip(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+function context(provider: string, parsed: ParsedDelivery | undefined): DecisionContext {
+  return { provider, deliveryId: parsed?.deliveryId, eventType: parsed?.eventType };
+}
