@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+import git, { type AuthCallback } from 'isomorphic-git';
+import { IntegralGitError, isIntegralGitError } from '../errors';
+import type { RepoSettings } from '../settings/types';
+import { configCacheDir, countPacks, ensureBareCache, removeCache, withCacheLock } from './config-cache';
+import { guardedHttp } from './guarded-http';
+import { readConfigAtCommit, type ConfigBranch } from './read-config-at-commit';
+import { redactUrl, remoteKind } from './remote-url';
+
+export type { ConfigBranch } from './read-config-at-commit';
+
+export const CONFIG_BRANCH = 'integralgit';
+export const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
+/** Past this many packfiles the cache is thrown away and fetched afresh (one tiny pack). */
+export const MAX_CACHE_PACKS = 8;
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+export interface ConfigFetchRequest {
+  repo: RepoSettings;
+  /** the bare cache to fetch into: `<dataDir>/cache/<repo>.git` */
+  gitdir: string;
+  timeoutMs: number;
+}
+
+/** A way of bringing the config branch into the cache and reading it (HTTP in-process, or native git). */
+export type ConfigBranchFetcher = (req: ConfigFetchRequest) => Promise<ConfigBranch>;
+
+export interface FetchConfigBranchOptions {
+  repo: RepoSettings;
+  dataDir: string;
+  /** guard on the whole fetch; default 30 s */
+  timeoutMs?: number;
+  /**
+   * Reads remotes isomorphic-git cannot (SSH, scp-like, file://, local paths); supplied by
+   * the native git backend. Without it such remotes fail with IG_FETCH_FAILED.
+   */
+  nativeFetcher?: ConfigBranchFetcher;
+}
+
+/**
+ * Fetch only `refs/heads/integralgit` (depth 1, no tags) of the repo into its bare cache
+ * and read `config` (else `config.json`) from that commit, in-process. Errors:
+ * IG_CONFIG_MISSING (no branch, or no file: `data.commit` then says which commit),
+ * IG_CONFIG_INVALID (the file is a directory, a symlink or not UTF-8; `data.commit` set),
+ * IG_FETCH_FAILED (network, HTTP status, credentials, refused redirect, timeout).
+ */
+export async function fetchConfigBranch(opts: FetchConfigBranchOptions): Promise<ConfigBranch> {
+  const { repo } = opts;
+  const gitdir = configCacheDir(opts.dataDir, repo.name);
+  const req: ConfigFetchRequest = { repo, gitdir, timeoutMs: opts.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS };
+  const kind = remoteKind(repo.url);
+  if (kind !== 'http') {
+    if (opts.nativeFetcher) return withCacheLock(gitdir, () => opts.nativeFetcher!(req));
+    const what = kind === 'ssh' ? 'SSH remotes are' : kind === 'local' ? 'local and file:// remotes are' : 'this kind of remote is';
+    throw new IntegralGitError(
+      'IG_FETCH_FAILED',
+      `cannot read the config branch of ${redactUrl(repo.url)} (repos.${repo.name}.url): ${what} read with the native git backend, which is not available here`,
+      { url: redactUrl(repo.url), repo: repo.name },
+    );
+  }
+  try {
+    return await withCacheLock(gitdir, () => isomorphicConfigFetcher(req));
+  } catch (err) {
+    if (isIntegralGitError(err)) throw err;
+    throw new IntegralGitError('IG_FETCH_FAILED', `reading the config branch of ${redactUrl(repo.url)} into ${gitdir} failed: ${scrub(String((err as Error)?.message ?? err), repo)}`, {
+      url: redactUrl(repo.url),
+      repo: repo.name,
+    });
+  }
+}
+
+/** The HTTP(S) fetcher: isomorphic-git into the bare cache, then the tree read in-process. */
+export async function isomorphicConfigFetcher(req: ConfigFetchRequest): Promise<ConfigBranch> {
+  // Each fetch leaves a packfile; thousands of pushes must not leave thousands of them.
+  if (countPacks(req.gitdir) >= MAX_CACHE_PACKS) removeCache(req.gitdir);
+  try {
+    return await fetchAndRead(req);
+  } catch (err) {
+    if (isIntegralGitError(err) || isRemoteError(err)) throw err;
+    // anything else is a local fault (an interrupted earlier fetch, a damaged pack):
+    // start from an empty cache once
+    removeCache(req.gitdir);
+    return await fetchAndRead(req);
+  }
+}
+
+async function fetchAndRead(req: ConfigFetchRequest): Promise<ConfigBranch> {
+  await ensureBareCache(req.gitdir);
+  const commit = await fetchCommit(req);
+  return readConfigAtCommit({ gitdir: req.gitdir, commit, url: req.repo.url });
+}
+
+async function fetchCommit(req: ConfigFetchRequest): Promise<string> {
+  const { repo, gitdir } = req;
+  const url = redactUrl(repo.url);
+  const token = repo.auth?.token;
+  const username = repo.auth?.username;
+  const hasAuth = Boolean(token || username);
+  const controller = new AbortController();
+  const http = guardedHttp({ url: repo.url, withCredentials: hasAuth || url !== repo.url, signal: controller.signal, maxBodyBytes: MAX_RESPONSE_BYTES });
+  // GitHub takes any user name with a token; x-access-token is its documented convention
+  const onAuth: AuthCallback | undefined = hasAuth ? () => ({ username: username ?? 'x-access-token', password: token ?? '' }) : undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      // a little later than the abort, for a request that ignores its signal
+      setTimeout(() => reject(new Error('timeout')), 2000).unref();
+    }, req.timeoutMs);
+  });
+  try {
+    const result = await Promise.race([
+      git.fetch({ fs, http, gitdir, url: repo.url, ref: CONFIG_BRANCH, remoteRef: `refs/heads/${CONFIG_BRANCH}`, singleBranch: true, depth: 1, tags: false, onAuth }),
+      timedOut,
+    ]);
+    if (!result.fetchHead) throw missingBranch(repo);
+    return result.fetchHead;
+  } catch (err) {
+    if (isIntegralGitError(err)) throw err;
+    const e = err as { code?: string; message?: string; data?: { statusCode?: number; statusMessage?: string; what?: string } };
+    if (e.code === 'NotFoundError' && e.data?.what === `refs/heads/${CONFIG_BRANCH}`) throw missingBranch(repo);
+    if (controller.signal.aborted) {
+      throw new IntegralGitError('IG_FETCH_FAILED', `fetching branch \`${CONFIG_BRANCH}\` from ${url} timed out after ${Math.round(req.timeoutMs / 1000)} s`, { url, repo: repo.name });
+    }
+    if (e.code === 'HttpError' && e.data?.statusCode) {
+      const status = e.data.statusCode;
+      throw new IntegralGitError('IG_FETCH_FAILED', `fetching branch \`${CONFIG_BRANCH}\` from ${url} failed: HTTP ${status} ${e.data.statusMessage ?? ''}`.trimEnd() + httpHint(status, repo, hasAuth), {
+        url,
+        repo: repo.name,
+        status,
+      });
+    }
+    if (!isRemoteError(err)) throw err;
+    throw new IntegralGitError('IG_FETCH_FAILED', `fetching branch \`${CONFIG_BRANCH}\` from ${url} failed: ${scrub(e.message ?? String(err), repo)}`, { url, repo: repo.name });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function missingBranch(repo: RepoSettings): IntegralGitError {
+  return new IntegralGitError('IG_CONFIG_MISSING', `repository ${redactUrl(repo.url)} has no \`${CONFIG_BRANCH}\` branch; create it with \`integralgit init\``, {
+    url: redactUrl(repo.url),
+    repo: repo.name,
+  });
+}
+
+function httpHint(status: number, repo: RepoSettings, hasAuth: boolean): string {
+  if (status === 401 || status === 403) {
+    return hasAuth
+      ? `; the remote refused the credentials of repos.${repo.name}.auth (check the user name and the token, and that the token may read the repository)`
+      : `; the remote asks for credentials: set repos.${repo.name}.auth`;
+  }
+  if (status === 404) return `; check repos.${repo.name}.url`;
+  return '';
+}
+
+/** Errors that come from talking to the remote, as opposed to a fault in the local cache. */
+function isRemoteError(err: unknown): boolean {
+  const e = err as { code?: string; name?: string; message?: string };
+  if (['HttpError', 'SmartHttpError', 'UserCanceledError', 'UrlParseError', 'UnknownTransportError', 'RemoteCapabilityError', 'EmptyServerResponseError'].includes(e.code ?? '')) {
+    return true;
+  }
+  if (e.name === 'AbortError' || e.message === 'timeout') return true;
+  return /^(E[A-Z]+|ERR_[A-Z_]+)$/.test(e.code ?? '') && !['ENOENT', 'EACCES', 'EPERM', 'ENOSPC', 'EEXIST', 'ENOTDIR', 'EISDIR'].includes(e.code ?? '');
+}
+
+/** Never let a token slip into a message through an error text that quotes a URL. */
+function scrub(message: string, repo: RepoSettings): string {
+  let out = message.split(repo.url).join(redactUrl(repo.url));
+  if (repo.auth?.token) out = out.split(repo.auth.token).join('***');
+  return out;
+}
