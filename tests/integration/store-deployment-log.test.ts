@@ -1,5 +1,17 @@
+import fs from 'node:fs';
 import { makeTempDir } from '../helpers/git-fixture';
 import { openStore, type Store } from '../../lib/store';
+
+// temp dirs of this file, removed at the end (the 100k-commit database alone is ~30 MB)
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = makeTempDir('ig-store-');
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 function textOf(store: Store, id: number): string {
   return store.getLog(id).map((c) => c.text).join('');
@@ -10,7 +22,7 @@ describe('deployment log', () => {
   afterEach(() => store.close());
 
   it('keeps chunks in order with their stream, and resumes after a seq', () => {
-    store = openStore(makeTempDir());
+    store = openStore(tempDir());
     const id = store.createDeployment({ repo: 'app', host: 'web1', trigger: 'webhook' });
     expect(store.appendLog(id, 'system', 'fetching\n')).toBe(1);
     expect(store.appendLog(id, 'stdout', 'out\n')).toBe(2);
@@ -27,7 +39,7 @@ describe('deployment log', () => {
   });
 
   it('keeps the last bytes within the bound behind one marker saying how much was dropped', () => {
-    store = openStore(makeTempDir(), { logLimitBytes: 100 });
+    store = openStore(tempDir(), { logLimitBytes: 100 });
     const id = store.createDeployment({ repo: 'app', host: 'web1', trigger: 'webhook' });
     const lines = Array.from({ length: 30 }, (_, i) => `line ${String(i).padStart(2, '0')}\n`); // 8 bytes each
     const seqs = lines.map((l) => store.appendLog(id, 'stdout', l));
@@ -47,7 +59,7 @@ describe('deployment log', () => {
   });
 
   it('keeps only the tail of a single chunk larger than the bound, cut on a character', () => {
-    store = openStore(makeTempDir(), { logLimitBytes: 7 });
+    store = openStore(tempDir(), { logLimitBytes: 7 });
     const id = store.createDeployment({ repo: 'app', host: 'web1', trigger: 'webhook' });
     store.appendLog(id, 'stdout', 'ab');
     // 18 bytes: ten x, é (2 bytes), € (3), end; the last 7 bytes start inside é
@@ -62,7 +74,7 @@ describe('deployment log', () => {
   });
 
   it('bounds a 1 MiB log by default, even after many megabytes', () => {
-    store = openStore(makeTempDir());
+    store = openStore(tempDir());
     const id = store.createDeployment({ repo: 'app', host: 'web1', trigger: 'webhook' });
     const chunk = 'y'.repeat(64 * 1024 - 1) + '\n';
     for (let i = 0; i < 48; i++) store.appendLog(id, i % 2 ? 'stderr' : 'stdout', chunk); // 3 MiB
@@ -76,7 +88,7 @@ describe('deployment log', () => {
   });
 
   it('keeps each deployment\'s log apart', () => {
-    store = openStore(makeTempDir(), { logLimitBytes: 5 });
+    store = openStore(tempDir(), { logLimitBytes: 5 });
     const a = store.createDeployment({ repo: 'app', host: 'web1', trigger: 'webhook' });
     const b = store.createDeployment({ repo: 'app', host: 'web1', trigger: 'webhook' });
     store.appendLog(a, 'stdout', '12345');

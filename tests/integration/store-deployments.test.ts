@@ -1,10 +1,22 @@
+import fs from 'node:fs';
 import { makeTempDir } from '../helpers/git-fixture';
 import { openStore, type Store } from '../../lib/store';
+
+// temp dirs of this file, removed at the end (the 100k-commit database alone is ~30 MB)
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = makeTempDir('ig-store-');
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 describe('deployments', () => {
   let store: Store;
   beforeEach(() => {
-    store = openStore(makeTempDir());
+    store = openStore(tempDir());
   });
   afterEach(() => store.close());
 

@@ -1,11 +1,23 @@
+import fs from 'node:fs';
 import { makeTempDir } from '../helpers/git-fixture';
 import { INTERRUPTED_MESSAGE, openStore, type Store } from '../../lib/store';
+
+// temp dirs of this file, removed at the end (the 100k-commit database alone is ~30 MB)
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = makeTempDir('ig-store-');
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 describe('job queue', () => {
   let store: Store;
   let dir: string;
   beforeEach(() => {
-    dir = makeTempDir();
+    dir = tempDir();
     store = openStore(dir);
   });
   afterEach(() => store.close());
@@ -89,7 +101,7 @@ describe('recoverInterrupted', () => {
   let store: Store;
   let dir: string;
   beforeEach(() => {
-    dir = makeTempDir();
+    dir = tempDir();
     store = openStore(dir);
   });
   afterEach(() => store.close());

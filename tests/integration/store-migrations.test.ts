@@ -5,6 +5,17 @@ import { makeTempDir } from '../helpers/git-fixture';
 import { IntegralGitError } from '../../lib/errors';
 import { applyMigrations, DATABASE_FILE, LATEST_SCHEMA_VERSION, MIGRATIONS, openStore, schemaVersion } from '../../lib/store';
 
+// temp dirs of this file, removed at the end (the 100k-commit database alone is ~30 MB)
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = makeTempDir('ig-store-');
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 const TABLES = ['commits', 'config_versions', 'deliveries', 'deployment_log', 'deployments', 'jobs', 'pins', 'push_event_commits', 'push_events', 'repos'];
 
 function tablesOf(file: string): string[] {
@@ -37,7 +48,7 @@ describe('store migrations', () => {
   });
 
   it('build the database from zero through every migration', () => {
-    const dir = path.join(makeTempDir(), 'nested', 'data');
+    const dir = path.join(tempDir(), 'nested', 'data');
     const store = openStore(dir);
     store.close();
     const file = path.join(dir, DATABASE_FILE);
@@ -61,7 +72,7 @@ describe('store migrations', () => {
   });
 
   it('set the pragmas on every connection', () => {
-    const store = openStore(makeTempDir());
+    const store = openStore(tempDir());
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -70,7 +81,7 @@ describe('store migrations', () => {
   });
 
   it('reopening is idempotent and keeps the data', () => {
-    const dir = makeTempDir();
+    const dir = tempDir();
     const first = openStore(dir);
     first.ensureRepo('myapp');
     first.close();
@@ -82,7 +93,7 @@ describe('store migrations', () => {
   });
 
   it('refuse a database written by a newer IntegralGit, and leave it untouched', () => {
-    const dir = makeTempDir();
+    const dir = tempDir();
     openStore(dir).close();
     const file = path.join(dir, DATABASE_FILE);
     const db = new Database(file);
@@ -118,7 +129,7 @@ describe('store migrations', () => {
   });
 
   it('explain an unusable dataDir or a file that is not a database', () => {
-    const dir = makeTempDir();
+    const dir = tempDir();
     const blocker = path.join(dir, 'file');
     fs.writeFileSync(blocker, 'x');
     const notADir = caught(() => openStore(path.join(blocker, 'data')));

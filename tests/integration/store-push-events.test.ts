@@ -6,6 +6,17 @@ import { makeTempDir } from '../helpers/git-fixture';
 import { IntegralGitError } from '../../lib/errors';
 import { openStore, type PushEventInput, type PushEventResult, type Store } from '../../lib/store';
 
+// temp dirs of this file, removed at the end (the 100k-commit database alone is ~30 MB)
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = makeTempDir('ig-store-');
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 const ROOT = path.resolve(__dirname, '../..');
 
 function push(over: Partial<PushEventInput> = {}): PushEventInput {
@@ -35,7 +46,7 @@ describe('recordPushEvent', () => {
   let store: Store;
   let dir: string;
   beforeEach(() => {
-    dir = makeTempDir();
+    dir = tempDir();
     store = openStore(dir);
   });
   afterEach(() => store.close());
@@ -184,7 +195,7 @@ process.stdin.once('data', () => {
 `;
 
   it('stores each delivery once when four processes post the same deliveries at once', async () => {
-    const tmp = makeTempDir();
+    const tmp = tempDir();
     const build = path.join(tmp, 'build');
     transpileStore(build);
     const script = path.join(tmp, 'child.js');
@@ -244,7 +255,7 @@ process.stdin.once('data', () => {
   });
 
   it('migrates a fresh database once when several processes open it at once', async () => {
-    const tmp = makeTempDir();
+    const tmp = tempDir();
     const build = path.join(tmp, 'build');
     transpileStore(build);
     const script = path.join(tmp, 'open.js');
