@@ -55,8 +55,8 @@ function decide(req: IncomingRequest, settings: WebhookSettings, providers: read
   }
   const ctx = context(provider.name, parsed);
 
-  if (parsed.kind === 'ping' && parsed.repoName === undefined && parsed.repoIdentities.length === 0) {
-    return pingWithoutRepo(provider, req, settings, ctx);
+  if (parsed.kind !== 'push' && parsed.repoName === undefined && parsed.repoIdentities.length === 0) {
+    return decideWithoutRepo(provider, req, parsed, settings, ctx);
   }
 
   let repo: RepoSettings | undefined;
@@ -90,25 +90,38 @@ function decide(req: IncomingRequest, settings: WebhookSettings, providers: read
 }
 
 /**
- * A ping that names no repository (Bitbucket Server's "Test connection", a GitHub
- * organisation hook's ping): the secrets of the configured repos are tried so the
- * answer can tell whether the secret is right. A ping deploys nothing either way.
+ * A ping or an ignored event that names no repository (Bitbucket Server's "Test
+ * connection", a GitHub organisation hook's ping, a GitLab system hook's
+ * `project_create`): the secrets of the configured repos are tried, so a valid delivery
+ * still gets its 200/202 (GitLab disables hooks that collect 4xx answers) and a wrong
+ * secret is still reported. Nothing is deployed either way.
  */
-function pingWithoutRepo(provider: Provider, req: IncomingRequest, settings: WebhookSettings, ctx: DecisionContext): WebhookDecision {
+function decideWithoutRepo(
+  provider: Provider,
+  req: IncomingRequest,
+  parsed: ParsedDelivery,
+  settings: WebhookSettings,
+  ctx: DecisionContext,
+): WebhookDecision {
+  const what = parsed.kind === 'ping' ? `ping from ${provider.name}` : (parsed.ignoredReason ?? `event \`${parsed.eventType}\` is ignored`);
   let signed = false;
   for (const repo of Object.values(settings.repos)) {
     if (repo.insecure || !repo.secret) continue;
     try {
       provider.verify(req, repo.secret);
-      return { status: 200, outcome: 'ping', reason: `ping from ${provider.name}, signed with the secret of repo \`${repo.name}\``, pushes: [], ...ctx, repo: repo.name };
+      const reason = `${what}; it names no repository but is signed with the secret of repo \`${repo.name}\``;
+      return { status: parsed.kind === 'ping' ? 200 : 202, outcome: parsed.kind === 'ping' ? 'ping' : 'ignored', reason, pushes: [], ...ctx, repo: repo.name };
     } catch (err) {
       if (!(isIntegralGitError(err) && err.code === 'IG_SIGNATURE_MISSING')) signed = true;
     }
   }
   if (signed) {
-    return rejected(401, 'IG_SIGNATURE_MISMATCH', `ping from ${provider.name} names no repository and its signature matches no configured repo's secret`, ctx);
+    return rejected(401, 'IG_SIGNATURE_MISMATCH', `${what}: it names no repository and its signature matches no configured repo's secret`, ctx);
   }
-  return { status: 200, outcome: 'ping', reason: `ping from ${provider.name}; it names no repository and carries no signature, so nothing was checked`, pushes: [], ...ctx };
+  if (parsed.kind === 'ping') {
+    return { status: 200, outcome: 'ping', reason: `${what}; it names no repository and carries no signature, so nothing was checked`, pushes: [], ...ctx };
+  }
+  return rejected(401, 'IG_SIGNATURE_MISSING', `${what}: it names no repository and carries no signature or token`, ctx);
 }
 
 function ownRepo(repos: Record<string, RepoSettings>, name: string): RepoSettings | undefined {
