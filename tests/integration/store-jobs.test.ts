@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { makeTempDir } from '../helpers/git-fixture';
 import { INTERRUPTED_MESSAGE, openStore, type Store } from '../../lib/store';
 
-// temp dirs of this file, removed at the end (the 100k-commit database alone is ~30 MB)
+// temp dirs of this file, removed when it ends
 const tempDirs: string[] = [];
 function tempDir(): string {
   const dir = makeTempDir('ig-store-');

@@ -5,7 +5,7 @@ import { makeTempDir } from '../helpers/git-fixture';
 import { IntegralGitError } from '../../lib/errors';
 import { applyMigrations, DATABASE_FILE, LATEST_SCHEMA_VERSION, MIGRATIONS, openStore, schemaVersion } from '../../lib/store';
 
-// temp dirs of this file, removed at the end (the 100k-commit database alone is ~30 MB)
+// temp dirs of this file, removed when it ends
 const tempDirs: string[] = [];
 function tempDir(): string {
   const dir = makeTempDir('ig-store-');

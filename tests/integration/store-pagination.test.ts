@@ -7,7 +7,7 @@ import { listDeliveriesSql } from '../../lib/store/deliveries';
 import { LIST_BRANCH_PUSH_EVENTS_SQL, LIST_PUSH_EVENTS_SQL } from '../../lib/store/push-events';
 import { openStore, type CommitRow, type Store } from '../../lib/store';
 
-// temp dirs of this file, removed at the end (the 100k-commit database alone is ~30 MB)
+// temp dirs of this file, removed when it ends
 const tempDirs: string[] = [];
 function tempDir(): string {
   const dir = makeTempDir('ig-store-');

@@ -6,7 +6,7 @@ import { makeTempDir } from '../helpers/git-fixture';
 import { IntegralGitError } from '../../lib/errors';
 import { openStore, type PushEventInput, type PushEventResult, type Store } from '../../lib/store';
 
-// temp dirs of this file, removed at the end (the 100k-commit database alone is ~30 MB)
+// temp dirs of this file, removed when it ends
 const tempDirs: string[] = [];
 function tempDir(): string {
   const dir = makeTempDir('ig-store-');
