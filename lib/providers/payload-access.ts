@@ -63,9 +63,17 @@ export function checkedRef(value: unknown, field: string): string {
   const ref = str(value);
   if (ref === undefined) throw invalid(`push payload has no \`${field}\` (the pushed ref)`);
   // eslint-disable-next-line no-control-regex
-  if (ref.length > 1024 || /[\x00-\x20\x7f~^:?*[\\]/.test(ref) || ref.includes('..') || ref.includes('@{') || ref.startsWith('-')) {
-    throw invalid(`push payload \`${field}\` is not a valid git ref name`);
-  }
+  const components = ref.split('/');
+  const bad =
+    ref.length > 1024 ||
+    /[\x00-\x20\x7f~^:?*[\\]/.test(ref) ||
+    ref.includes('..') ||
+    ref.includes('@{') ||
+    components.some((c) => c === '' || c.startsWith('.') || c.endsWith('.lock')) ||
+    // git refuses branch and tag names that start with a dash (they would read as options)
+    (components.length > 2 && components[2].startsWith('-')) ||
+    ref.startsWith('-');
+  if (bad) throw invalid(`push payload \`${field}\` is not a valid git ref name`);
   return ref;
 }
 
