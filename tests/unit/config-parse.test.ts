@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { parseRepoConfig } from '../../lib/config/parse-repo-config';
+import { starterConfig } from '../../lib/init/starter-config';
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '../fixtures/configs', name), 'utf8');
 const problemsOf = (name: string) => parseRepoConfig(fixture(name)).problems;
@@ -28,6 +29,12 @@ describe('parseRepoConfig: good configs', () => {
         canary: { branch: 'develop' },
       },
     });
+  });
+
+  it('accepts the commented starter config written by `integralgit init`', () => {
+    const { config, problems } = parseRepoConfig(starterConfig('web1'));
+    expect(problems).toEqual([]);
+    expect(JSON.stringify(config)).not.toContain('//');
   });
 
   it('accepts a UTF-8 byte order mark and an empty configs object', () => {
