@@ -5,7 +5,7 @@ export interface StoreContext {
   db: Database.Database;
   /** current time as an ISO-8601 UTC string */
   now(): string;
-  /** run `fn` in a `BEGIN IMMEDIATE` transaction (a savepoint when already inside one) */
+  /** run `fn` in a `BEGIN IMMEDIATE` transaction, or as part of the one already open */
   write<T>(fn: () => T): T;
   logLimitBytes: number;
   deliveryBodyLimitBytes: number;

@@ -70,7 +70,9 @@ export class Store implements ConfigVersionStore {
     this.ctx = {
       db,
       now: () => clock().toISOString(),
-      write: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+      // inside a write already: run as part of it (a savepoint per nested call is wasted work
+      // on the webhook's hot path, and nothing here catches an inner failure to carry on)
+      write: <T>(fn: () => T): T => (db.inTransaction ? fn() : db.transaction(fn).immediate()),
       logLimitBytes: positive('logLimitBytes', options.logLimitBytes ?? DEFAULT_LOG_LIMIT_BYTES),
       deliveryBodyLimitBytes: positive('deliveryBodyLimitBytes', options.deliveryBodyLimitBytes ?? DEFAULT_DELIVERY_BODY_LIMIT_BYTES),
     };
