@@ -181,6 +181,29 @@ describe('resolveHostConfig: merge rules', () => {
   });
 });
 
+describe('docs/reference/repo-config.md', () => {
+  it('the provenance example is what resolveHostConfig gives', () => {
+    const config: RepoConfig = {
+      hostgroups: { web: ['web1', 'web2'], canary: ['web2'] },
+      configs: {
+        base: { location: '/srv/www/myapp', script: './deploy.sh', branch: 'master', remote: 'origin' },
+        canary: { branch: 'develop', env: { FEATURE_FLAGS: 'all' } },
+        web2: { script: '/opt/special.sh', timeout: 1200 },
+      },
+    };
+    const eff = resolveHostConfig(config, 'web2');
+    expect(eff.layers).toEqual(['base', 'group:canary', 'host:web2']);
+    expect(eff.provenance).toEqual([
+      { key: 'location', value: '/srv/www/myapp', layer: 'base', overridden: [] },
+      { key: 'script', value: '/opt/special.sh', layer: 'host:web2', overridden: ['base'] },
+      { key: 'branch', value: 'develop', layer: 'group:canary', overridden: ['base'] },
+      { key: 'remote', value: 'origin', layer: 'base', overridden: [] },
+      { key: 'timeout', value: 1200, layer: 'host:web2', overridden: [] },
+      { key: 'env.FEATURE_FLAGS', value: 'all', layer: 'group:canary', overridden: [] },
+    ]);
+  });
+});
+
 describe('mergeLayers', () => {
   it('later scalars win, objects merge deeply', () => {
     expect(mergeLayers([{ a: 1, o: { x: 1, deep: { p: 1 } } }, { a: 2, o: { y: 2, deep: { q: 2 } } }])).toEqual({ a: 2, o: { x: 1, y: 2, deep: { p: 1, q: 2 } } });
