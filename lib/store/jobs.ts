@@ -57,6 +57,7 @@ export class JobsTable {
   private readonly repoint: Database.Statement;
   private readonly finish: Database.Statement;
   private readonly finishCoalesced: Database.Statement;
+  private readonly attach: Database.Statement;
   private readonly running: Database.Statement;
   private readonly requeue: Database.Statement;
   private readonly giveUp: Database.Statement;
@@ -90,6 +91,7 @@ export class JobsTable {
     this.repoint = db.prepare('UPDATE jobs SET coalesced_into = ? WHERE coalesced_into = ?');
     this.finish = db.prepare("UPDATE jobs SET state = 'done', finished_at = ?, deployment_id = ? WHERE id = ?");
     this.finishCoalesced = db.prepare("UPDATE jobs SET deployment_id = ? WHERE coalesced_into = ? AND state = 'coalesced'");
+    this.attach = db.prepare('UPDATE jobs SET deployment_id = ? WHERE id = ?');
     this.running = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE state = 'running' ORDER BY id`);
     this.requeue = db.prepare("UPDATE jobs SET state = 'queued', started_at = NULL WHERE id = ?");
     this.giveUp = db.prepare("UPDATE jobs SET state = 'done', finished_at = ?, deployment_id = coalesce(?, deployment_id) WHERE id = ?");
@@ -149,6 +151,13 @@ export class JobsTable {
       const info = this.finish.run(this.ctx.now(), deploymentId, id);
       if (info.changes === 0) throw new IntegralGitError('IG_NOT_FOUND', `job ${id} does not exist`, { jobId: id });
       if (deploymentId !== null) this.finishCoalesced.run(deploymentId, id);
+    });
+  }
+
+  /** Link the running job to the deployment it created, before the deployment ends (pages show it live). */
+  attachDeployment(jobId: number, deploymentId: number): void {
+    this.ctx.write(() => {
+      if (this.attach.run(deploymentId, jobId).changes === 0) throw new IntegralGitError('IG_NOT_FOUND', `job ${jobId} does not exist`, { jobId });
     });
   }
 

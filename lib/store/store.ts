@@ -132,6 +132,9 @@ export class Store implements ConfigVersionStore {
   claimNextJob(repo: string): ClaimedJob | undefined {
     return this.jobs.claimNextJob(repo);
   }
+  attachDeployment(jobId: number, deploymentId: number): void {
+    this.jobs.attachDeployment(jobId, deploymentId);
+  }
   finishJob(id: number, deploymentId: number | null = null): void {
     this.jobs.finishJob(id, deploymentId);
   }

@@ -39,6 +39,8 @@ describe('job queue', () => {
     expect(store.queueDepth('app')).toBe(1);
 
     const deploymentId = store.createDeployment({ repo: 'app', host: 'web1', trigger: 'webhook', jobId: first.id, coalescedJobIds: first.coalescedJobIds });
+    store.attachDeployment(first.id, deploymentId);
+    expect(store.getJob(first.id)).toMatchObject({ state: 'running', deploymentId });
     store.finishJob(first.id, deploymentId);
     expect(store.getJob(first.id)).toMatchObject({ state: 'done', deploymentId });
     // the folded jobs point at the deployment that covered them
@@ -85,6 +87,7 @@ describe('job queue', () => {
     expect(() => store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'cron' as never })).toThrow(/invalid trigger "cron"/);
     expect(() => store.enqueueJob({ repo: '', branch: 'master', trigger: 'cli' })).toThrow(/repo must be a non-empty string/);
     expect(() => store.finishJob(999, null)).toThrow(/job 999 does not exist/);
+    expect(() => store.attachDeployment(999, 1)).toThrow(/job 999 does not exist/);
     expect(() => store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'cli', eventId: 12345 })).toThrow(/FOREIGN KEY/);
   });
 
