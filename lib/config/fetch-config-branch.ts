@@ -120,7 +120,7 @@ async function fetchCommit(req: ConfigFetchRequest): Promise<string> {
     const e = err as { code?: string; message?: string; data?: { statusCode?: number; statusMessage?: string; what?: string } };
     if (e.code === 'NotFoundError' && e.data?.what === `refs/heads/${CONFIG_BRANCH}`) throw missingBranch(repo);
     if (controller.signal.aborted) {
-      throw new IntegralGitError('IG_FETCH_FAILED', `fetching branch \`${CONFIG_BRANCH}\` from ${url} timed out after ${Math.round(req.timeoutMs / 1000)} s`, { url, repo: repo.name });
+      throw new IntegralGitError('IG_FETCH_FAILED', `fetching branch \`${CONFIG_BRANCH}\` from ${url} timed out after ${formatDuration(req.timeoutMs)}`, { url, repo: repo.name });
     }
     if (e.code === 'HttpError' && e.data?.statusCode) {
       const status = e.data.statusCode;
@@ -135,6 +135,10 @@ async function fetchCommit(req: ConfigFetchRequest): Promise<string> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 function missingBranch(repo: RepoSettings): IntegralGitError {

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { GitFixture, makeTempDir } from '../helpers/git-fixture';
 import { serveGitHttp } from '../../lib/demo/serve-git-http';
@@ -102,6 +104,20 @@ describe('fetchConfigBranch over HTTP (git http-backend)', () => {
     const err = await failure(fetchConfigBranch({ repo: repoSettings('down', url), dataDir }));
     expect(err.code).toBe('IG_FETCH_FAILED');
     expect(err.message).toMatch(new RegExp(`^fetching branch \`integralgit\` from ${url.replace(/[.]/g, '\\.')} failed: .*ECONNREFUSED`));
+  });
+
+  it('a remote that never answers → IG_FETCH_FAILED "timed out" (the guard aborts the request)', async () => {
+    const silent = http.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/app.git`;
+    try {
+      const err = await failure(fetchConfigBranch({ repo: repoSettings('silent', url), dataDir, timeoutMs: 300 }));
+      expect(err.code).toBe('IG_FETCH_FAILED');
+      expect(err.message).toBe(`fetching branch \`integralgit\` from ${url} timed out after 300 ms`);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('SSH and scp-like remotes need the native backend (or an injected fetcher)', async () => {
