@@ -62,10 +62,10 @@ export function invalid(message: string): IntegralGitError {
 export function checkedRef(value: unknown, field: string): string {
   const ref = str(value);
   if (ref === undefined) throw invalid(`push payload has no \`${field}\` (the pushed ref)`);
-  // eslint-disable-next-line no-control-regex
   const components = ref.split('/');
   const bad =
     ref.length > 1024 ||
+    // eslint-disable-next-line no-control-regex
     /[\x00-\x20\x7f~^:?*[\\]/.test(ref) ||
     ref.includes('..') ||
     ref.includes('@{') ||
