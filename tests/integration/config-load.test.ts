@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { FixtureRepo, GitFixture, makeTempDir } from '../helpers/git-fixture';
 import { effectiveConfigFor, loadRepoConfig, requireCurrentConfig, RAW_STORE_LIMIT } from '../../lib/config/load-repo-config';
 import { IntegralGitError } from '../../lib/errors';
@@ -27,16 +28,32 @@ function settings(repo: FixtureRepo, url = repo.url): RepoSettings {
   return { name: repo.name, url, insecure: true, pollInterval: 0, secretEnvNames: [] };
 }
 
-/** Commit a tree whose `config` is a directory, on the integralgit branch. */
-function writeConfigDirectory(repo: FixtureRepo): string {
-  const blob = repo.git(['hash-object', '-w', '--stdin'], '{}');
-  const inner = repo.git(['mktree'], `100644 blob ${blob}\tinner.json\n`);
-  const tree = repo.git(['mktree'], `040000 tree ${inner}\tconfig\n`);
+/** Commit a tree (mktree lines) on the integralgit branch and push it. */
+function commitTree(repo: FixtureRepo, mktree: string): string {
+  const tree = repo.git(['mktree'], mktree);
   const parent = repo.git(['rev-parse', 'refs/heads/integralgit']);
-  const sha = repo.git(['commit-tree', tree, '-p', parent, '-m', 'config as a directory']);
+  const sha = repo.git(['commit-tree', tree, '-p', parent, '-m', 'odd config']);
   repo.git(['update-ref', 'refs/heads/integralgit', sha]);
   repo.git(['push', '-q', '-f', 'origin', 'refs/heads/integralgit:refs/heads/integralgit']);
   return sha;
+}
+
+function writeConfigDirectory(repo: FixtureRepo): string {
+  const blob = repo.git(['hash-object', '-w', '--stdin'], '{}');
+  const inner = repo.git(['mktree'], `100644 blob ${blob}\tinner.json\n`);
+  return commitTree(repo, `040000 tree ${inner}\tconfig\n`);
+}
+
+function writeConfigSymlink(repo: FixtureRepo): string {
+  const target = repo.git(['hash-object', '-w', '--stdin'], '/etc/passwd');
+  return commitTree(repo, `120000 blob ${target}\tconfig\n`);
+}
+
+function writeConfigNotUtf8(repo: FixtureRepo): string {
+  const file = path.join(repo.work, '..', `${repo.name}-latin1`);
+  fs.writeFileSync(file, Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]));
+  const blob = repo.git(['hash-object', '-w', file]);
+  return commitTree(repo, `100644 blob ${blob}\tconfig\n`);
 }
 
 describe('loadRepoConfig', () => {
@@ -99,6 +116,8 @@ describe('loadRepoConfig', () => {
       [{ path: '', message: expect.stringContaining('has no file named `config` or `config.json`') }],
     ],
     ['config as a directory', writeConfigDirectory, [{ path: '', message: '`config` on the integralgit branch is a directory; it must be a regular file holding the JSON config' }]],
+    ['config as a symlink', writeConfigSymlink, [{ path: '', message: '`config` on the integralgit branch is a symbolic link; it must be a regular file holding the JSON config' }]],
+    ['config not UTF-8', writeConfigNotUtf8, [{ path: '', message: '`config` on the integralgit branch is not UTF-8 text' }]],
   ];
 
   it.each(invalidCases)('an invalid config after a valid one (%s) is recorded with its exact cause; the valid one stays in force', async (_name, write, errors) => {
