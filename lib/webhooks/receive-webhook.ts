@@ -109,6 +109,9 @@ function decideWithoutRepo(
     if (repo.insecure || !repo.secret) continue;
     try {
       provider.verify(req, repo.secret);
+      if (repo.trustedNetworks !== undefined && !isTrusted(req.remoteAddress, repo.trustedNetworks)) {
+        return rejected(403, 'IG_NETWORK_UNTRUSTED', `request from ${req.remoteAddress} is outside \`repos.${repo.name}.trustedNetworks\``, { ...ctx, repo: repo.name });
+      }
       const reason = `${what}; it names no repository but is signed with the secret of repo \`${repo.name}\``;
       return { status: parsed.kind === 'ping' ? 200 : 202, outcome: parsed.kind === 'ping' ? 'ping' : 'ignored', reason, pushes: [], ...ctx, repo: repo.name };
     } catch (err) {

@@ -28,6 +28,12 @@ describe('receiveWebhook', () => {
       expect(receiveWebhook({ ...signedFixture('github', 'push'), remoteAddress: '10.1.2.3' }, serverToo).status).toBe(403);
     });
 
+    it('applies the repo list to a ping that names no repository once its secret identifies the repo', () => {
+      const narrowed = settingsWith([repo('bbserver', 'https://bitbucket.acme.example/scm/web/myapp.git', { trustedNetworks: ['10.0.0.0/8'] })]);
+      expect(receiveWebhook(signedFixture('bitbucket-server', 'ping'), narrowed)).toMatchObject({ status: 403, repo: 'bbserver' });
+      expect(receiveWebhook({ ...signedFixture('bitbucket-server', 'ping'), remoteAddress: '10.0.0.5' }, narrowed)).toMatchObject({ status: 200, repo: 'bbserver' });
+    });
+
     it('never replaces a signature: a trusted address with a bad signature is still 401', () => {
       const decision = receiveWebhook(signedFixture('github', 'push', 'wrong'), { ...settings, trustedNetworks: ['0.0.0.0/0'] });
       expect(decision.status).toBe(401);
