@@ -1,0 +1,28 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { GitBackend } from './git-backend';
+import type { GitDriver } from './git-driver';
+import { IsomorphicDriver } from './isomorphic-backend';
+import { NativeDriver } from './native-backend';
+import { planSync, syncWorkingCopy } from './sync-working-copy';
+
+/** The backend chosen by the setting `git`: one sync procedure over the chosen driver. */
+export function createBackend(name: 'native' | 'isomorphic'): GitBackend {
+  return backendFromDriver(name === 'native' ? new NativeDriver() : new IsomorphicDriver());
+}
+
+export function backendFromDriver(driver: GitDriver): GitBackend {
+  return {
+    name: driver.name,
+    remoteHead: (repo, branch) => {
+      driver.assertSupported(repo);
+      return driver.remoteHead(repo, branch);
+    },
+    currentCommit: async (location) => {
+      const dotGit = await fs.stat(path.join(location, '.git')).catch(() => null);
+      return dotGit?.isDirectory() ? driver.head(location) : null;
+    },
+    plan: (req) => planSync(driver, req),
+    sync: (req) => syncWorkingCopy(driver, req),
+  };
+}

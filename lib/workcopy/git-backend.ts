@@ -1,0 +1,47 @@
+import type { Logger } from '../log/logger';
+import type { RepoSettings } from '../settings/types';
+
+/** What a deployment asks of the working copy (SPEC §4.3). */
+export interface SyncRequest {
+  /** the repository's settings: `url` is ALWAYS the URL fetched; `auth`, `sshKeyFile`, `knownHostsFile` */
+  repo: RepoSettings;
+  /** absolute, from the effective repo config */
+  location: string;
+  branch: string;
+  /** remote name in the working copy (config `remote`, default origin); its URL is set to `repo.url` */
+  remote: string;
+  /** absolute */
+  allowedRoots: string[];
+  /** deploy this commit instead of the branch head (rollback) */
+  targetCommit?: string;
+  /** `trigger --no-fetch`: use what is already fetched */
+  noFetch?: boolean;
+  /** progress lines ("fetching origin/master from https://…", "checked out abc123 (was def456)") */
+  onStep?: (line: string) => void;
+  logger?: Logger;
+}
+
+export interface SyncResult {
+  previousCommit: string | null;
+  commit: string;
+  cloned: boolean;
+  steps: string[];
+}
+
+/** What `sync` would do, for --dry-run: computing it changes nothing on disk. */
+export interface SyncPlan {
+  action: 'clone' | 'update' | 'up-to-date';
+  previousCommit: string | null;
+  commit: string;
+  steps: string[];
+}
+
+export interface GitBackend {
+  readonly name: 'native' | 'isomorphic';
+  /** ls-remote: the sha of `branch` on the remote, null when the branch does not exist */
+  remoteHead(repo: RepoSettings, branch: string): Promise<string | null>;
+  /** HEAD of an existing working copy, null when there is none at `location` */
+  currentCommit(location: string): Promise<string | null>;
+  plan(req: SyncRequest): Promise<SyncPlan>;
+  sync(req: SyncRequest): Promise<SyncResult>;
+}

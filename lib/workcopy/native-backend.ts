@@ -1,0 +1,187 @@
+import path from 'node:path';
+import type { RepoSettings } from '../settings/types';
+import { fetchFailed } from './fetch-error';
+import { DEPLOYED_REF, DriverContext, GitDriver } from './git-driver';
+import type { TrackedState } from './local-changes';
+import { GitInvocation, localInvocation, networkInvocation, redact } from './native-git-env';
+import { stripCredentials } from './remote-url';
+import { GitCommandError, lastLines, runGit, RunGitResult } from './run-git';
+import { MODE_GITLINK, MODE_LINK, TreeEntry } from './tree-entry';
+
+/**
+ * The native backend: the system git CLI, spawned with argument arrays. It brings SSH
+ * remotes, submodules and git's own checkout. Every command runs inside the copy with
+ * GIT_CEILING_DIRECTORIES set to its parent, so git can never wander into an enclosing
+ * repository; see native-git-env.ts for the environment and credential handling.
+ */
+export class NativeDriver implements GitDriver {
+  readonly name = 'native' as const;
+
+  assertSupported(): void {
+    // HTTPS, SSH and local paths are all git's business
+  }
+
+  private async local(dir: string, args: string[], okCodes?: number[], input?: string): Promise<RunGitResult> {
+    const inv = localInvocation(path.dirname(dir));
+    return runGit([...configArgs(inv), ...args], { cwd: dir, env: inv.env, okCodes, input });
+  }
+
+  private async network(cwd: string, repo: RepoSettings, args: string[], what: string, branch?: string): Promise<RunGitResult> {
+    const inv = networkInvocation(repo, path.dirname(cwd));
+    try {
+      return await runGit([...configArgs(inv), ...args], { cwd, env: inv.env });
+    } catch (err) {
+      if (!(err instanceof GitCommandError)) throw err;
+      throw fetchFailed(repo, what, redact(lastLines(err.stderr), inv.secrets), branch);
+    }
+  }
+
+  async remoteHead(repo: RepoSettings, branch: string): Promise<string | null> {
+    const ref = `refs/heads/${branch}`;
+    const res = await this.network('/', repo, ['ls-remote', '--', stripCredentials(repo.url), ref], `reading branch ${branch} of ${stripCredentials(repo.url)}`);
+    for (const line of res.stdout.toString('utf8').split('\n')) {
+      const [sha, name] = line.split('\t');
+      if (name === ref) return sha;
+    }
+    return null;
+  }
+
+  async head(dir: string): Promise<string | null> {
+    return this.resolve(dir, 'HEAD');
+  }
+
+  async remotes(dir: string): Promise<Record<string, string>> {
+    const res = await this.local(dir, ['config', '-z', '--get-regexp', '^remote\\..*\\.url$'], [1]);
+    const out: Record<string, string> = {};
+    for (const rec of res.stdout.toString('utf8').split('\0')) {
+      const nl = rec.indexOf('\n');
+      if (nl < 0) continue;
+      out[rec.slice('remote.'.length, nl - '.url'.length)] = rec.slice(nl + 1);
+    }
+    return out;
+  }
+
+  async setRemote(dir: string, remote: string, url: string, branch: string): Promise<void> {
+    const current = await this.remotes(dir);
+    if (current[remote] === url) return;
+    if (current[remote] !== undefined) await this.local(dir, ['remote', 'set-url', remote, url]);
+    else await this.local(dir, ['remote', 'add', '-t', branch, remote, url]);
+  }
+
+  async clone(dir: string, ctx: DriverContext): Promise<void> {
+    const url = stripCredentials(ctx.repo.url);
+    await this.network(
+      path.dirname(dir),
+      ctx.repo,
+      ['clone', '--quiet', '--no-checkout', '--single-branch', '--no-tags', '--depth', '1', '--branch', ctx.branch, '--origin', ctx.remote, '--', url, dir],
+      `cloning ${url} (branch ${ctx.branch})`,
+      ctx.branch,
+    );
+  }
+
+  async fetch(dir: string, ctx: DriverContext): Promise<void> {
+    const { remote, branch } = ctx;
+    await this.network(
+      dir,
+      ctx.repo,
+      ['fetch', '--quiet', '--no-tags', '--recurse-submodules=no', '--', remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`],
+      `fetching ${remote}/${branch} from ${stripCredentials(ctx.repo.url)}`,
+      branch,
+    );
+  }
+
+  async fetchCommit(dir: string, ctx: DriverContext, sha: string): Promise<void> {
+    const shallow = (await this.local(dir, ['rev-parse', '--is-shallow-repository'])).stdout.toString().trim() === 'true';
+    await this.network(
+      dir,
+      ctx.repo,
+      ['fetch', '--quiet', '--no-tags', '--recurse-submodules=no', ...(shallow ? ['--depth', '1'] : []), '--', ctx.remote, sha],
+      `fetching commit ${sha} from ${stripCredentials(ctx.repo.url)}`,
+    );
+  }
+
+  async resolve(dir: string, ref: string): Promise<string | null> {
+    const res = await this.local(dir, ['rev-parse', '--verify', '-q', `${ref}^{commit}`], [1, 128]);
+    return res.code === 0 ? res.stdout.toString('utf8').trim() : null;
+  }
+
+  async readTree(dir: string, commit: string): Promise<TreeEntry[]> {
+    const res = await this.local(dir, ['ls-tree', '-r', '-t', '-z', '--full-tree', commit]);
+    const entries: TreeEntry[] = [];
+    for (const rec of res.stdout.toString('utf8').split('\0')) {
+      const tab = rec.indexOf('\t');
+      if (tab < 0) continue;
+      const [mode, , oid] = rec.slice(0, tab).split(' ');
+      entries.push({ path: rec.slice(tab + 1), mode: mode === '40000' ? '040000' : mode, oid });
+    }
+    const links = entries.filter((e) => e.mode === MODE_LINK);
+    if (links.length > 0) {
+      const targets = parseBatch((await this.local(dir, ['cat-file', '--batch'], undefined, links.map((l) => l.oid).join('\n') + '\n')).stdout);
+      for (const l of links) l.linkTarget = targets.get(l.oid) ?? '';
+    }
+    return entries;
+  }
+
+  async trackedState(dir: string): Promise<TrackedState> {
+    const status = await this.local(dir, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=no', '--ignore-submodules=none']);
+    const recs = status.stdout.toString('utf8').split('\0');
+    const changed: string[] = [];
+    for (let i = 0; i < recs.length; i++) {
+      const r = recs[i];
+      if (r.length < 4) continue;
+      changed.push(r.slice(3));
+      if (r[0] === 'R' || r[0] === 'C') changed.push(recs[++i]);
+    }
+    const files = await this.local(dir, ['ls-files', '-z']);
+    const tracked = new Set(files.stdout.toString('utf8').split('\0').filter((p) => p !== ''));
+    return { changed, tracked };
+  }
+
+  async unpublishedCommits(dir: string, branch: string): Promise<string[]> {
+    const tips = ['HEAD'];
+    if (await this.resolve(dir, `refs/heads/${branch}`)) tips.push(`refs/heads/${branch}`);
+    if (!(await this.head(dir))) return [];
+    const res = await this.local(dir, ['rev-list', '--max-count=100', ...tips, '--not', '--remotes', '--glob=refs/integralgit/*']);
+    return res.stdout.toString('utf8').split('\n').filter((s) => s !== '');
+  }
+
+  async checkout(dir: string, ctx: DriverContext, commit: string, tree: TreeEntry[], onStep: (line: string) => void): Promise<void> {
+    await this.local(dir, ['checkout', '--quiet', '--force', '--no-recurse-submodules', '-B', ctx.branch, commit]);
+    await this.local(dir, ['branch', '--quiet', `--set-upstream-to=${ctx.remote}/${ctx.branch}`, ctx.branch], [128]);
+    if (tree.some((e) => e.mode === MODE_GITLINK)) {
+      onStep('updating submodules');
+      // Submodule URLs come from the repository's .gitmodules: they are fetched with the same
+      // credentials when on the same host, and git's protocol.*.allow rules apply (no ext::,
+      // no local paths from a submodule).
+      await this.network(dir, ctx.repo, ['submodule', '--quiet', 'sync', '--recursive'], 'syncing submodule URLs');
+      await this.network(dir, ctx.repo, ['submodule', '--quiet', 'update', '--init', '--recursive', '--checkout'], 'updating submodules');
+    }
+  }
+
+  async markDeployed(dir: string, commit: string): Promise<void> {
+    await this.local(dir, ['update-ref', DEPLOYED_REF, commit]);
+  }
+}
+
+function configArgs(inv: GitInvocation): string[] {
+  return inv.config.flatMap((c) => ['-c', c]);
+}
+
+/** Parse `git cat-file --batch` output into oid → content (utf8). */
+function parseBatch(buf: Buffer): Map<string, string> {
+  const out = new Map<string, string>();
+  let pos = 0;
+  while (pos < buf.length) {
+    const nl = buf.indexOf(10, pos);
+    if (nl < 0) break;
+    const [oid, type, size] = buf.subarray(pos, nl).toString('utf8').split(' ');
+    if (type === 'missing' || size === undefined) {
+      pos = nl + 1;
+      continue;
+    }
+    const len = parseInt(size, 10);
+    out.set(oid, buf.subarray(nl + 1, nl + 1 + len).toString('utf8'));
+    pos = nl + 1 + len + 1;
+  }
+  return out;
+}

@@ -1,0 +1,219 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { IntegralGitError } from '../errors';
+import { assertBranchName, assertCommitId, assertRemoteName } from './check-names';
+import { assertLocationAllowed } from './check-location';
+import { assertTreeSafe } from './check-tree-safety';
+import type { SyncPlan, SyncRequest, SyncResult } from './git-backend';
+import type { DriverContext, GitDriver } from './git-driver';
+import { assertSameRepository, inspectLocation, LocationState } from './inspect-location';
+import { findOverwrittenUntracked, localChangesError, TrackedState } from './local-changes';
+import { stripCredentials } from './remote-url';
+
+/**
+ * The one sync procedure both backends run (SPEC §4.3):
+ *   location allowed → what is there (absent / empty / our copy / refused)
+ *   → local changes (tracked edits, local commits) → fetch the settings' URL
+ *   → target commit → tree safety → untracked files the target would overwrite
+ *   → checkout → mark deployed.
+ * Every refusal happens before the working tree is touched. A clone goes to a hidden
+ * sibling directory first and is moved into `location` only once checked out, so an
+ * interrupted or refused clone never leaves a half-made copy at `location`.
+ */
+export async function syncWorkingCopy(driver: GitDriver, req: SyncRequest): Promise<SyncResult> {
+  const { loc, state, ctx, addRemote, steps, step } = await prepare(driver, req);
+  if (state !== 'copy') return cloneInto(driver, req, ctx, loc, state, steps, step);
+
+  const previous = await driver.head(loc);
+  const { tracked } = await assertNoLocalChanges(driver, req, loc);
+  const url = stripCredentials(req.repo.url);
+  await driver.setRemote(loc, req.remote, url, req.branch);
+  if (addRemote) step(`added remote ${req.remote} = ${url}`);
+  if (!req.noFetch) {
+    step(`fetching ${req.remote}/${req.branch} from ${url}`);
+    await driver.fetch(loc, ctx);
+  }
+  const commit = await resolveTarget(driver, loc, req, ctx);
+  const tree = await driver.readTree(loc, commit);
+  assertTreeSafe(tree, commit, req.location);
+  const overwritten = await findOverwrittenUntracked(loc, tracked, tree);
+  if (overwritten.length > 0) throw localChangesError(req.location, overwritten);
+  await driver.checkout(loc, ctx, commit, tree, step);
+  await driver.markDeployed(loc, commit);
+  step(previous === commit ? `already at ${short(commit)}` : `checked out ${short(commit)} (was ${previous ? short(previous) : 'nothing'})`);
+  return { previousCommit: previous, commit, cloned: false, steps };
+}
+
+/** What sync would do. Reads the copy and asks the remote for its head; writes nothing. */
+export async function planSync(driver: GitDriver, req: SyncRequest): Promise<SyncPlan> {
+  const { loc, state, steps, step } = await prepare(driver, req);
+  const url = stripCredentials(req.repo.url);
+  if (state !== 'copy') {
+    if (req.noFetch) throw noFetchWithoutCopy(req.location);
+    const commit = req.targetCommit ? await plannedTarget(driver, null, req) : await remoteHeadOrFail(driver, req);
+    step(`would clone ${url} (branch ${req.branch}) into ${req.location}`);
+    step(`would check out ${short(commit)}`);
+    return { action: 'clone', previousCommit: null, commit, steps };
+  }
+  const previous = await driver.head(loc);
+  await assertNoLocalChanges(driver, req, loc);
+  let commit: string;
+  if (req.targetCommit) commit = await plannedTarget(driver, loc, req);
+  else if (req.noFetch) commit = await trackingRefOrFail(driver, loc, req);
+  else {
+    step(`would fetch ${req.remote}/${req.branch} from ${url}`);
+    commit = await remoteHeadOrFail(driver, req);
+  }
+  if (previous === commit) {
+    step(`already at ${short(commit)}`);
+    return { action: 'up-to-date', previousCommit: previous, commit, steps };
+  }
+  step(`would check out ${short(commit)} (was ${previous ? short(previous) : 'nothing'})`);
+  return { action: 'update', previousCommit: previous, commit, steps };
+}
+
+async function prepare(driver: GitDriver, req: SyncRequest) {
+  assertBranchName(req.branch);
+  assertRemoteName(req.remote);
+  if (req.targetCommit !== undefined) assertCommitId(req.targetCommit);
+  driver.assertSupported(req.repo);
+  const loc = assertLocationAllowed(req.location, req.allowedRoots);
+  const state = await inspectLocation(loc, req.repo.url);
+  let addRemote = false;
+  if (state === 'copy') addRemote = !assertSameRepository(req.location, req.repo.url, req.remote, await driver.remotes(loc));
+  const steps: string[] = [];
+  const step = (line: string): void => {
+    steps.push(line);
+    req.onStep?.(line);
+    req.logger?.info(line, { repo: req.repo.name, location: req.location });
+  };
+  const ctx: DriverContext = { repo: req.repo, branch: req.branch, remote: req.remote, logger: req.logger };
+  return { loc, state, ctx, addRemote, steps, step };
+}
+
+async function assertNoLocalChanges(driver: GitDriver, req: SyncRequest, loc: string): Promise<TrackedState> {
+  const state = await driver.trackedState(loc);
+  const { changed } = state;
+  const unpublished = await driver.unpublishedCommits(loc, req.branch);
+  const all = [...changed];
+  if (unpublished.length > 0) {
+    const n = unpublished.length >= 100 ? '100+' : String(unpublished.length);
+    all.push(`${n} local commit(s) not on the remote (${unpublished.slice(0, 3).map(short).join(', ')})`);
+  }
+  if (all.length > 0) throw localChangesError(req.location, all);
+  return state;
+}
+
+async function cloneInto(
+  driver: GitDriver,
+  req: SyncRequest,
+  ctx: DriverContext,
+  loc: string,
+  state: LocationState,
+  steps: string[],
+  step: (line: string) => void,
+): Promise<SyncResult> {
+  if (req.noFetch) throw noFetchWithoutCopy(req.location);
+  const parent = path.dirname(loc);
+  await fs.mkdir(parent, { recursive: true });
+  await removeStaleClones(loc);
+  const tmp = path.join(parent, `${tempPrefix(loc)}${crypto.randomBytes(6).toString('hex')}`);
+  step(`cloning ${stripCredentials(req.repo.url)} (branch ${req.branch}) into ${req.location}`);
+  try {
+    await driver.clone(tmp, ctx);
+    const commit = await resolveTarget(driver, tmp, req, ctx);
+    const tree = await driver.readTree(tmp, commit);
+    assertTreeSafe(tree, commit, req.location);
+    await driver.checkout(tmp, ctx, commit, tree, step);
+    await driver.markDeployed(tmp, commit);
+    await moveInto(tmp, loc, state);
+    step(`checked out ${short(commit)}`);
+    return { previousCommit: null, commit, cloned: true, steps };
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
+}
+
+function tempPrefix(loc: string): string {
+  return `.${path.basename(loc)}.integralgit-clone-`;
+}
+
+/** Leftovers of a clone interrupted by a crash (the deployment lock rules out a running one). */
+async function removeStaleClones(loc: string): Promise<void> {
+  const prefix = tempPrefix(loc);
+  const names = await fs.readdir(path.dirname(loc)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (name.startsWith(prefix)) await fs.rm(path.join(path.dirname(loc), name), { recursive: true, force: true });
+  }
+}
+
+/** Into an absent location: one rename. Into an existing empty directory (keeping its owner and mode): entry by entry, `.git` last. */
+async function moveInto(tmp: string, loc: string, state: LocationState): Promise<void> {
+  if (state === 'absent') {
+    await fs.rename(tmp, loc);
+    return;
+  }
+  const names = (await fs.readdir(tmp)).sort((a, b) => (a === '.git' ? 1 : b === '.git' ? -1 : 0));
+  for (const name of names) await fs.rename(path.join(tmp, name), path.join(loc, name));
+}
+
+async function resolveTarget(driver: GitDriver, dir: string, req: SyncRequest, ctx: DriverContext): Promise<string> {
+  if (!req.targetCommit) return trackingRefOrFail(driver, dir, req);
+  let commit = await driver.resolve(dir, req.targetCommit);
+  if (!commit && !req.noFetch) {
+    if (req.targetCommit.length !== 40) {
+      throw new IntegralGitError('IG_USAGE', `commit ${req.targetCommit} is not in the working copy yet: give its full 40-digit sha so it can be fetched`, {
+        commit: req.targetCommit,
+      });
+    }
+    await driver.fetchCommit(dir, ctx, req.targetCommit.toLowerCase());
+    commit = await driver.resolve(dir, req.targetCommit);
+  }
+  if (!commit) {
+    throw new IntegralGitError('IG_FETCH_FAILED', `commit ${req.targetCommit} was not found in ${stripCredentials(req.repo.url)}: check the commit id`, {
+      repo: req.repo.name,
+      commit: req.targetCommit,
+    });
+  }
+  return commit;
+}
+
+async function trackingRefOrFail(driver: GitDriver, dir: string, req: SyncRequest): Promise<string> {
+  const commit = await driver.resolve(dir, `refs/remotes/${req.remote}/${req.branch}`);
+  if (commit) return commit;
+  throw new IntegralGitError(
+    'IG_FETCH_FAILED',
+    req.noFetch
+      ? `nothing has been fetched for ${req.remote}/${req.branch} in ${req.location} yet: run without --no-fetch`
+      : `branch \`${req.branch}\` was not fetched from ${stripCredentials(req.repo.url)}: check \`branch\` in the repo config`,
+    { repo: req.repo.name, branch: req.branch },
+  );
+}
+
+async function remoteHeadOrFail(driver: GitDriver, req: SyncRequest): Promise<string> {
+  const head = await driver.remoteHead(req.repo, req.branch);
+  if (head) return head;
+  throw new IntegralGitError(
+    'IG_FETCH_FAILED',
+    `branch \`${req.branch}\` does not exist on ${stripCredentials(req.repo.url)}: check \`branch\` in the repo config`,
+    { repo: req.repo.name, branch: req.branch },
+  );
+}
+
+/** For a plan: the rollback commit as far as it can be known without fetching. */
+async function plannedTarget(driver: GitDriver, loc: string | null, req: SyncRequest): Promise<string> {
+  const target = req.targetCommit as string;
+  const local = loc ? await driver.resolve(loc, target) : null;
+  if (local) return local;
+  if (target.length === 40 && !req.noFetch) return target.toLowerCase();
+  throw new IntegralGitError('IG_USAGE', `commit ${target} is not in the working copy: give its full 40-digit sha so it can be fetched`, { commit: target });
+}
+
+function noFetchWithoutCopy(location: string): IntegralGitError {
+  return new IntegralGitError('IG_USAGE', `--no-fetch needs an existing working copy, and there is none at ${location}: run without --no-fetch`, { location });
+}
+
+function short(sha: string): string {
+  return sha.slice(0, 12);
+}
