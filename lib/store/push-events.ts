@@ -64,6 +64,7 @@ export class PushEventsTable {
   private readonly listAll: Database.Statement;
   private readonly listBranch: Database.Statement;
   private readonly record: (input: PushEventInput) => PushEventResult;
+  private readonly recordMany: (inputs: PushEventInput[]) => PushEventResult[];
 
   constructor(
     private readonly ctx: StoreContext,
@@ -86,6 +87,22 @@ export class PushEventsTable {
     this.listBranch = db.prepare(LIST_BRANCH_PUSH_EVENTS_SQL);
     const tx = db.transaction((input: PushEventInput) => this.insertEvent(input));
     this.record = (input) => tx.immediate(input);
+    const txMany = db.transaction((inputs: PushEventInput[]) => inputs.map((input) => this.insertEvent(input)));
+    this.recordMany = (inputs) => txMany.immediate(inputs);
+  }
+
+  /** Several refs of one delivery (Bitbucket, multi-ref pushes): all stored or none, one fsync. */
+  recordPushEvents(inputs: PushEventInput[]): PushEventResult[] {
+    for (const input of inputs) {
+      checkName('repo', input.repo);
+      checkName('provider', input.provider);
+    }
+    this.ctx.db.pragma('synchronous = FULL');
+    try {
+      return this.recordMany(inputs);
+    } finally {
+      this.ctx.db.pragma(`synchronous = ${this.defaultSynchronous}`);
+    }
   }
 
   recordPushEvent(input: PushEventInput): PushEventResult {

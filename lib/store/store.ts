@@ -103,6 +103,10 @@ export class Store implements ConfigVersionStore {
   recordPushEvent(input: PushEventInput): PushEventResult {
     return this.pushEvents.recordPushEvent(input);
   }
+
+  recordPushEvents(inputs: PushEventInput[]): PushEventResult[] {
+    return this.pushEvents.recordPushEvents(inputs);
+  }
   getPushEvent(id: number): PushEventRow | undefined {
     return this.pushEvents.getPushEvent(id);
   }

@@ -1,0 +1,112 @@
+import type { Store, CommitRow, Deployment, DeploymentStatus } from '../store';
+import { IntegralGitError } from '../errors';
+import type { Settings } from '../settings/types';
+
+export interface HistoryQuery {
+  limit?: number;
+  commitsBefore?: string;
+  deploymentsBefore?: string;
+  branch?: string;
+  status?: DeploymentStatus;
+}
+
+export interface ApiCommit {
+  id: string;
+  message: string;
+  author: string;
+  authorEmail: string | null;
+  timestamp: string;
+  branch: string | null;
+  url: string | null;
+}
+
+export interface ApiDeployment {
+  id: number;
+  status: string;
+  commit: string | null;
+  previousCommit: string | null;
+  branch: string | null;
+  host: string;
+  trigger: string;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  error: string | null;
+  errorCode: string | null;
+  skipReason: string | null;
+  coalescedJobIds: number[];
+}
+
+export interface RepoHistory {
+  name: string;
+  commits: ApiCommit[];
+  deployments: ApiDeployment[];
+  next: { commits?: string; deployments?: string };
+}
+
+/** The SPEC §5 shape of `GET /api/repos/<repo>`, newest first, keyset-paginated. */
+export function repoHistory(settings: Settings, store: Store, repo: string, q: HistoryQuery = {}): RepoHistory {
+  assertKnownRepo(settings, repo);
+  const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
+  const commits = store.listCommits(repo, { limit, before: q.commitsBefore, branch: q.branch });
+  const deployments = store.listDeployments(repo, { limit, before: q.deploymentsBefore, status: q.status, branch: q.branch });
+  return {
+    name: repo,
+    commits: commits.items.map(toApiCommit),
+    deployments: deployments.items.map(toApiDeployment),
+    next: { commits: commits.nextCursor, deployments: deployments.nextCursor },
+  };
+}
+
+export function assertKnownRepo(settings: Settings, repo: string): void {
+  if (!Object.prototype.hasOwnProperty.call(settings.repos, repo)) {
+    throw new IntegralGitError('IG_REPO_UNKNOWN', `no repository named \`${repo}\` in the settings`);
+  }
+}
+
+export function toApiCommit(c: CommitRow): ApiCommit {
+  return {
+    id: c.id,
+    message: c.message,
+    author: c.authorName,
+    authorEmail: c.authorEmail,
+    timestamp: c.timestamp,
+    branch: c.branch,
+    url: c.url,
+  };
+}
+
+export function toApiDeployment(d: Deployment): ApiDeployment {
+  return {
+    id: d.id,
+    status: d.status,
+    commit: d.commit,
+    previousCommit: d.previousCommit,
+    branch: d.branch,
+    host: d.host,
+    trigger: d.trigger,
+    queuedAt: d.queuedAt,
+    startedAt: d.startedAt,
+    finishedAt: d.finishedAt,
+    durationMs: d.durationMs,
+    exitCode: d.exitCode,
+    signal: d.signal,
+    error: d.error,
+    errorCode: d.errorCode,
+    skipReason: d.skipReason,
+    coalescedJobIds: d.coalescedJobIds,
+  };
+}
+
+/** One deployment with its log, for `/api/repos/<repo>/deployments/<id>` and the page. */
+export function deploymentDetail(settings: Settings, store: Store, repo: string, id: number, afterSeq = 0) {
+  assertKnownRepo(settings, repo);
+  const d = Number.isSafeInteger(id) && id > 0 ? store.getDeployment(id) : undefined;
+  if (!d || d.repo !== repo) {
+    throw new IntegralGitError('IG_NOT_FOUND', `repository \`${repo}\` has no deployment ${String(id)}`);
+  }
+  return { ...toApiDeployment(d), steps: d.steps, configCommit: d.configCommit, log: store.getLog(d.id, afterSeq) };
+}

@@ -1,0 +1,120 @@
+import type { Logger } from '../log/logger';
+import type { Settings } from '../settings/types';
+import type { Store, PushEventInput } from '../store';
+import type { IncomingRequest, NormalizedPush } from '../providers/types';
+import { receiveWebhook } from '../webhooks/receive-webhook';
+import type { Metrics } from '../metrics/metrics';
+import { CONFIG_BRANCH } from '../deploy/run-deployment';
+
+export interface IngestDeps {
+  settings: Settings;
+  store: Store;
+  logger: Logger;
+  metrics?: Metrics;
+  /** wakes the repo's worker once the jobs are on disk */
+  kick: (repo: string) => void;
+}
+
+export interface IngestAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/**
+ * One request to `POST /update`, from raw bytes to an answer: decide (provider, repo,
+ * signature), store the event, its commits and its jobs durably, and only then answer 202.
+ * Every request, whatever its outcome, lands in the deliveries log with its reason.
+ */
+export function ingestWebhook(deps: IngestDeps, req: IncomingRequest): IngestAnswer {
+  const { store, logger } = deps;
+  const decision = receiveWebhook(req, deps.settings);
+  const base = {
+    remoteAddr: req.remoteAddress,
+    provider: decision.provider ?? null,
+    event: decision.eventType ?? null,
+    deliveryId: decision.deliveryId ?? null,
+    repo: decision.repo ?? null,
+  };
+  const record = (outcome: 'accepted' | 'duplicate' | 'ignored' | 'rejected' | 'ping', status: number, reason: string, jobIds: number[] = []): void => {
+    store.recordDelivery({
+      ...base,
+      outcome,
+      statusCode: status,
+      reason,
+      jobIds,
+      body: outcome === 'accepted' ? req.rawBody.toString('utf8') : null,
+    });
+    deps.metrics?.deliveries.inc({ provider: decision.provider ?? 'unknown', outcome });
+    const line = `delivery ${decision.deliveryId ?? '-'} from ${req.remoteAddress} (${decision.provider ?? 'unknown provider'}${decision.repo ? `, repo ${decision.repo}` : ''}): ${outcome} ${status}: ${reason}`;
+    if (outcome === 'rejected') logger.warn(line);
+    else logger.info(line);
+  };
+
+  if (decision.outcome !== 'accepted') {
+    record(decision.outcome, decision.status, decision.reason);
+    const body: Record<string, unknown> =
+      decision.outcome === 'rejected'
+        ? { error: decision.reason, code: decision.errorCode }
+        : decision.outcome === 'ignored'
+          ? { ignored: decision.reason }
+          : { ok: true, message: decision.reason };
+    return { status: decision.status, body };
+  }
+
+  const repo = decision.repo as string;
+  const plans = decision.pushes.map((push) => planPush(push));
+  const inputs: PushEventInput[] = decision.pushes.map((push, i) => ({
+    repo,
+    provider: decision.provider as string,
+    // one delivery naming several refs stores one event per ref; each keeps a distinct id
+    deliveryId: decision.deliveryId ? (decision.pushes.length > 1 ? `${decision.deliveryId}#${push.ref}` : decision.deliveryId) : null,
+    eventType: decision.eventType ?? 'push',
+    ref: push.ref,
+    branch: push.branch,
+    tag: push.tag,
+    before: push.before,
+    after: push.after,
+    created: push.created,
+    deleted: push.deleted,
+    forced: push.forced,
+    pusher: push.pusher ?? null,
+    commits: push.commits.map((c) => ({
+      id: c.id,
+      message: c.message,
+      authorName: c.authorName,
+      authorEmail: c.authorEmail ?? null,
+      timestamp: c.timestamp,
+      url: c.url ?? null,
+    })),
+    jobs: plans[i].job ? [plans[i].job] : [],
+  }));
+  const results = store.recordPushEvents(inputs);
+  const duplicate = results.length > 0 && results.every((r) => r.duplicate);
+  const jobIds = results.filter((r) => !r.duplicate).flatMap((r) => r.jobIds);
+  const refs = decision.pushes.map((p, i) => ({ ref: p.ref, action: results[i].duplicate ? 'duplicate' : plans[i].action, reason: plans[i].reason }));
+  if (duplicate) {
+    const reason = `duplicate delivery ${decision.deliveryId}: already received, no new job`;
+    record('duplicate', 200, reason, results.flatMap((r) => r.jobIds));
+    return { status: 200, body: { duplicate: true, message: reason, jobs: results.flatMap((r) => r.jobIds) } };
+  }
+  const reason = refs.map((r) => `${r.ref}: ${r.reason}`).join('; ') || 'push with no refs';
+  record('accepted', 202, reason, jobIds);
+  if (jobIds.length > 0) deps.kick(repo);
+  return { status: 202, body: { accepted: true, repo, jobs: jobIds, refs } };
+}
+
+interface PushPlan {
+  action: 'queued' | 'recorded';
+  reason: string;
+  job?: { branch: string; trigger: 'webhook' | 'config' };
+}
+
+/** Tags and deletions are history, not deployments; a push to the config branch reloads the config. */
+function planPush(push: NormalizedPush): PushPlan {
+  if (push.tag !== null) return { action: 'recorded', reason: `tag ${push.tag} recorded, not deployed` };
+  if (push.deleted || push.branch === null) return { action: 'recorded', reason: `branch deletion recorded, not deployed` };
+  if (push.branch === CONFIG_BRANCH) {
+    return { action: 'queued', reason: 'config branch updated: the config is reloaded', job: { branch: CONFIG_BRANCH, trigger: 'config' } };
+  }
+  return { action: 'queued', reason: `deployment queued for branch ${push.branch}`, job: { branch: push.branch, trigger: 'webhook' } };
+}

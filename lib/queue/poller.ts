@@ -1,0 +1,83 @@
+import type { Logger } from '../log/logger';
+import type { Settings } from '../settings/types';
+import type { Store } from '../store';
+import type { GitBackend } from '../workcopy/git-backend';
+import { describeError } from '../errors';
+import { resolveHostConfig } from '../config/merge-layers';
+import type { RepoConfig } from '../config/types';
+
+export interface PollerDeps {
+  settings: Settings;
+  store: Store;
+  logger: Logger;
+  backend: GitBackend;
+  kick: (repo: string) => void;
+}
+
+/**
+ * Reconcile loop for repos with `pollInterval`: compares the remote branch head with the
+ * commit deployed on this host and queues a deployment (trigger `poll`) when they differ,
+ * so a lost webhook is caught up. A pinned host (rollback) is left alone.
+ */
+export class Poller {
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly busy = new Set<string>();
+
+  constructor(private readonly deps: PollerDeps) {}
+
+  start(): void {
+    for (const repo of Object.values(this.deps.settings.repos)) {
+      if (!repo.pollInterval || repo.pollInterval <= 0) continue;
+      const timer = setInterval(() => void this.pollOnce(repo.name), repo.pollInterval * 1000);
+      timer.unref();
+      this.timers.push(timer);
+    }
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers.length = 0;
+  }
+
+  /** One reconcile of one repo; returns the job id when a deployment was queued. */
+  async pollOnce(repo: string): Promise<number | undefined> {
+    const { settings, store, logger, backend } = this.deps;
+    if (this.busy.has(repo)) return undefined;
+    this.busy.add(repo);
+    try {
+      const host = settings.hostname;
+      if (store.getPin(repo, host)) return undefined;
+      if (store.queueDepth(repo) > 0) return undefined;
+      const config = store.lastValidConfig(repo);
+      const branch = config?.config ? branchFor(config.config, host) : undefined;
+      if (!branch) {
+        // never seen a valid config (or no location): a normal deployment run records why
+        if (!store.lastDeployment(repo, host)) return this.enqueue(repo, null);
+        return undefined;
+      }
+      const head = await backend.remoteHead(settings.repos[repo], branch);
+      const deployed = store.deployedCommit(repo, host)?.commit;
+      if (head && head !== deployed) {
+        logger.info(`poll: ${repo} ${branch} is at ${head.slice(0, 12)} on the remote, ${deployed ? deployed.slice(0, 12) : 'nothing'} deployed here: queueing`);
+        return this.enqueue(repo, branch);
+      }
+      return undefined;
+    } catch (err) {
+      logger.warn(`poll of ${repo} failed: ${describeError(err)}`);
+      return undefined;
+    } finally {
+      this.busy.delete(repo);
+    }
+  }
+
+  private enqueue(repo: string, branch: string | null): number {
+    const id = this.deps.store.enqueueJob({ repo, branch, trigger: 'poll' });
+    this.deps.kick(repo);
+    return id;
+  }
+}
+
+function branchFor(config: RepoConfig, host: string): string | undefined {
+  const eff = resolveHostConfig(config, host);
+  return eff.config.location ? eff.config.branch : undefined;
+}

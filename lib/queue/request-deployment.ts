@@ -1,0 +1,27 @@
+import type { Store, JobTrigger } from '../store';
+import { IntegralGitError } from '../errors';
+import type { Settings } from '../settings/types';
+
+export interface DeploymentRequest {
+  repo: string;
+  trigger: JobTrigger;
+  /** a rollback / redeploy of an earlier commit (pins the host to it) */
+  targetCommit?: string;
+  /** the branch to deploy; default: the one the repo config names for this host */
+  branch?: string;
+}
+
+/**
+ * Queue a deployment asked for by a person or the poller (UI buttons, `rollback`, poll):
+ * the same durable queue as webhooks, so it never overlaps another deployment of the repo.
+ */
+export function requestDeployment(settings: Settings, store: Store, req: DeploymentRequest): number {
+  if (!Object.prototype.hasOwnProperty.call(settings.repos, req.repo)) {
+    throw new IntegralGitError('IG_REPO_UNKNOWN', `repository \`${req.repo}\` is not in the settings (${settings.file})`);
+  }
+  if (req.targetCommit !== undefined && !/^[0-9a-f]{7,64}$/i.test(req.targetCommit)) {
+    throw new IntegralGitError('IG_USAGE', `"${req.targetCommit}" is not a commit id (7 to 64 hex digits)`);
+  }
+  store.ensureRepo(req.repo);
+  return store.enqueueJob({ repo: req.repo, branch: req.branch ?? null, trigger: req.trigger, targetCommit: req.targetCommit ?? null });
+}

@@ -1,0 +1,18 @@
+import type { Logger } from '../lib/log/logger';
+import type { Settings } from '../lib/settings/types';
+import type { Store } from '../lib/store';
+import type { DeployQueue } from '../lib/queue/deploy-queue';
+import type { Metrics } from '../lib/metrics/metrics';
+import type { GitBackend } from '../lib/workcopy/git-backend';
+
+/** Everything a route needs; routes translate HTTP to calls on these and nothing more. */
+export interface AppContext {
+  settings: Settings;
+  store: Store;
+  queue: DeployQueue;
+  metrics: Metrics;
+  logger: Logger;
+  backend: GitBackend;
+  startedAt: Date;
+  version: string;
+}

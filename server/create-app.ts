@@ -1,0 +1,45 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { isIntegralGitError } from '../lib/errors';
+import type { AppContext } from './app-context';
+import { updateRouter } from './routes/update';
+import { healthRouter } from './routes/health';
+import { apiRouter } from './routes/api';
+import { pagesRouter } from './routes/pages';
+
+/** The Express application: security headers, the routes, and errors as clear JSON or HTML. */
+export function createApp(ctx: AppContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false); // client addresses go through lib/network/client-address (trustProxy setting)
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: { 'script-src': ["'self'"], 'style-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'frame-ancestors': ["'none'"] },
+      },
+      hsts: false, // TLS is the reverse proxy's business; HSTS on a plain-HTTP port would be wrong
+    }),
+  );
+  const router = express.Router();
+  router.use(updateRouter(ctx));
+  router.use(healthRouter(ctx));
+  router.use(apiRouter(ctx));
+  router.use(pagesRouter(ctx));
+  app.use(ctx.settings.basePath || '/', router);
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ error: `nothing at ${req.method} ${req.path}`, code: 'IG_NOT_FOUND' });
+  });
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return;
+    if (isIntegralGitError(err)) {
+      res.status(err.status).json({ error: err.message, code: err.code });
+      return;
+    }
+    const status = typeof (err as { status?: unknown })?.status === 'number' ? (err as { status: number }).status : 500;
+    if (status >= 500) ctx.logger.error(`${req.method} ${req.path} failed: ${(err as Error)?.stack ?? String(err)}`);
+    res.status(status).json({ error: status >= 500 ? 'internal error (see the server log)' : String((err as Error)?.message ?? err) });
+  });
+  return app;
+}

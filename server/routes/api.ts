@@ -1,0 +1,55 @@
+import { Router, type Request } from 'express';
+import type { AppContext } from '../app-context';
+import { repoSummaries } from '../../lib/history/repo-summaries';
+import { repoHistory, deploymentDetail, assertKnownRepo } from '../../lib/history/repo-history';
+import { DEPLOYMENT_STATUSES, type DeploymentStatus } from '../../lib/store';
+import { IntegralGitError } from '../../lib/errors';
+
+function stringParam(req: Request, name: string): string | undefined {
+  const v = req.query[name];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function statusParam(req: Request): DeploymentStatus | undefined {
+  const s = stringParam(req, 'status');
+  if (s === undefined) return undefined;
+  if (!(DEPLOYMENT_STATUSES as readonly string[]).includes(s)) {
+    throw new IntegralGitError('IG_USAGE', `status must be one of ${DEPLOYMENT_STATUSES.join(', ')}`);
+  }
+  return s as DeploymentStatus;
+}
+
+/** JSON API: everything the pages show (SPEC §5). */
+export function apiRouter(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/api/repos', (_req, res) => {
+    res.json({ host: ctx.settings.hostname, repos: repoSummaries(ctx.settings, ctx.store) });
+  });
+  router.get('/api/repos/:repo', (req, res) => {
+    const limit = stringParam(req, 'limit');
+    res.json(
+      repoHistory(ctx.settings, ctx.store, req.params.repo, {
+        limit: limit ? Number.parseInt(limit, 10) || 50 : undefined,
+        commitsBefore: stringParam(req, 'commitsBefore'),
+        deploymentsBefore: stringParam(req, 'deploymentsBefore'),
+        branch: stringParam(req, 'branch'),
+        status: statusParam(req),
+      }),
+    );
+  });
+  router.get('/api/repos/:repo/deployments/:id', (req, res) => {
+    const after = Number.parseInt(stringParam(req, 'afterSeq') ?? '0', 10) || 0;
+    res.json(deploymentDetail(ctx.settings, ctx.store, req.params.repo, Number(req.params.id), after));
+  });
+  router.get('/api/repos/:repo/deliveries', (req, res) => {
+    assertKnownRepo(ctx.settings, req.params.repo);
+    res.json(ctx.store.listDeliveries({ repo: req.params.repo, limit: 100, before: stringParam(req, 'before') }));
+  });
+  router.get('/api/deliveries', (req, res) => {
+    res.json(ctx.store.listDeliveries({ repo: stringParam(req, 'repo'), limit: 100, before: stringParam(req, 'before') }));
+  });
+  router.use('/api', (_req, res) => {
+    res.status(404).json({ error: 'no such API route', code: 'IG_NOT_FOUND' });
+  });
+  return router;
+}

@@ -1,0 +1,79 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../lib/log/logger';
+import type { Settings } from '../lib/settings/types';
+import { openStore, type Store } from '../lib/store';
+import { DeployQueue } from '../lib/queue/deploy-queue';
+import { Metrics } from '../lib/metrics/metrics';
+import { createBackend } from '../lib/workcopy/create-backend';
+import { Poller } from '../lib/queue/poller';
+import { packageVersion } from '../lib/version';
+import { createApp } from './create-app';
+import type { AppContext } from './app-context';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  ctx: AppContext;
+  server: http.Server;
+  /** graceful: stop accepting, let running deployments finish up to `graceMs`, keep the queue */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Open the store, recover interrupted work, start the workers, poller and HTTP server.
+ * Timeouts are set so that slow or trickling clients (slowloris) cannot hold the server.
+ */
+export async function startServer(settings: Settings, logger: Logger, opts: { store?: Store } = {}): Promise<RunningServer> {
+  const store = opts.store ?? openStore(settings.dataDir, { deliveriesLimit: settings.deliveriesLimit });
+  for (const name of Object.keys(settings.repos)) store.ensureRepo(name);
+  const backend = createBackend(settings.git);
+  const metrics = new Metrics(() => Object.keys(settings.repos).map((repo) => ({ repo, depth: store.queueDepth(repo) })));
+  const queue = new DeployQueue(
+    { settings, store, logger, backend },
+    {
+      onDeploymentFinished: (repo, outcome, durationMs) => {
+        metrics.deployments.inc({ repo, status: outcome.status });
+        metrics.deploymentDuration.observe({ repo, status: outcome.status }, durationMs / 1000);
+      },
+    },
+  );
+  const ctx: AppContext = { settings, store, queue, metrics, logger, backend, startedAt: new Date(), version: packageVersion() };
+  const app = createApp(ctx);
+  const server = http.createServer(app);
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+  server.maxHeadersCount = 200;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.listen.port, settings.listen.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = settings.listen.host === '0.0.0.0' || settings.listen.host === '::' ? '127.0.0.1' : settings.listen.host;
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}${settings.basePath}`;
+  queue.start();
+  const poller = new Poller({ settings, store, logger, backend, kick: (repo) => queue.kick(repo) });
+  poller.start();
+  let closed = false;
+  return {
+    url,
+    port,
+    ctx,
+    server,
+    close: async (graceMs = 30_000) => {
+      if (closed) return;
+      closed = true;
+      poller.stop();
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await queue.stop(graceMs);
+      server.closeAllConnections();
+      await stopped;
+      if (!opts.store) store.close();
+    },
+  };
+}
