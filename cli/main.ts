@@ -1,6 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from './run-command';
 import { registerInit } from './commands/init';
+import { registerServe } from './commands/serve';
+import { registerTrigger } from './commands/trigger';
+import { registerStatus } from './commands/status';
+import { registerConfig } from './commands/config';
+import { registerValidate } from './commands/validate';
+import { registerDeliveries } from './commands/deliveries';
+import { registerRollback } from './commands/rollback';
+import { registerDemo } from './commands/demo';
 
 import { packageVersion } from '../lib/version';
 
@@ -17,7 +25,7 @@ export function buildProgram(): Command {
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerInit]) register(program);
+  for (const register of [registerServe, registerTrigger, registerStatus, registerConfig, registerValidate, registerInit, registerDeliveries, registerRollback, registerDemo]) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { runDeployment } from '../../lib/deploy/run-deployment';
+import { createBackend } from '../../lib/workcopy/create-backend';
+import { IntegralGitError } from '../../lib/errors';
+import { action } from '../run-command';
+import { cliLogger, cliSettings, cliStore } from '../cli-context';
+import { printProgress } from './trigger';
+
+export function registerRollback(program: Command): void {
+  program
+    .command('rollback')
+    .argument('<repo>', 'repository name from the settings')
+    .argument('<commit>', 'the earlier commit to deploy (full or abbreviated sha)')
+    .description('deploy an earlier commit and pin this host to it until the next push or `unpin`')
+    .action(
+      action(async (repo: string, commit: string, _opts: unknown, cmd: Command) => {
+        if (!/^[0-9a-f]{7,64}$/i.test(commit)) throw new IntegralGitError('IG_USAGE', `"${commit}" is not a commit id (7 to 64 hex digits)`);
+        const settings = cliSettings(cmd);
+        if (!settings.repos[repo]) throw new IntegralGitError('IG_REPO_UNKNOWN', `repository \`${repo}\` is not in the settings (${settings.file})`);
+        const store = cliStore(settings);
+        try {
+          const outcome = await runDeployment(
+            { settings, store, logger: cliLogger(cmd, settings), backend: createBackend(settings.git) },
+            { repo, trigger: 'cli', targetCommit: commit.toLowerCase(), onProgress: printProgress },
+          );
+          const line = `rollback deployment #${outcome.deploymentId} ${outcome.status}${outcome.commit ? ` at ${outcome.commit.slice(0, 12)}` : ''}${outcome.reason ? `: ${outcome.reason}` : ''}\n`;
+          (outcome.status === 'failed' ? process.stderr : process.stdout).write(line);
+          return outcome.status === 'failed' ? 1 : 0;
+        } finally {
+          store.close();
+        }
+      }),
+    );
+  program
+    .command('unpin')
+    .argument('<repo>', 'repository name from the settings')
+    .description('release a rollback pin: the next push or poll deploys the branch head again')
+    .action(
+      action(async (repo: string, _opts: unknown, cmd: Command) => {
+        const settings = cliSettings(cmd);
+        if (!settings.repos[repo]) throw new IntegralGitError('IG_REPO_UNKNOWN', `repository \`${repo}\` is not in the settings (${settings.file})`);
+        const store = cliStore(settings);
+        try {
+          const pin = store.getPin(repo, settings.hostname);
+          if (!store.clearPin(repo, settings.hostname)) {
+            process.stdout.write(`${repo} is not pinned on ${settings.hostname}\n`);
+            return 0;
+          }
+          process.stdout.write(`released the pin of ${repo} on ${settings.hostname} (was ${pin?.commit.slice(0, 12)}); the next push or poll deploys the branch head\n`);
+          return 0;
+        } finally {
+          store.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { startServer } from '../../server/start-server';
+import { usageError, action } from '../run-command';
+import { cliLogger, cliSettings } from '../cli-context';
+
+interface ServeOptions {
+  port?: string;
+  host?: string;
+  dataDir?: string;
+  hostname?: string;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .option('--port <n>', 'listen port (overrides listen.port)')
+    .option('--host <address>', 'listen address (overrides listen.host)')
+    .option('--data-dir <dir>', 'data directory (overrides dataDir)')
+    .option('--hostname <name>', 'this host\'s name in repo configs (overrides INTEGRALGIT_HOSTNAME and hostname)')
+    .description('run the webhook server (the original wh-gitd)')
+    .action(
+      action(async (opts: ServeOptions, cmd: Command) => {
+        let port: number | undefined;
+        if (opts.port !== undefined) {
+          port = Number.parseInt(opts.port, 10);
+          if (!/^\d+$/.test(opts.port) || port > 65535) throw usageError(`--port must be a number from 0 to 65535 (got "${opts.port}")`);
+        }
+        const settings = cliSettings(cmd, { port, host: opts.host, dataDir: opts.dataDir, hostname: opts.hostname });
+        const logger = cliLogger(cmd, settings, { console: true });
+        logger.info(`settings: ${settings.file}`);
+        logger.info(`host identity: ${settings.hostname} (from ${settings.hostnameSource})`);
+        logger.info(`data dir: ${settings.dataDir}; allowed roots: ${settings.allowedRoots.join(', ')}; git backend: ${settings.git}`);
+        logger.info(`repos: ${Object.values(settings.repos).map((r) => `${r.name} (${r.url.replace(/\/\/[^/@]*@/, '//')})`).join(', ') || 'none'}`);
+        for (const w of settings.warnings ?? []) logger.warn(w);
+        const running = await startServer(settings, logger);
+        logger.info(`listening on ${running.url} (webhooks: POST ${running.url}/update)`);
+        await new Promise<void>((resolve) => {
+          const stop = (signal: string): void => {
+            logger.info(`${signal} received: finishing running deployments (up to 60 s), queued jobs stay queued`);
+            resolve();
+          };
+          process.once('SIGINT', () => stop('SIGINT'));
+          process.once('SIGTERM', () => stop('SIGTERM'));
+        });
+        await running.close(60_000);
+        logger.info('stopped');
+        await new Promise((r) => setTimeout(r, 100));
+        return 0;
+      }),
+    );
+}

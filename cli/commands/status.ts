@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { repoSummaries } from '../../lib/history/repo-summaries';
+import { IntegralGitError } from '../../lib/errors';
+import { action } from '../run-command';
+import { cliSettings, cliStore, printJson } from '../cli-context';
+import { age, firstLine, formatTable, shortSha } from '../format-table';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .argument('[repo]', 'only this repository')
+    .option('--json', 'machine-readable output')
+    .description('what is deployed where on this host, and the last results')
+    .action(
+      action(async (repo: string | undefined, opts: { json?: boolean }, cmd: Command) => {
+        const settings = cliSettings(cmd);
+        if (repo !== undefined && !settings.repos[repo]) {
+          throw new IntegralGitError('IG_REPO_UNKNOWN', `repository \`${repo}\` is not in the settings (${settings.file})`);
+        }
+        const store = cliStore(settings);
+        try {
+          const summaries = repoSummaries(settings, store, repo);
+          if (opts.json) {
+            printJson({ host: settings.hostname, repos: summaries });
+            return 0;
+          }
+          process.stdout.write(`host ${settings.hostname} (${settings.hostnameSource}), data ${settings.dataDir}\n\n`);
+          const rows = summaries.map((s) => [
+            s.name,
+            shortSha(s.deployed?.commit) + (s.pin ? ' (pinned)' : ''),
+            age(s.deployed?.finishedAt),
+            s.lastDeployment ? `${s.lastDeployment.status} #${s.lastDeployment.id}` : 'never deployed',
+            s.lastDeployment ? age(s.lastDeployment.finishedAt ?? s.lastDeployment.startedAt ?? s.lastDeployment.queuedAt) : '-',
+            String(s.queueDepth),
+            s.config.status,
+            firstLine(s.lastDeployment?.error ?? s.lastDeployment?.skipReason ?? s.deployed?.message ?? '', 50),
+          ]);
+          process.stdout.write(formatTable(['repo', 'deployed', 'since', 'last', 'when', 'queued', 'config', 'note'], rows));
+          return 0;
+        } finally {
+          store.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { runDeployment } from '../../lib/deploy/run-deployment';
+import { planDeployment } from '../../lib/deploy/plan-deployment';
+import { createBackend } from '../../lib/workcopy/create-backend';
+import { IntegralGitError } from '../../lib/errors';
+import type { DeployProgress, Trigger } from '../../lib/deploy/types';
+import { action } from '../run-command';
+import { cliLogger, cliSettings, cliStore, printJson } from '../cli-context';
+import { printEffectiveConfig } from './print-effective-config';
+
+interface TriggerOptions {
+  branch?: string;
+  fetch: boolean;
+  dryRun?: boolean;
+  host?: string;
+  json?: boolean;
+}
+
+export function registerTrigger(program: Command): void {
+  program
+    .command('trigger')
+    .argument('<repo>', 'repository name from the settings')
+    .option('--branch <branch>', 'deploy this branch instead of the configured one')
+    .option('--no-fetch', 'do not fetch: use the config and commits already fetched')
+    .option('--dry-run', 'print the effective config, the commit and the steps; change nothing')
+    .option('--host <name>', 'act as this host (overrides the hostname from the settings)')
+    .option('--json', 'machine-readable output (with --dry-run)')
+    .description('force a pull and the script now (waits for a deployment of the same working copy already running)')
+    .action(
+      action(async (repo: string, opts: TriggerOptions, cmd: Command) => {
+        const settings = cliSettings(cmd, { hostname: opts.host });
+        if (!settings.repos[repo]) throw new IntegralGitError('IG_REPO_UNKNOWN', `repository \`${repo}\` is not in the settings (${settings.file})`);
+        const store = cliStore(settings);
+        const backend = createBackend(settings.git);
+        try {
+          if (opts.dryRun) {
+            const plan = await planDeployment({ settings, store, backend }, { repo, branchOverride: opts.branch, noFetch: !opts.fetch });
+            if (opts.json) {
+              printJson(plan);
+              return 0;
+            }
+            process.stdout.write(`dry run: nothing is changed\n`);
+            if (plan.config.fetchError) process.stdout.write(`warning: ${plan.config.fetchError}\n`);
+            if (plan.config.latestInvalid) process.stdout.write(`warning: the latest config is invalid; the last valid one would be used\n`);
+            process.stdout.write(`config ${plan.config.commit.slice(0, 12)} (${plan.config.source})\n`);
+            printEffectiveConfig(plan.effective);
+            if (plan.skipReason) {
+              process.stdout.write(`\nwould skip: ${plan.skipReason}\n`);
+              return 0;
+            }
+            const s = plan.sync!;
+            process.stdout.write(`\nwould ${s.action === 'clone' ? 'clone' : s.action === 'update' ? 'update' : 'leave (up to date)'} ${plan.effective.config.location}: ${s.previousCommit ? s.previousCommit.slice(0, 12) : '(none)'} → ${s.commit.slice(0, 12)}\n`);
+            for (const step of s.steps) process.stdout.write(`  - ${step}\n`);
+            process.stdout.write(plan.script ? `  - run ${plan.script}\n` : `  - no script: working copy only\n`);
+            return 0;
+          }
+          const logger = cliLogger(cmd, settings);
+          const outcome = await runDeployment(
+            { settings, store, logger, backend },
+            { repo, trigger: 'cli' as Trigger, branchOverride: opts.branch, noFetch: !opts.fetch, onProgress: printProgress },
+          );
+          const line = `deployment #${outcome.deploymentId} ${outcome.status}${outcome.commit ? ` at ${outcome.commit.slice(0, 12)}` : ''}${outcome.reason ? `: ${outcome.reason}` : ''}\n`;
+          (outcome.status === 'failed' ? process.stderr : process.stdout).write(line);
+          return outcome.status === 'failed' ? 1 : 0;
+        } finally {
+          store.close();
+        }
+      }),
+    );
+}
+
+export function printProgress(event: DeployProgress): void {
+  if (event.kind === 'step') process.stdout.write(`==> ${event.text}\n`);
+  else (event.stream === 'stderr' ? process.stderr : process.stdout).write(event.text);
+}

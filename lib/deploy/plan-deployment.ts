@@ -1,0 +1,73 @@
+import { fetchConfigBranch } from '../config/fetch-config-branch';
+import { parseRepoConfig } from '../config/parse-repo-config';
+import { resolveHostConfig } from '../config/merge-layers';
+import type { EffectiveConfig, RepoConfig } from '../config/types';
+import { IntegralGitError, describeError, type Problem } from '../errors';
+import type { Settings } from '../settings/types';
+import type { Store } from '../store';
+import type { GitBackend, SyncPlan } from '../workcopy/git-backend';
+
+export interface DeploymentPlan {
+  repo: string;
+  host: string;
+  config: { commit: string; source: 'fetched' | 'stored'; latestInvalid?: { commit: string; problems: Problem[] }; fetchError?: string };
+  effective: EffectiveConfig;
+  skipReason?: string;
+  sync?: SyncPlan;
+  script?: string;
+}
+
+/**
+ * What `trigger --dry-run` prints: the effective config, the commit that would be deployed
+ * and the steps. Reads the remote but writes nothing to the working copy or the database.
+ */
+export async function planDeployment(
+  deps: { settings: Settings; store: Store; backend: GitBackend },
+  req: { repo: string; branchOverride?: string; noFetch?: boolean },
+): Promise<DeploymentPlan> {
+  const { settings, store, backend } = deps;
+  const repoSettings = settings.repos[req.repo];
+  if (!repoSettings) throw new IntegralGitError('IG_REPO_UNKNOWN', `repository \`${req.repo}\` is not in the settings (${settings.file})`);
+  let config: RepoConfig | undefined;
+  let info: DeploymentPlan['config'] | undefined;
+  if (!req.noFetch) {
+    try {
+      const fetched = await fetchConfigBranch({ repo: repoSettings, dataDir: settings.dataDir });
+      const parsed = parseRepoConfig(fetched.text);
+      if (parsed.config) {
+        config = parsed.config;
+        info = { commit: fetched.commit, source: 'fetched' };
+      } else {
+        info = { commit: fetched.commit, source: 'fetched', latestInvalid: { commit: fetched.commit, problems: parsed.problems } };
+      }
+    } catch (err) {
+      info = { commit: '', source: 'fetched', fetchError: describeError(err) };
+    }
+  }
+  if (!config) {
+    const stored = store.lastValidConfig(req.repo);
+    if (!stored?.config) {
+      const why = info?.fetchError ?? (info?.latestInvalid ? `config ${info.latestInvalid.commit.slice(0, 12)} is invalid` : 'nothing fetched (--no-fetch)');
+      throw new IntegralGitError('IG_CONFIG_NEVER_VALID', `no valid repo config for \`${req.repo}\`: ${why}`);
+    }
+    config = stored.config;
+    info = { ...(info ?? {}), commit: stored.commit, source: 'stored' };
+  }
+  const host = settings.hostname;
+  const effective = resolveHostConfig(config, host);
+  const plan: DeploymentPlan = { repo: req.repo, host, config: info as DeploymentPlan['config'], effective };
+  if (!effective.config.location) {
+    plan.skipReason = `host ${host} has no \`location\` in its effective config: it is not deployed`;
+    return plan;
+  }
+  plan.sync = await backend.plan({
+    repo: repoSettings,
+    location: effective.config.location,
+    branch: req.branchOverride ?? effective.config.branch,
+    remote: effective.config.remote,
+    allowedRoots: settings.allowedRoots,
+    noFetch: req.noFetch,
+  });
+  plan.script = effective.config.script;
+  return plan;
+}
