@@ -14,7 +14,7 @@ export function createBackend(name: 'native' | 'isomorphic'): GitBackend {
 export function backendFromDriver(driver: GitDriver): GitBackend {
   return {
     name: driver.name,
-    remoteHead: (repo, branch) => {
+    remoteHead: async (repo, branch) => {
       driver.assertSupported(repo);
       return driver.remoteHead(repo, branch);
     },

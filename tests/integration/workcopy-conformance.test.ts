@@ -11,7 +11,7 @@ import { IntegralGitError } from '../../lib/errors';
  * One suite, run once per backend: both must pass the same cases (SPEC §4.3, issue 4).
  * Every copy is compared with what native `git checkout` of the same commit leaves.
  */
-const BACKENDS = ['native'] as const; // isomorphic joins in the next commit
+const BACKENDS = ['native', 'isomorphic'] as const;
 
 function settingsFor(url: string, name: string, extra: Partial<RepoSettings> = {}): RepoSettings {
   return { name, url, insecure: true, pollInterval: 0, secretEnvNames: [], ...extra };
@@ -340,6 +340,7 @@ describe.each(BACKENDS)('working copy sync, %s backend', (backendName) => {
       ['symlink -> file', (w) => (fs.rmSync(path.join(w, 'link')), fs.writeFileSync(path.join(w, 'link'), 'plain\n'))],
       ['symlink -> directory', (w) => (fs.rmSync(path.join(w, 'f2l')), fs.mkdirSync(path.join(w, 'f2l')), fs.writeFileSync(path.join(w, 'f2l', 'z'), 'z\n'))],
       ['directory -> symlink', (w) => (fs.rmSync(path.join(w, 'todir'), { recursive: true }), fs.symlinkSync('dir', path.join(w, 'todir')))],
+      ['non-ASCII names', (w) => (fs.mkdirSync(path.join(w, 'dé')), fs.writeFileSync(path.join(w, 'dé', 'ü ñ.txt'), 'u\n'))],
       ['executable content change', (w) => (fs.writeFileSync(path.join(w, 'run.sh'), '#!/bin/sh\necho bye\n'), fs.chmodSync(path.join(w, 'run.sh'), 0o755))],
       ['empty the tree but one file', (w) => {
         for (const n of fs.readdirSync(w)) if (n !== '.git' && n !== 'a.txt') fs.rmSync(path.join(w, n), { recursive: true });

@@ -28,7 +28,7 @@ describe('assertLocationAllowed', () => {
   });
 
   it.each([
-    ['outside every root', (r: string, e: string) => path.join(e, 'app')],
+    ['outside every root', (_r: string, e: string) => path.join(e, 'app')],
     ['climbing out with ..', (r: string) => path.join(r, '..', 'etc', 'app')],
     ['the root itself', (r: string) => r],
     ['a relative path', () => 'www/app'],
