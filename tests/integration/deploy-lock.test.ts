@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { withWorkingCopyLock } from '../../lib/deploy/working-copy-lock';
+import { makeTempDir } from '../helpers/git-fixture';
+
+describe('one lock per working copy, across processes', () => {
+  const dataDir = makeTempDir('ig-lock-');
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('serialises holders in one process', async () => {
+    const order: string[] = [];
+    const hold = (name: string) =>
+      withWorkingCopyLock(dataDir, '/srv/www/a', { waitMs: 10_000 }, async () => {
+        order.push(`${name}+`);
+        await new Promise((r) => setTimeout(r, 100));
+        order.push(`${name}-`);
+      });
+    await Promise.all([hold('a'), hold('b')]);
+    expect(order).toEqual(['a+', 'a-', 'b+', 'b-']);
+  });
+
+  it('fails clearly when the holder does not finish within the wait', async () => {
+    let release!: () => void;
+    const held = withWorkingCopyLock(dataDir, '/srv/www/b', { waitMs: 10_000 }, () => new Promise<void>((r) => (release = r)));
+    await new Promise((r) => setTimeout(r, 50));
+    const waits: string[] = [];
+    await expect(withWorkingCopyLock(dataDir, '/srv/www/b', { waitMs: 300, onWait: (h) => waits.push(h) }, async () => 1)).rejects.toMatchObject({
+      code: 'IG_LOCKED',
+    });
+    expect(waits[0]).toContain(`pid ${process.pid}`);
+    release();
+    await held;
+  });
+
+  it('takes over at once a lock whose owner was killed', async () => {
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    const pid = child.pid!;
+    const key = require('node:crypto').createHash('sha256').update(path.resolve('/srv/www/c')).digest('hex').slice(0, 24);
+    fs.mkdirSync(path.join(dataDir, 'locks'), { recursive: true });
+    fs.writeFileSync(path.join(dataDir, 'locks', `${key}.lock`), JSON.stringify({ pid, host: 'x', location: '/srv/www/c' }));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    await expect(withWorkingCopyLock(dataDir, '/srv/www/c', { waitMs: 1_000 }, async () => 'got it')).resolves.toBe('got it');
+  });
+});

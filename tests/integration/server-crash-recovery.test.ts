@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import net from 'node:net';
+import { spawn, ChildProcess } from 'node:child_process';
+import { GitFixture, FixtureRepo, makeTempDir, git } from '../helpers/git-fixture';
+import { githubPushPayload, githubHeaders } from '../../lib/demo/github-push';
+import { openStore } from '../../lib/store';
+
+const BIN = path.resolve(__dirname, '../../bin/integralgit.js');
+const SECRET = 'crash-secret';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** `integralgit serve` as a real process, so it can be killed with SIGKILL mid-queue. */
+describe('kill -9 mid-queue, then restart', () => {
+  let fx: GitFixture;
+  let repo: FixtureRepo;
+  let root: string;
+  let settingsFile: string;
+  let port: number;
+  let location: string;
+  let child: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    fx = await GitFixture.create();
+    root = makeTempDir('ig-crash-');
+    location = path.join(root, 'deployments', 'app');
+    fs.mkdirSync(path.dirname(location), { recursive: true });
+    repo = fx.createRepo('app', { 'README.md': 'x', 'deploy.sh': '#!/bin/sh\nsleep 0.3\necho ok\n' });
+    repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
+    repo.git(['commit', '-q', '-m', 'exec']);
+    repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    repo.writeConfig({ configs: { base: { location, script: './deploy.sh', branch: 'master' } } });
+    port = await freePort();
+    settingsFile = path.join(root, 'settings.json');
+    fs.writeFileSync(
+      settingsFile,
+      JSON.stringify({
+        listen: { host: '127.0.0.1', port },
+        dataDir: path.join(root, 'data'),
+        hostname: 'web1',
+        allowedRoots: [path.join(root, 'deployments')],
+        repos: { app: { url: repo.url, secret: SECRET } },
+      }),
+    );
+  });
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await fx.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  async function startServe(): Promise<ChildProcess> {
+    const p = spawn(process.execPath, [BIN, '--settings', settingsFile, 'serve'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    p.stderr?.resume();
+    for (let i = 0; i < 200; i++) {
+      try {
+        const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+        if (r.ok) return p;
+      } catch {
+        /* not up yet */
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('serve did not come up');
+  }
+
+  async function push(i: number): Promise<number> {
+    const sha = repo.commit({ 'n.txt': String(i) }, `push ${i}`);
+    const body = githubPushPayload({
+      cloneUrl: repo.url,
+      ref: 'refs/heads/master',
+      before: '0'.repeat(40),
+      after: sha,
+      commits: [{ id: sha, message: `push ${i}`, authorName: 'A', authorEmail: 'a@e', timestamp: new Date().toISOString() }],
+    });
+    const res = await fetch(`http://127.0.0.1:${port}/update`, { method: 'POST', body, headers: githubHeaders(body, SECRET, 'push', `crash-${i}`) });
+    return res.status;
+  }
+
+  it('every accepted push ends up deployed or recorded, and the last commit is deployed', async () => {
+    child = await startServe();
+    const accepted: number[] = [];
+    for (let i = 0; i < 8; i++) if ((await push(i)) === 202) accepted.push(i);
+    await new Promise((r) => setTimeout(r, 150)); // a deployment is running now
+    child.kill('SIGKILL');
+    await new Promise((r) => child!.once('exit', r));
+    expect(accepted).toHaveLength(8);
+
+    child = await startServe();
+    const store = openStore(path.join(root, 'data'));
+    try {
+      for (let i = 0; i < 300 && (store.queueDepth('app') > 0 || store.listJobs('app', ['running']).length > 0); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // every accepted delivery is stored, and its job is done (or coalesced into one that is)
+      const events = store.listPushEvents('app', { limit: 100 }).items;
+      for (const i of accepted) expect(events.some((e) => e.deliveryId === `crash-${i}`)).toBe(true);
+      const jobs = store.listJobs('app');
+      expect(jobs.every((j) => j.state === 'done' || j.state === 'coalesced')).toBe(true);
+      expect(git(location, ['rev-parse', 'HEAD'])).toBe(repo.head('refs/heads/master'));
+      const last = store.listDeployments('app', { limit: 1 }).items[0];
+      expect(last.status).toBe('succeeded');
+      expect(store.integrityCheck()).toBe('ok');
+    } finally {
+      store.close();
+      child.kill('SIGTERM');
+      await new Promise((r) => child!.once('exit', r));
+      child = undefined;
+    }
+  });
+});
