@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -36,7 +37,7 @@ describe('one lock per working copy, across processes', () => {
   it('takes over at once a lock whose owner was killed', async () => {
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
     const pid = child.pid!;
-    const key = require('node:crypto').createHash('sha256').update(path.resolve('/srv/www/c')).digest('hex').slice(0, 24);
+    const key = crypto.createHash('sha256').update(path.resolve('/srv/www/c')).digest('hex').slice(0, 24);
     fs.mkdirSync(path.join(dataDir, 'locks'), { recursive: true });
     fs.writeFileSync(path.join(dataDir, 'locks', `${key}.lock`), JSON.stringify({ pid, host: 'x', location: '/srv/www/c' }));
     child.kill('SIGKILL');
