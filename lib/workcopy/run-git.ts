@@ -11,6 +11,8 @@ export interface RunGitOptions {
   input?: string | Buffer;
   /** exit codes that are answers rather than failures (e.g. 1 for `rev-parse --verify -q`) */
   okCodes?: number[];
+  /** kill git (TERM, then KILL 2 s later) and fail after this long */
+  timeoutMs?: number;
 }
 
 export interface RunGitResult {
@@ -24,8 +26,9 @@ export class GitCommandError extends Error {
     readonly args: string[],
     readonly code: number | null,
     readonly stderr: string,
+    readonly timedOut = false,
   ) {
-    super(`git ${args.join(' ')} failed (${code === null ? 'killed' : `exit ${code}`}): ${lastLines(stderr)}`);
+    super(`git ${args.join(' ')} failed (${timedOut ? 'timed out' : code === null ? 'killed' : `exit ${code}`}): ${lastLines(stderr)}`);
     this.name = 'GitCommandError';
   }
 }
@@ -54,10 +57,19 @@ export function runGit(args: string[], opts: RunGitOptions): Promise<RunGitResul
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
+    let timedOut = false;
+    const timer = opts.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+        }, opts.timeoutMs)
+      : undefined;
     child.on('close', (code) => {
+      clearTimeout(timer);
       const result = { code: code ?? -1, stdout: Buffer.concat(out), stderr: err };
-      if (code === 0 || (code !== null && opts.okCodes?.includes(code))) resolve(result);
-      else reject(new GitCommandError(args, code, err));
+      if (!timedOut && (code === 0 || (code !== null && opts.okCodes?.includes(code)))) resolve(result);
+      else reject(new GitCommandError(args, code, timedOut ? `${err}\ntimed out after ${Math.round((opts.timeoutMs ?? 0) / 1000)} s` : err, timedOut));
     });
   });
 }
