@@ -30,7 +30,6 @@ export function createApp(ctx: AppContext): express.Express {
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `nothing at ${req.method} ${req.path}`, code: 'IG_NOT_FOUND' });
   });
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
     if (isIntegralGitError(err)) {

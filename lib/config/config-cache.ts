@@ -2,8 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import git from 'isomorphic-git';
-import lockfile from 'proper-lockfile';
-import { IntegralGitError } from '../errors';
+import { withFileLock } from '../locks/file-lock';
 
 /**
  * The bare cache the config branch is fetched into: `<dataDir>/cache/<repo>.git`. Only
@@ -53,24 +52,7 @@ export async function withCacheLock<T>(gitdir: string, fn: () => Promise<T>): Pr
   const previous = inProcess.get(gitdir) ?? Promise.resolve();
   const run = previous.catch(() => undefined).then(async () => {
     fs.mkdirSync(path.dirname(gitdir), { recursive: true });
-    let release: () => Promise<void>;
-    try {
-      release = await lockfile.lock(gitdir, {
-        realpath: false,
-        lockfilePath: `${gitdir}.lock`,
-        stale: 60_000,
-        retries: { retries: 80, factor: 1, minTimeout: 500, maxTimeout: 500 },
-        // a lock lost mid-fetch (the machine slept) must not crash the server
-        onCompromised: () => undefined,
-      });
-    } catch (err) {
-      throw new IntegralGitError('IG_LOCKED', `the config cache ${gitdir} is locked by another process (${(err as Error).message})`, { gitdir });
-    }
-    try {
-      return await fn();
-    } finally {
-      await release().catch(() => undefined);
-    }
+    return withFileLock(`${gitdir}.lock`, { waitMs: 40_000, what: `a fetch into the config cache ${gitdir}` }, fn);
   });
   inProcess.set(gitdir, run);
   try {

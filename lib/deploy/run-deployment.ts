@@ -9,7 +9,7 @@ import { buildScriptEnv } from '../script/build-script-env';
 import { allSecretEnvNames, allSecretValues } from '../settings/load-settings';
 import type { GitBackend } from '../workcopy/git-backend';
 import type { Store } from '../store';
-import { withWorkingCopyLock } from './working-copy-lock';
+import { withWorkingCopyLock } from '../locks/file-lock';
 import type { DeployEnv, DeployOutcome, DeployRequest } from './types';
 
 export { CONFIG_BRANCH };

@@ -5,7 +5,7 @@ import type { AppContext } from '../app-context';
 export function healthRouter(ctx: AppContext): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
-    let database = false;
+    let database: boolean;
     try {
       database = ctx.store.healthCheck();
     } catch {

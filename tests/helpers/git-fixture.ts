@@ -83,7 +83,7 @@ export class FixtureRepo {
     const body = typeof config === 'string' ? config : JSON.stringify(config, null, 2);
     const blob = this.git(['hash-object', '-w', '--stdin'], body);
     const tree = this.git(['mktree'], `100644 blob ${blob}\t${filename}\n`);
-    let parent: string[] = [];
+    let parent: string[];
     try {
       parent = ['-p', this.git(['rev-parse', '--verify', '-q', 'refs/heads/integralgit'])];
     } catch {

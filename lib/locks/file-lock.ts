@@ -10,10 +10,7 @@ const STALE_MS = 60_000;
 /**
  * One lock per working copy, across processes: a CLI `trigger` while the server deploys
  * waits for it (or fails clearly after `waitMs`), never writes beside it. The lock file
- * lives under dataDir, keyed by the location's path, holds the owner's pid and is touched
- * while held. A lock whose owner died (kill -9, power cut) is taken over at once when its
- * pid is gone, or after a minute without a touch (a reused pid), so a restart after a
- * crash never waits on a ghost.
+ * lives under dataDir, keyed by the location's path, so it works before the location exists.
  */
 export async function withWorkingCopyLock<T>(
   dataDir: string,
@@ -24,7 +21,21 @@ export async function withWorkingCopyLock<T>(
   const dir = path.join(dataDir, 'locks');
   fs.mkdirSync(dir, { recursive: true });
   const key = crypto.createHash('sha256').update(path.resolve(location)).digest('hex').slice(0, 24);
-  const file = path.join(dir, `${key}.lock`);
+  return withFileLock(path.join(dir, `${key}.lock`), { ...opts, what: `another deployment of ${location}` }, fn);
+}
+
+/**
+ * A cross-process lock file holding its owner's pid, touched while held. A lock whose
+ * owner died (kill -9, power cut) is taken over at once when its pid is gone, or after a
+ * minute without a touch (a reused pid), so a restart after a crash never waits on a ghost.
+ */
+export async function withFileLock<T>(
+  file: string,
+  opts: { waitMs: number; what: string; onWait?: (holder: string) => void },
+  fn: () => Promise<T>,
+): Promise<T> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const location = opts.what;
   const deadline = Date.now() + opts.waitMs;
   let told = false;
   while (!tryAcquire(file, location)) {
@@ -40,8 +51,8 @@ export async function withWorkingCopyLock<T>(
     if (Date.now() > deadline) {
       throw new IntegralGitError(
         'IG_LOCKED',
-        `another deployment of ${location} is still running (${holder ? `${holder.host} pid ${holder.pid}` : 'lock'} in ${file}); try again when it has finished`,
-        { location },
+        `${opts.what} is still running (${holder ? `${holder.host} pid ${holder.pid}` : 'lock'} in ${file}); try again when it has finished`,
+        { lockFile: file },
       );
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -60,9 +71,9 @@ export async function withWorkingCopyLock<T>(
   }
 }
 
-function tryAcquire(file: string, location: string): boolean {
+function tryAcquire(file: string, what: string): boolean {
   try {
-    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, host: os.hostname(), location, since: new Date().toISOString() }), { flag: 'wx' });
+    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, host: os.hostname(), what, since: new Date().toISOString() }), { flag: 'wx' });
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;

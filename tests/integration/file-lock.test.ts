@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { withWorkingCopyLock } from '../../lib/deploy/working-copy-lock';
+import { withWorkingCopyLock } from '../../lib/locks/file-lock';
 import { makeTempDir } from '../helpers/git-fixture';
 
 describe('one lock per working copy, across processes', () => {
