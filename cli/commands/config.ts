@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadRepoConfig, effectiveConfigFor } from '../../lib/config/load-repo-config';
+import { nativeConfigFetcherIfAvailable } from '../../lib/deploy/config-fetcher';
 import { IntegralGitError, describeError } from '../../lib/errors';
 import { action } from '../run-command';
 import { cliLogger, cliSettings, cliStore, printJson } from '../cli-context';
@@ -25,7 +26,13 @@ export function registerConfig(program: Command): void {
           let latest = store.latestConfigVersion(repo);
           let current = store.lastValidConfig(repo);
           if (opts.fetch) {
-            const loaded = await loadRepoConfig({ repo: repoSettings, dataDir: settings.dataDir, store, logger: cliLogger(cmd, settings) });
+            const loaded = await loadRepoConfig({
+              repo: repoSettings,
+              dataDir: settings.dataDir,
+              store,
+              logger: cliLogger(cmd, settings),
+              nativeFetcher: nativeConfigFetcherIfAvailable(),
+            });
             latest = loaded.latest;
             current = loaded.current;
             if (loaded.fetchError) fetchError = describeError(loaded.fetchError);

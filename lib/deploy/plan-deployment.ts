@@ -1,4 +1,5 @@
 import { fetchConfigBranch } from '../config/fetch-config-branch';
+import { nativeConfigFetcherIfAvailable } from './config-fetcher';
 import { parseRepoConfig } from '../config/parse-repo-config';
 import { resolveHostConfig } from '../config/merge-layers';
 import type { EffectiveConfig, RepoConfig } from '../config/types';
@@ -32,7 +33,7 @@ export async function planDeployment(
   let info: DeploymentPlan['config'] | undefined;
   if (!req.noFetch) {
     try {
-      const fetched = await fetchConfigBranch({ repo: repoSettings, dataDir: settings.dataDir });
+      const fetched = await fetchConfigBranch({ repo: repoSettings, dataDir: settings.dataDir, nativeFetcher: nativeConfigFetcherIfAvailable() });
       const parsed = parseRepoConfig(fetched.text);
       if (parsed.config) {
         config = parsed.config;

@@ -2,6 +2,7 @@ import { IntegralGitError, describeError, isIntegralGitError } from '../errors';
 import type { EffectiveConfig } from '../config/types';
 import { resolveHostConfig } from '../config/merge-layers';
 import { loadRepoConfig } from '../config/load-repo-config';
+import { nativeConfigFetcherIfAvailable } from './config-fetcher';
 import { CONFIG_BRANCH } from '../config/fetch-config-branch';
 import { redactUrl } from '../config/remote-url';
 import { runScript } from '../script/run-script';
@@ -223,7 +224,7 @@ async function currentConfig(deps: DeployDeps, req: DeployRequest, step: (t: str
       : { commit: null, summary: `no valid repo config has ever been seen for ${req.repo}; run without --no-fetch` };
   }
   step(`reading the repo config from branch \`${CONFIG_BRANCH}\` of ${redactUrl(repoSettings.url)}`);
-  const loaded = await loadRepoConfig({ repo: repoSettings, dataDir: settings.dataDir, store, logger });
+  const loaded = await loadRepoConfig({ repo: repoSettings, dataDir: settings.dataDir, store, logger, nativeFetcher: nativeConfigFetcherIfAvailable() });
   const latest = loaded.latest;
   let summary: string;
   if (loaded.fetchError) {
