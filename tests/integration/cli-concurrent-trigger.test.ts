@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { GitFixture, makeTempDir } from '../helpers/git-fixture';
+import { runCli } from '../helpers/run-cli';
+
+/** Two `integralgit trigger` processes on one working copy: one waits for the other, never both write. */
+describe('concurrent triggers from two processes', () => {
+  let fx: GitFixture;
+  let root: string;
+  beforeAll(async () => {
+    fx = await GitFixture.create();
+    root = makeTempDir('ig-concurrent-');
+  });
+  afterAll(async () => {
+    await fx.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('runs the deployments one after the other', async () => {
+    const location = path.join(root, 'www', 'app');
+    const journal = path.join(root, 'journal.txt');
+    fs.mkdirSync(path.dirname(location), { recursive: true });
+    const repo = fx.createRepo('app', {
+      'deploy.sh': `#!/bin/sh\necho "start $$ $(date +%s%N)" >> ${journal}\nsleep 1\necho "end $$ $(date +%s%N)" >> ${journal}\n`,
+    });
+    repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
+    repo.git(['commit', '-q', '-m', 'exec']);
+    repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    repo.writeConfig({ configs: { base: { location, script: './deploy.sh' } } });
+    const settingsFile = path.join(root, 'settings.json');
+    fs.writeFileSync(
+      settingsFile,
+      JSON.stringify({ dataDir: path.join(root, 'data'), hostname: 'web1', allowedRoots: [path.join(root, 'www')], repos: { app: { url: repo.url, secret: 's' } } }),
+    );
+    const [a, b] = await Promise.all([runCli(['--settings', settingsFile, 'trigger', 'app']), runCli(['--settings', settingsFile, 'trigger', 'app'])]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(a.stdout + b.stdout).toContain('waiting for another deployment');
+    const lines = fs.readFileSync(journal, 'utf8').trim().split('\n').map((l) => l.split(' '));
+    expect(lines.map((l) => l[0])).toEqual(['start', 'end', 'start', 'end']);
+    expect(lines[0][1]).toBe(lines[1][1]);
+    expect(BigInt(lines[2][2])).toBeGreaterThanOrEqual(BigInt(lines[1][2]));
+  });
+});
