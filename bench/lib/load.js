@@ -1,0 +1,64 @@
+'use strict';
+const autocannon = require('autocannon');
+const crypto = require('node:crypto');
+const { cpuMeter } = require('./process-cpu');
+const { percentile } = require('./stats');
+
+/**
+ * autocannon against `POST <url>/update` with the same signed body every time and a new
+ * X-GitHub-Delivery per request (setupRequest runs before each request is written), so
+ * every request is a new delivery that the server must store. Latencies are collected
+ * from autocannon's response events at sub-millisecond resolution.
+ */
+async function runLoad({ url, body, headers, connections, duration, serverPid }) {
+  const latencies = [];
+  const statuses = {};
+  const serverCpu = cpuMeter(serverPid);
+  const ownCpu = cpuMeter(process.pid);
+  const instance = autocannon({
+    url,
+    connections,
+    duration,
+    timeout: 10,
+    requests: [
+      {
+        method: 'POST',
+        path: '/update',
+        headers,
+        body,
+        setupRequest: (req) => {
+          req.headers = { ...req.headers, 'x-github-delivery': crypto.randomUUID() };
+          return req;
+        },
+      },
+    ],
+  });
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+    statuses[statusCode] = (statuses[statusCode] || 0) + 1;
+    latencies.push(responseTime);
+  });
+  const result = await instance;
+  const server = serverCpu();
+  const loader = ownCpu();
+  const ok = Object.entries(statuses)
+    .filter(([code]) => code === '202')
+    .reduce((n, [, c]) => n + c, 0);
+  return {
+    seconds: result.duration,
+    accepted: ok,
+    rps: ok / result.duration,
+    p50: percentile(latencies, 50),
+    p90: percentile(latencies, 90),
+    p99: percentile(latencies, 99),
+    max: percentile(latencies, 100),
+    statuses,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    serverCpu: server.own,
+    // CPU milliseconds the server process spent per accepted request
+    cpuMsPerRequest: ok > 0 ? (server.own * 10 * result.duration) / ok : NaN,
+    loaderCpu: loader.own,
+  };
+}
+
+module.exports = { runLoad };

@@ -1,0 +1,187 @@
+'use strict';
+/*
+ * Webhook ingestion throughput: autocannon against a real `integralgit serve` (child
+ * process) with a signed ~7 KB GitHub push body, every request a new delivery, next to
+ * bench/baseline-ingest-server.js (node:http + the same signature check + the same durable
+ * SQLite rows) measured in the same run with the same settings.
+ *
+ *   npm run build && node bench/webhook-ingestion.js [--duration 20] [--connections 50]
+ *       [--warmup 3] [--rounds 1] [--profile]
+ *
+ * The pushes go to branch `bench-ignored` of a real repository served over local smart
+ * HTTP: every accepted push is stored with its commits and a job, and the repo's worker
+ * fetches the config, sees that this host deploys `master`, and records a skip. Jobs queued
+ * while a skip runs are coalesced into the next one, so the worker's share of the CPU is
+ * small and measured (see docs/benchmarks.md).
+ */
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const Database = require('better-sqlite3');
+const { parseArgs } = require('./lib/args');
+const { makeTempRoot } = require('./lib/temp-root');
+const { createServedRepo } = require('./lib/git-repo');
+const { startIntegralGit, freePort, writeSettings } = require('./lib/integralgit-child');
+const { startBaseline } = require('./lib/baseline-child');
+const { pushBody, signedHeaders } = require('./lib/push-body');
+const { runLoad } = require('./lib/load');
+const { fmt, verdict, table } = require('./lib/stats');
+const { describeEnvironment } = require('./lib/environment');
+const { summarizeProfile, latestProfile } = require('./lib/cpu-profile-summary');
+
+const USAGE = `usage: node bench/webhook-ingestion.js [options]
+  --duration <s>     seconds of measured load per server (default 20)
+  --connections <n>  concurrent connections (default 50)
+  --warmup <s>       seconds of unmeasured load before each measurement (default 3)
+  --rounds <n>       baseline/IntegralGit pairs, alternating (default 1)
+  --profile          run IntegralGit under --cpu-prof and print where its time goes
+  --json <file>      also write the figures as JSON
+  --tmp-dir <dir>    where the repos and databases go (default the OS temp dir; /dev/shm
+                     takes the disk out and leaves the CPU cost)
+  --keep             keep the temp dir (server log, databases) for a look afterwards`;
+
+const FOCUS = [
+  'ingestWebhook', 'receiveWebhook', 'verifyForRepo', 'parseBody', 'recordPushEvents', 'recordDelivery',
+  'toIncomingRequest', 'rawParser', 'helmetMiddleware', 'handle', 'kick', 'claimNextJob', 'runDeployment', 'log', 'write',
+];
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2), { duration: 20, connections: 50, warmup: 3, rounds: 1, profile: false, json: '', keep: false, tmpDir: require('node:os').tmpdir() }, USAGE);
+  const root = makeTempRoot('ig-bench-ingest-', { keep: opts.keep, base: opts.tmpDir });
+  const deployRoot = path.join(root, 'deployments');
+  fs.mkdirSync(deployRoot);
+  const repo = await createServedRepo(root, {
+    files: { 'deploy.sh': '#!/bin/sh\necho deployed\n' },
+    config: { configs: { base: { location: path.join(deployRoot, 'app'), script: './deploy.sh', branch: 'master' } } },
+  });
+  const secret = crypto.randomBytes(24).toString('hex');
+  const body = pushBody({ cloneUrl: repo.url, branch: 'bench-ignored' });
+  const headers = signedHeaders(body, secret, 'placeholder');
+  delete headers['x-github-delivery'];
+  const environment = describeEnvironment(root);
+  console.log(`environment: ${environment.text}`);
+  console.log(`webhook ingestion: ${body.length} byte signed push body, ${opts.connections} connections, ${opts.duration} s (+${opts.warmup} s warm-up) per server, ${opts.rounds} round(s)`);
+
+  const port = await freePort();
+  const dataDir = path.join(root, 'ig-data');
+  const settingsFile = writeSettings(path.join(root, 'settings.json'), {
+    listen: { host: '127.0.0.1', port },
+    dataDir,
+    hostname: 'bench-host',
+    allowedRoots: [deployRoot],
+    repos: { app: { url: repo.url, secret } },
+  });
+  const profileDir = path.join(root, 'profile');
+  const load = (target, duration) => runLoad({ url: target.url, body, headers, connections: opts.connections, duration, serverPid: target.pid });
+
+  const rounds = [];
+  for (let r = 0; r < opts.rounds; r++) {
+    const baseline = await startBaseline({ dataDir: path.join(root, `baseline-${r}`), secret });
+    if (opts.warmup > 0) await load(baseline, opts.warmup);
+    const b = await load(baseline, opts.duration);
+    await baseline.stop();
+    console.log(`  round ${r + 1}: baseline    ${fmt(b.rps, 0)} req/s, p50 ${fmt(b.p50, 2)} ms, p99 ${fmt(b.p99, 2)} ms, server CPU ${fmt(b.serverCpu, 0)}% (${fmt(b.cpuMsPerRequest, 2)} ms/request), load generator CPU ${fmt(b.loaderCpu, 0)}%`);
+
+    const server = await startIntegralGit({
+      settingsFile,
+      port,
+      logFile: path.join(root, 'integralgit.out'),
+      nodeArgs: opts.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+    });
+    if (opts.warmup > 0) await load(server, opts.warmup);
+    const i = await load(server, opts.duration);
+    const health = await (await fetch(`${server.url}/healthz`)).json();
+    await server.stop();
+    console.log(`  round ${r + 1}: IntegralGit ${fmt(i.rps, 0)} req/s, p50 ${fmt(i.p50, 2)} ms, p99 ${fmt(i.p99, 2)} ms, server CPU ${fmt(i.serverCpu, 0)}% (${fmt(i.cpuMsPerRequest, 2)} ms/request), load generator CPU ${fmt(i.loaderCpu, 0)}%, queue depth at end ${health.queueDepth}`);
+    for (const [name, res] of [['baseline', b], ['IntegralGit', i]]) {
+      const other = Object.entries(res.statuses).filter(([code]) => code !== '202');
+      if (other.length > 0 || res.errors > 0 || res.timeouts > 0) {
+        console.log(`    ${name}: non-202 answers ${JSON.stringify(Object.fromEntries(other))}, socket errors ${res.errors}, timeouts ${res.timeouts}`);
+      }
+    }
+    rounds.push({ baseline: b, integralgit: i });
+  }
+  const stored = countStored(path.join(dataDir, 'integralgit.db'));
+  const accepted = rounds.reduce((n, r) => n + r.integralgit.accepted, 0);
+
+  const result = {
+    environment,
+    bodyBytes: body.length,
+    connections: opts.connections,
+    durationSeconds: opts.duration,
+    baseline: summary(rounds.map((r) => r.baseline)),
+    integralgit: summary(rounds.map((r) => r.integralgit)),
+    rounds,
+    accepted,
+    stored,
+  };
+  result.ratio = result.integralgit.rps / result.baseline.rps;
+  console.log('');
+  console.log(
+    table(
+      ['server', 'req/s', 'p50 ms', 'p99 ms', 'server CPU ms/req'],
+      [
+        ['baseline (node:http + SQLite)', fmt(result.baseline.rps, 0), fmt(result.baseline.p50, 2), fmt(result.baseline.p99, 2), fmt(result.baseline.cpuMsPerRequest, 2)],
+        ['IntegralGit (integralgit serve)', fmt(result.integralgit.rps, 0), fmt(result.integralgit.p50, 2), fmt(result.integralgit.p99, 2), fmt(result.integralgit.cpuMsPerRequest, 2)],
+      ],
+    ),
+  );
+  console.log('');
+  console.log(`ratio IntegralGit/baseline req/s: ${fmt(result.ratio, 2)} (target >= 0.80) ${verdict(result.ratio >= 0.8)}`);
+  console.log(`IntegralGit p99: ${fmt(result.integralgit.p99, 2)} ms (target <= 25 ms) ${verdict(result.integralgit.p99 <= 25)}`);
+  console.log(`every 202 stored: ${stored.events} events with ${stored.jobs} jobs for ${accepted} accepted deliveries ${verdict(stored.events >= accepted && stored.jobs >= accepted)}`);
+
+  if (opts.profile) {
+    const file = latestProfile(profileDir);
+    if (file) {
+      const kept = path.join(path.dirname(root), `integralgit-ingest-${Date.now()}.cpuprofile`);
+      fs.copyFileSync(file, kept);
+      printProfile(summarizeProfile(file, { focus: FOCUS }), kept);
+    } else console.log('no CPU profile was written');
+  }
+  if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(result, null, 2) + '\n');
+  await repo.close();
+  return result;
+}
+
+/** Several rounds: the mean of each figure (one round: its figures). */
+function summary(runs) {
+  const avg = (pick) => runs.reduce((s, r) => s + pick(r), 0) / runs.length;
+  return { rps: avg((r) => r.rps), p50: avg((r) => r.p50), p99: avg((r) => r.p99), cpuMsPerRequest: avg((r) => r.cpuMsPerRequest) };
+}
+
+/** What the IntegralGit database holds after the run: every 202 must be there. */
+function countStored(file) {
+  const db = new Database(file, { readonly: true });
+  try {
+    return {
+      events: db.prepare('SELECT count(*) FROM push_events').pluck().get(),
+      jobs: db.prepare('SELECT count(*) FROM jobs').pluck().get(),
+      deployments: db.prepare('SELECT count(*) FROM deployments').pluck().get(),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+function printProfile(p, file) {
+  console.log(`\nCPU profile of the IntegralGit server (${file}): ${fmt(p.busyMs / 1000, 1)} s busy, ${fmt(p.idleMs / 1000, 1)} s idle`);
+  console.log('self time by area (% of busy):');
+  for (const a of p.areas.slice(0, 15)) console.log(`  ${fmt(a.pct, 1).padStart(5)}%  ${a.name}`);
+  console.log('self time by function (% of busy):');
+  for (const f of p.functions.slice(0, 15)) console.log(`  ${fmt(f.pct, 1).padStart(5)}%  ${f.name}`);
+  console.log('inclusive time (% of busy):');
+  for (const f of p.inclusive) console.log(`  ${fmt(f.pct, 1).padStart(5)}%  ${f.name}`);
+}
+
+module.exports = { main };
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err && err.stack ? err.stack : err);
+      process.exit(1);
+    },
+  );
+}
