@@ -2,8 +2,11 @@ import { Router, type Request } from 'express';
 import type { AppContext } from '../app-context';
 import { repoSummaries } from '../../lib/history/repo-summaries';
 import { repoHistory, deploymentDetail, assertKnownRepo } from '../../lib/history/repo-history';
-import { DEPLOYMENT_STATUSES, type DeploymentStatus } from '../../lib/store';
+import { DEPLOYMENT_STATUSES, DELIVERY_OUTCOMES, type DeploymentStatus, type DeliveryOutcome } from '../../lib/store';
 import { IntegralGitError } from '../../lib/errors';
+import { configPanel } from '../../lib/history/config-panel';
+import { pushTimeline } from '../../lib/history/push-timeline';
+import { requireReadAuth } from '../middleware/read-auth';
 
 function stringParam(req: Request, name: string): string | undefined {
   const v = req.query[name];
@@ -19,9 +22,20 @@ function statusParam(req: Request): DeploymentStatus | undefined {
   return s as DeploymentStatus;
 }
 
+function outcomeParam(req: Request): DeliveryOutcome | undefined {
+  const s = stringParam(req, 'outcome');
+  if (s === undefined) return undefined;
+  if (!(DELIVERY_OUTCOMES as readonly string[]).includes(s)) {
+    throw new IntegralGitError('IG_USAGE', `outcome must be one of ${DELIVERY_OUTCOMES.join(', ')}`);
+  }
+  return s as DeliveryOutcome;
+}
+
 /** JSON API: everything the pages show (SPEC §5). */
 export function apiRouter(ctx: AppContext): Router {
   const router = Router();
+  // logs and commit messages can tell internal details: `readAuth` covers the API as it does the pages
+  router.use('/api', requireReadAuth(ctx.settings));
   router.get('/api/repos', (_req, res) => {
     res.json({ host: ctx.settings.hostname, repos: repoSummaries(ctx.settings, ctx.store) });
   });
@@ -41,12 +55,25 @@ export function apiRouter(ctx: AppContext): Router {
     const after = Number.parseInt(stringParam(req, 'afterSeq') ?? '0', 10) || 0;
     res.json(deploymentDetail(ctx.settings, ctx.store, req.params.repo, Number(req.params.id), after));
   });
+  router.get('/api/repos/:repo/pushes', (req, res) => {
+    const limit = stringParam(req, 'limit');
+    res.json(
+      pushTimeline(ctx.settings, ctx.store, req.params.repo, {
+        limit: limit ? Number.parseInt(limit, 10) || 20 : undefined,
+        before: stringParam(req, 'before'),
+        branch: stringParam(req, 'branch'),
+      }),
+    );
+  });
+  router.get('/api/repos/:repo/config', (req, res) => {
+    res.json(configPanel(ctx.settings, ctx.store, req.params.repo));
+  });
   router.get('/api/repos/:repo/deliveries', (req, res) => {
     assertKnownRepo(ctx.settings, req.params.repo);
-    res.json(ctx.store.listDeliveries({ repo: req.params.repo, limit: 100, before: stringParam(req, 'before') }));
+    res.json(ctx.store.listDeliveries({ repo: req.params.repo, outcome: outcomeParam(req), limit: 100, before: stringParam(req, 'before') }));
   });
   router.get('/api/deliveries', (req, res) => {
-    res.json(ctx.store.listDeliveries({ repo: stringParam(req, 'repo'), limit: 100, before: stringParam(req, 'before') }));
+    res.json(ctx.store.listDeliveries({ repo: stringParam(req, 'repo'), outcome: outcomeParam(req), limit: 100, before: stringParam(req, 'before') }));
   });
   router.use('/api', (_req, res) => {
     res.status(404).json({ error: 'no such API route', code: 'IG_NOT_FOUND' });
