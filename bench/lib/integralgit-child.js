@@ -25,11 +25,11 @@ function freePort() {
  * generator never shares the server's event loop. Console output goes to a file (no pipe
  * for this process to drain); readiness is `GET /healthz` answering 200.
  */
-async function startIntegralGit({ settingsFile, port, logFile, nodeArgs = [], timeoutMs = 30_000 }) {
+async function startIntegralGit({ settingsFile, port, logFile, nodeArgs = [], env = {}, timeoutMs = 30_000 }) {
   const out = fs.openSync(logFile, 'a');
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--settings', settingsFile], {
     stdio: ['ignore', out, out],
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, NODE_ENV: 'production', ...env },
   });
   fs.closeSync(out);
   let exited = null;
