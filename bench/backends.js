@@ -1,0 +1,321 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * The working-copy backends against plain git, on the same remote in the same run
+ * (issue 4, "Measure and report"). Two generated repositories (2,000 files / 1,000
+ * commits, and 20,000 files / a few commits) are served by `git http-backend` on
+ * 127.0.0.1; for each, both backends and git itself do:
+ *   1. first deploy: backend.sync() into an absent location
+ *      vs `git clone --depth 1 --single-branch --no-tags <url>`;
+ *   2. one-commit deploy: backend.sync() of a copy one commit behind
+ *      vs `git fetch && git reset --hard origin/master` in a separate depth-1 clone;
+ *   3. the same after N deploys (default 200): median of the last 10 vs the first 10,
+ *      and the pack files each copy holds at the end;
+ *   4. peak memory of each: this process's RSS added over its baseline, plus the git
+ *      processes it spawned (see backends-lib/rss-sampler.js).
+ * Needs the built code: `npm run build` first. Everything lives in a temp directory that
+ * is removed at the end (or on Ctrl-C); the server listens on 127.0.0.1 only.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const v8 = require('node:v8');
+const vm = require('node:vm');
+const { execFile } = require('node:child_process');
+const { generateRepo, commitMaker, GIT_ENV } = require('./backends-lib/generate-repo');
+const { startGitServer } = require('./backends-lib/start-server');
+const { createSampler } = require('./backends-lib/rss-sampler');
+const { median, max, fmt, mb, table } = require('./backends-lib/stats');
+
+const USAGE = `usage: node bench/backends.js [--quick] [--only small|large] [--backends native,isomorphic]
+                                [--runs N] [--deploys N] [--window N] [--json FILE] [--keep]
+  --quick     small sizes for a smoke run (200 files / 100 commits, 2,000 files; 3 runs, 20 deploys)
+  --runs      first-deploy repetitions per repository (default 5)
+  --deploys   one-commit deploys in a row (default 200); the first --window of them are figure 2
+  --window    deploys in each median of figure 3 (default 10)
+  --json      also write the raw timings and the summary to FILE
+  --keep      keep the temp directory (its path is printed)`;
+
+function parseArgs(argv) {
+  const o = { quick: false, only: '', backends: 'native,isomorphic', runs: 0, deploys: 0, window: 0, json: '', keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const m = /^--([a-z]+)(?:=(.*))?$/.exec(a);
+    if (a === '--help' || a === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    if (!m || !(m[1] in o)) {
+      console.error(`unknown option ${a}\n${USAGE}`);
+      process.exit(2);
+    }
+    if (typeof o[m[1]] === 'boolean') {
+      o[m[1]] = true;
+      continue;
+    }
+    const v = m[2] !== undefined ? m[2] : argv[++i];
+    if (v === undefined) {
+      console.error(`--${m[1]} needs a value\n${USAGE}`);
+      process.exit(2);
+    }
+    o[m[1]] = typeof o[m[1]] === 'number' ? Number(v) : v;
+    if (typeof o[m[1]] === 'number' && !(Number.isInteger(o[m[1]]) && o[m[1]] > 0)) {
+      console.error(`--${m[1]} must be a positive integer`);
+      process.exit(2);
+    }
+  }
+  if (o.only && !['small', 'large'].includes(o.only)) {
+    console.error(`--only must be small or large\n${USAGE}`);
+    process.exit(2);
+  }
+  const backends = o.backends.split(',').filter(Boolean);
+  if (backends.length === 0 || backends.some((b) => b !== 'native' && b !== 'isomorphic')) {
+    console.error(`--backends takes native and/or isomorphic\n${USAGE}`);
+    process.exit(2);
+  }
+  o.backends = backends;
+  o.runs = o.runs || (o.quick ? 3 : 5);
+  o.deploys = o.deploys || (o.quick ? 20 : 200);
+  o.window = o.window || (o.quick ? 5 : 10);
+  if (o.window * 2 > o.deploys) {
+    console.error('--deploys must be at least twice --window');
+    process.exit(2);
+  }
+  return o;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const REPOS = [
+  { key: 'small', label: opts.quick ? '200 files / 100 commits' : '2,000 files / 1,000 commits', files: opts.quick ? 200 : 2000, commits: opts.quick ? 100 : 1000 },
+  { key: 'large', label: opts.quick ? '2,000 files / 5 commits' : '20,000 files / 5 commits', files: opts.quick ? 2000 : 20000, commits: 5 },
+].filter((r) => !opts.only || r.key === opts.only);
+
+// A full GC before each measurement makes "RSS before" comparable between operations.
+v8.setFlagsFromString('--expose-gc');
+global.gc = global.gc || vm.runInNewContext('gc');
+
+let distRequire;
+try {
+  distRequire = {
+    createBackend: require('../dist/lib/workcopy/create-backend').createBackend,
+  };
+} catch (err) {
+  console.error(`cannot load dist/: run \`npm run build\` first (${err.message})`);
+  process.exit(1);
+}
+
+// ---- cleanup: temp directory, server child, sampler worker ----
+const cleanups = [];
+function cleanupSync() {
+  while (cleanups.length > 0) {
+    try {
+      cleanups.pop()();
+    } catch {
+      // best effort
+    }
+  }
+}
+process.on('exit', cleanupSync);
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    cleanupSync();
+    process.exit(130);
+  });
+}
+
+function log(line) {
+  process.stderr.write(`[backends ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+}
+
+function gitAsync(cwd, args) {
+  return new Promise((resolve, reject) => {
+    execFile('git', args, { cwd, env: GIT_ENV, encoding: 'utf8', maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`git ${args.join(' ')} failed: ${stderr || err.message}`));
+      else resolve(stdout.trim());
+    });
+  });
+}
+
+function rotate(list, n) {
+  const k = n % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+}
+
+function packCount(dir) {
+  try {
+    return fs.readdirSync(path.join(dir, '.git', 'objects', 'pack')).filter((n) => n.endsWith('.pack')).length;
+  } catch {
+    return 0;
+  }
+}
+
+function looseCount(dir) {
+  let n = 0;
+  const objects = path.join(dir, '.git', 'objects');
+  for (const d of fs.readdirSync(objects)) if (/^[0-9a-f]{2}$/.test(d)) n += fs.readdirSync(path.join(objects, d)).length;
+  return n;
+}
+
+async function main() {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'integralgit-bench-backends-')));
+  cleanups.push(() => (opts.keep ? console.error(`kept ${root}`) : fs.rmSync(root, { recursive: true, force: true })));
+  const srv = path.join(root, 'srv');
+  const deployRoot = path.join(root, 'deploy');
+  fs.mkdirSync(deployRoot, { recursive: true });
+
+  for (const r of REPOS) {
+    const t0 = performance.now();
+    generateRepo(path.join(srv, `${r.key}.git`), { files: r.files, commits: r.commits, seed: r.key === 'small' ? 1 : 2 });
+    log(`generated ${r.key} (${r.label}) in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+  }
+  const server = await startGitServer(srv);
+  cleanups.push(() => server.child.kill('SIGKILL'));
+  const sampler = createSampler();
+  cleanups.push(() => sampler.close());
+  const exclude = [server.pid];
+  const backends = Object.fromEntries(opts.backends.map((b) => [b, distRequire.createBackend(b)]));
+  const names = ['git', ...opts.backends];
+  const raw = [];
+  const record = (repo, scenario, who, m) => raw.push({ repo: repo.key, scenario, who, ms: m.ms, nodeBytes: m.nodeBytes, childBytes: m.childBytes });
+
+  for (const repo of REPOS) {
+    const url = `${server.url}/${repo.key}.git`;
+    const settings = { name: `bench-${repo.key}`, url, insecure: true, pollInterval: 0, secretEnvNames: [] };
+    const sync = (who, location) => backends[who].sync({ repo: settings, location, branch: 'master', remote: 'origin', allowedRoots: [deployRoot] });
+    const head = async (dir) => gitAsync(dir, ['rev-parse', 'HEAD']);
+    const bare = path.join(srv, `${repo.key}.git`);
+
+    // 1. first deploy
+    let expected = await gitAsync(bare, ['rev-parse', 'master']);
+    for (let i = 0; i < opts.runs; i++) {
+      for (const who of rotate(names, i)) {
+        const dir = path.join(deployRoot, `${repo.key}-first-${who}-${i}`);
+        const op = who === 'git' ? () => gitAsync(deployRoot, ['clone', '--quiet', '--depth', '1', '--single-branch', '--no-tags', url, dir]) : () => sync(who, dir);
+        const m = await sampler.measure(op, { exclude });
+        const got = await head(dir);
+        if (got !== expected) throw new Error(`${who} first deploy of ${repo.key} left ${got}, expected ${expected}`);
+        record(repo, 'first', who, m);
+        log(`${repo.key} first deploy #${i + 1} ${who}: ${fmt(m.ms)} ms, node +${mb(m.nodeBytes)} MB, git ${mb(m.childBytes)} MB`);
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+
+    // 2 and 3. one-commit deploys in a row
+    const dirs = Object.fromEntries(names.map((who) => [who, path.join(deployRoot, `${repo.key}-incr-${who}`)]));
+    for (const who of names) {
+      if (who === 'git') await gitAsync(deployRoot, ['clone', '--quiet', '--depth', '1', '--single-branch', '--no-tags', url, dirs.git]);
+      else await sync(who, dirs[who]);
+    }
+    const addCommit = commitMaker(bare, path.join(root, 'scratch', repo.key), { files: repo.files, seed: repo.key === 'small' ? 3 : 4 });
+    const t0 = performance.now();
+    for (let r = 0; r < opts.deploys; r++) {
+      expected = addCommit();
+      for (const who of rotate(names, r)) {
+        const dir = dirs[who];
+        const op =
+          who === 'git'
+            ? async () => {
+                await gitAsync(dir, ['fetch', '--quiet']);
+                await gitAsync(dir, ['reset', '--quiet', '--hard', 'origin/master']);
+              }
+            : () => sync(who, dir);
+        const m = await sampler.measure(op, { exclude });
+        const got = await head(dir);
+        if (got !== expected) throw new Error(`${who} deploy #${r + 1} of ${repo.key} left ${got}, expected ${expected}`);
+        record(repo, `incr-${r}`, who, m);
+      }
+      if ((r + 1) % 10 === 0 || r === 0) {
+        const last = raw.slice(-names.length).map((x) => `${x.who} ${fmt(x.ms)} ms`).join(', ');
+        log(`${repo.key} one-commit deploy ${r + 1}/${opts.deploys} (${fmt((performance.now() - t0) / 1000)} s so far): ${last}`);
+      }
+    }
+    repo.packs = Object.fromEntries(names.map((who) => [who, packCount(dirs[who])]));
+    repo.loose = Object.fromEntries(names.map((who) => [who, looseCount(dirs[who])]));
+    for (const who of names) fs.rmSync(dirs[who], { recursive: true, force: true });
+  }
+  await server.stop();
+  await sampler.close();
+
+  const summary = summarize(raw);
+  printSummary(summary);
+  if (opts.json) {
+    fs.writeFileSync(opts.json, JSON.stringify({ opts, machine: machine(), repos: REPOS, summary, raw }, null, 2));
+    log(`wrote ${opts.json}`);
+  }
+}
+
+function machine() {
+  return { cpus: os.cpus().length, cpuModel: os.cpus()[0] && os.cpus()[0].model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+}
+
+function summarize(raw) {
+  const rows = [];
+  const pick = (repo, who, pred) => raw.filter((x) => x.repo === repo && x.who === who && pred(x.scenario));
+  const incrIndex = (s) => (s.startsWith('incr-') ? Number(s.slice(5)) : -1);
+  for (const repo of REPOS) {
+    const first = (who) => pick(repo.key, who, (s) => s === 'first');
+    const early = (who) => pick(repo.key, who, (s) => incrIndex(s) >= 0 && incrIndex(s) < opts.window);
+    const late = (who) => pick(repo.key, who, (s) => incrIndex(s) >= opts.deploys - opts.window);
+    const mem = (xs) => ({ nodeMb: max(xs.map((x) => x.nodeBytes)) / 2 ** 20, gitMb: max(xs.map((x) => x.childBytes)) / 2 ** 20, addedMb: max(xs.map((x) => x.nodeBytes + x.childBytes)) / 2 ** 20 });
+    for (const [scenario, get, target] of [
+      ['first deploy', first, 1.5],
+      ['one-commit deploy', early, 1.5],
+    ]) {
+      const base = median(get('git').map((x) => x.ms));
+      rows.push({ repo: repo.key, scenario, who: 'git', runs: get('git').length, ms: base, baseMs: NaN, ratio: NaN, target: null, ...mem(get('git')) });
+      for (const who of opts.backends) {
+        const ms = median(get(who).map((x) => x.ms));
+        rows.push({ repo: repo.key, scenario, who, runs: get(who).length, ms, baseMs: base, ratio: ms / base, target: who === 'native' ? target : null, ...mem(get(who)) });
+      }
+    }
+    for (const who of ['git', ...opts.backends]) {
+      const ms = median(late(who).map((x) => x.ms));
+      const baseMs = median(early(who).map((x) => x.ms));
+      rows.push({
+        repo: repo.key,
+        scenario: `after ${opts.deploys} deploys`,
+        who,
+        runs: late(who).length,
+        ms,
+        baseMs,
+        ratio: ms / baseMs,
+        target: 1.2,
+        maxMs: max(late(who).map((x) => x.ms)),
+        allMaxMs: max(pick(repo.key, who, (s) => incrIndex(s) >= 0).map((x) => x.ms)),
+        packs: repo.packs[who],
+        loose: repo.loose[who],
+        ...mem(late(who)),
+      });
+    }
+  }
+  return rows;
+}
+
+function printSummary(rows) {
+  const header = ['repository', 'scenario', 'backend', 'n', 'median ms', 'baseline ms', 'ratio', 'target', 'node +MB', 'git procs MB', 'added MB', 'packs'];
+  const body = rows.map((r) => [
+    REPOS.find((x) => x.key === r.repo).label,
+    r.scenario,
+    r.who === 'git' ? 'git (baseline)' : r.who,
+    r.runs,
+    fmt(r.ms),
+    fmt(r.baseMs),
+    Number.isFinite(r.ratio) ? `${fmt(r.ratio, 2)}x` : '',
+    r.target ? `<=${r.target}x ${r.ratio <= r.target ? 'ok' : 'MISSED'}` : '',
+    mb(r.nodeMb * 2 ** 20),
+    mb(r.gitMb * 2 ** 20),
+    mb(r.addedMb * 2 ** 20),
+    r.packs === undefined ? '' : String(r.packs),
+  ]);
+  console.log(`\nWorking-copy backends vs git (${machine().cpus} CPUs, ${process.version}). baseline = git for figures 1-2, the same backend's first ${opts.window} deploys for figure 3.`);
+  console.log(table(header, body));
+  console.log('node +MB: peak RSS of this process over its RSS before the operation; git procs MB: peak summed RSS of the git processes it spawned; added = both (max over runs).');
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err && err.stack ? err.stack : err);
+    process.exit(1);
+  },
+);
