@@ -32,7 +32,7 @@ function field(status, name) {
 
 function childrenOf(pid) {
   const out = [];
-  let tasks = [];
+  let tasks;
   try {
     tasks = fs.readdirSync(`/proc/${pid}/task`);
   } catch {
