@@ -32,7 +32,10 @@ export function action(env: PageEnv): RequestHandler {
   return (req: Request, res: Response) => {
     const { settings, store, queue, logger } = env.ctx;
     const repo = knownRepo(settings, req);
-    if (!repo) return renderUnknownRepo(env, req, res);
+    if (!repo) {
+      if (wantsJson(req)) return void res.status(404).json({ error: `no repository named \`${String(req.params.repo).slice(0, 100)}\` in the settings`, code: 'IG_REPO_UNKNOWN' });
+      return renderUnknownRepo(env, req, res);
+    }
     const kind = req.params.action;
     if (kind !== 'deploy' && kind !== 'redeploy' && kind !== 'unpin') {
       return deny(env, req, res, 404, 'IG_NOT_FOUND', 'Unknown action', `There is no action “${String(kind).slice(0, 40)}”: use deploy, redeploy or unpin.`);

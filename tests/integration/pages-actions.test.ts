@@ -123,7 +123,10 @@ describe('admin actions over HTTP', () => {
     expect((await post(h, '/app/actions/explode', {}, auth)).status).toBe(404);
     const unknown = await post(h, '/nope/actions/deploy', {}, auth);
     expect(unknown.status).toBe(404);
-    expect(await unknown.text()).toContain('There is no repository named “nope”');
+    expect(await unknown.json()).toMatchObject({ code: 'IG_REPO_UNKNOWN' });
+    const unknownPage = await post(h, '/nope/actions/deploy', {}, { authorization: auth.authorization });
+    expect(unknownPage.status).toBe(404);
+    expect(await unknownPage.text()).toContain('There is no repository named “nope”');
     // GET never acts
     expect((await fetch(h.url + '/app/actions/deploy')).status).toBe(404);
     expect(h.store.queueDepth('app')).toBe(0);
