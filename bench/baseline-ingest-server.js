@@ -10,6 +10,10 @@
  *   node bench/baseline-ingest-server.js --port <n> --data-dir <dir> --secret <s>
  *
  * Prints `listening <port>` on stdout when ready.
+ *
+ * With --group-commit the requests that arrive while one transaction commits are stored
+ * together in the next one (one fsync for all of them, each answered after it): not the
+ * baseline, a what-if for IntegralGit's ingestion (webhook-ingestion.js --group-commit).
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -18,7 +22,7 @@ const path = require('node:path');
 const Database = require('better-sqlite3');
 const { parseArgs } = require('./lib/args');
 
-const USAGE = 'usage: node bench/baseline-ingest-server.js --port <n> --data-dir <dir> --secret <secret>';
+const USAGE = 'usage: node bench/baseline-ingest-server.js --port <n> --data-dir <dir> --secret <secret> [--group-commit]';
 const BODY_LIMIT = 25 * 1024 * 1024;
 
 // The same tables, columns and indexes as IntegralGit's store for these rows (migration 001).
@@ -82,7 +86,7 @@ function createStorage(db, repo) {
   const insertJob = db
     .prepare(`INSERT INTO jobs (repo, branch, trigger_kind, event_id, state, attempts, created_at) VALUES (?, ?, 'webhook', ?, 'queued', 0, ?) RETURNING id`)
     .pluck();
-  const store = db.transaction((deliveryId, push) => {
+  const storeOne = (deliveryId, push) => {
     const at = new Date().toISOString();
     const branch = push.ref.startsWith('refs/heads/') ? push.ref.slice('refs/heads/'.length) : null;
     const eventId = insertEvent.get(
@@ -97,8 +101,30 @@ function createStorage(db, repo) {
       link.run(eventId, commitId, position);
     });
     return insertJob.get(repo, branch, eventId, at);
-  });
-  return (deliveryId, push) => store.immediate(deliveryId, push);
+  };
+  const single = db.transaction(storeOne);
+  return { storeOne, store: (deliveryId, push) => single.immediate(deliveryId, push) };
+}
+
+/** Queue stores made in the same event-loop turn and commit them in one transaction. */
+function groupCommitter(db, storeOne) {
+  const pending = [];
+  const many = db.transaction((items) => items.map((it) => storeOne(it.deliveryId, it.push)));
+  const flush = () => {
+    const items = pending.splice(0);
+    let results;
+    try {
+      results = many.immediate(items);
+    } catch (err) {
+      for (const it of items) it.done(err);
+      return;
+    }
+    items.forEach((it, i) => it.done(null, results[i]));
+  };
+  return (deliveryId, push, done) => {
+    pending.push({ deliveryId, push, done });
+    if (pending.length === 1) setImmediate(flush);
+  };
 }
 
 function verifySignature(secret, body, header) {
@@ -115,13 +141,24 @@ function answer(res, status, body) {
 }
 
 function main() {
-  const opts = parseArgs(process.argv.slice(2), { port: 0, dataDir: '', secret: '', repo: 'app' }, USAGE);
+  const opts = parseArgs(process.argv.slice(2), { port: 0, dataDir: '', secret: '', repo: 'app', groupCommit: false }, USAGE);
   if (!opts.dataDir || !opts.secret) {
     console.error(USAGE);
     process.exit(2);
   }
   const db = openDatabase(opts.dataDir);
-  const store = createStorage(db, opts.repo);
+  const storage = createStorage(db, opts.repo);
+  const grouped = opts.groupCommit ? groupCommitter(db, storage.storeOne) : null;
+  const save = (deliveryId, push, done) => {
+    if (grouped) return grouped(deliveryId, push, done);
+    let jobId;
+    try {
+      jobId = storage.store(deliveryId, push);
+    } catch (err) {
+      return done(err);
+    }
+    done(null, jobId);
+  };
   const server = http.createServer((req, res) => {
     if (req.method !== 'POST' || req.url !== '/update') return answer(res, 404, { error: 'not found' });
     const chunks = [];
@@ -145,9 +182,11 @@ function main() {
       }
       if (typeof push.ref !== 'string') return answer(res, 400, { error: 'no ref' });
       const deliveryId = req.headers['x-github-delivery'] || null;
-      const jobId = store(deliveryId, push);
-      if (jobId === null) return answer(res, 200, { duplicate: true });
-      answer(res, 202, { accepted: true, jobs: [jobId] });
+      save(deliveryId, push, (err, jobId) => {
+        if (err) return answer(res, 500, { error: 'storage failed' });
+        if (jobId === null) return answer(res, 200, { duplicate: true });
+        answer(res, 202, { accepted: true, jobs: [jobId] });
+      });
     });
   });
   server.keepAliveTimeout = 5_000;

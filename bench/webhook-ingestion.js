@@ -34,6 +34,8 @@ const USAGE = `usage: node bench/webhook-ingestion.js [options]
   --connections <n>  concurrent connections (default 50)
   --warmup <s>       seconds of unmeasured load before each measurement (default 3)
   --rounds <n>       baseline/IntegralGit pairs, alternating (default 1)
+  --group-commit     also measure the baseline committing concurrent deliveries together
+                     (one fsync per batch): a what-if, not part of the ratio
   --profile          run IntegralGit under --cpu-prof and print where its time goes
   --json <file>      also write the figures as JSON
   --tmp-dir <dir>    where the repos and databases go (default the OS temp dir; /dev/shm
@@ -46,7 +48,7 @@ const FOCUS = [
 ];
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2), { duration: 20, connections: 50, warmup: 3, rounds: 1, profile: false, json: '', keep: false, tmpDir: require('node:os').tmpdir() }, USAGE);
+  const opts = parseArgs(process.argv.slice(2), { duration: 20, connections: 50, warmup: 3, rounds: 1, profile: false, groupCommit: false, json: '', keep: false, tmpDir: require('node:os').tmpdir() }, USAGE);
   const root = makeTempRoot('ig-bench-ingest-', { keep: opts.keep, base: opts.tmpDir });
   const deployRoot = path.join(root, 'deployments');
   fs.mkdirSync(deployRoot);
@@ -81,6 +83,14 @@ async function main() {
     const b = await load(baseline, opts.duration);
     await baseline.stop();
     console.log(`  round ${r + 1}: baseline    ${fmt(b.rps, 0)} req/s, p50 ${fmt(b.p50, 2)} ms, p99 ${fmt(b.p99, 2)} ms, server CPU ${fmt(b.serverCpu, 0)}% (${fmt(b.cpuMsPerRequest, 2)} ms/request), load generator CPU ${fmt(b.loaderCpu, 0)}%`);
+    let g;
+    if (opts.groupCommit) {
+      const grouped = await startBaseline({ dataDir: path.join(root, `grouped-${r}`), secret, groupCommit: true });
+      if (opts.warmup > 0) await load(grouped, opts.warmup);
+      g = await load(grouped, opts.duration);
+      await grouped.stop();
+      console.log(`  round ${r + 1}: baseline with group commit (what-if) ${fmt(g.rps, 0)} req/s, p50 ${fmt(g.p50, 2)} ms, p99 ${fmt(g.p99, 2)} ms, server CPU ${fmt(g.serverCpu, 0)}% (${fmt(g.cpuMsPerRequest, 2)} ms/request)`);
+    }
 
     const server = await startIntegralGit({
       settingsFile,
@@ -99,7 +109,7 @@ async function main() {
         console.log(`    ${name}: non-202 answers ${JSON.stringify(Object.fromEntries(other))}, socket errors ${res.errors}, timeouts ${res.timeouts}`);
       }
     }
-    rounds.push({ baseline: b, integralgit: i });
+    rounds.push(g ? { baseline: b, integralgit: i, groupCommit: g } : { baseline: b, integralgit: i });
   }
   const stored = countStored(path.join(dataDir, 'integralgit.db'));
   const accepted = rounds.reduce((n, r) => n + r.integralgit.accepted, 0);
@@ -111,6 +121,7 @@ async function main() {
     durationSeconds: opts.duration,
     baseline: summary(rounds.map((r) => r.baseline)),
     integralgit: summary(rounds.map((r) => r.integralgit)),
+    ...(opts.groupCommit ? { groupCommitWhatIf: summary(rounds.map((r) => r.groupCommit)) } : {}),
     rounds,
     accepted,
     stored,
@@ -123,6 +134,9 @@ async function main() {
       [
         ['baseline (node:http + SQLite)', fmt(result.baseline.rps, 0), fmt(result.baseline.p50, 2), fmt(result.baseline.p99, 2), fmt(result.baseline.cpuMsPerRequest, 2)],
         ['IntegralGit (integralgit serve)', fmt(result.integralgit.rps, 0), fmt(result.integralgit.p50, 2), fmt(result.integralgit.p99, 2), fmt(result.integralgit.cpuMsPerRequest, 2)],
+        ...(result.groupCommitWhatIf
+          ? [['what-if: baseline + group commit', ...['rps', 'p50', 'p99', 'cpuMsPerRequest'].map((k) => fmt(result.groupCommitWhatIf[k], k === 'rps' ? 0 : 2))]]
+          : []),
       ],
     ),
   );

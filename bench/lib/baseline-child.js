@@ -6,8 +6,8 @@ const { onCleanup } = require('./temp-root');
 const SCRIPT = path.join(__dirname, '..', 'baseline-ingest-server.js');
 
 /** The baseline receiver in its own process, like the IntegralGit server it is compared with. */
-function startBaseline({ dataDir, secret, repo = 'app' }) {
-  const child = spawn(process.execPath, [SCRIPT, '--port', '0', '--data-dir', dataDir, '--secret', secret, '--repo', repo], {
+function startBaseline({ dataDir, secret, repo = 'app', groupCommit = false }) {
+  const child = spawn(process.execPath, [SCRIPT, '--port', '0', '--data-dir', dataDir, '--secret', secret, '--repo', repo, ...(groupCommit ? ['--group-commit'] : [])], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let exited = false;
