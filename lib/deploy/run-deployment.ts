@@ -74,11 +74,12 @@ export async function runDeployment(deps: DeployDeps, req: DeployRequest): Promi
     const line = `${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''}`;
     if (outcome.status === 'failed') logger.error(`[${req.repo}#${deploymentId}] ${line}`);
     else logger.info(`[${req.repo}#${deploymentId}] ${line}`);
-    return { deploymentId, ...outcome };
+    return { deploymentId, location, ...outcome };
   };
 
   let previousCommit: string | null = null;
   let commit: string | null = null;
+  let location: string | undefined;
   try {
     // 1. the repo config, fetched fresh unless --no-fetch (then the last valid one)
     const configRecord = await currentConfig(deps, req, step);
@@ -116,16 +117,17 @@ export async function runDeployment(deps: DeployDeps, req: DeployRequest): Promi
         reason: `push to branch \`${req.pushedBranch}\`; host ${host} deploys \`${branch}\``,
       });
     }
-    const location = cfg.location;
+    const loc = cfg.location;
+    location = loc;
     return await withWorkingCopyLock(
       settings.dataDir,
-      location,
-      { waitMs: deps.lockWaitMs ?? 30 * 60_000, onWait: () => step(`waiting for another deployment of ${location} to finish`) },
+      loc,
+      { waitMs: deps.lockWaitMs ?? 30 * 60_000, onWait: () => step(`waiting for another deployment of ${loc} to finish`) },
       async () => {
         // 2. the working copy, brought to the remote head (or the pinned commit)
         const sync = await deps.backend.sync({
           repo: repoSettings,
-          location,
+          location: loc,
           branch,
           remote: cfg.remote,
           allowedRoots: settings.allowedRoots,
@@ -143,7 +145,7 @@ export async function runDeployment(deps: DeployDeps, req: DeployRequest): Promi
           return finish({ status: 'succeeded', commit, previousCommit });
         }
         // 3. the script, with the server's secrets stripped from its environment
-        step(`running ${cfg.script} in ${location} (timeout ${cfg.timeout}s)`);
+        step(`running ${cfg.script} in ${loc} (timeout ${cfg.timeout}s)`);
         const env = buildScriptEnv({
           baseEnv: process.env,
           secretEnvNames: allSecretEnvNames(settings),
@@ -153,7 +155,7 @@ export async function runDeployment(deps: DeployDeps, req: DeployRequest): Promi
         });
         const result = await runScript({
           script: cfg.script,
-          location,
+          location: loc,
           env,
           timeoutSeconds: cfg.timeout,
           logger,

@@ -34,6 +34,8 @@ export interface DeployOutcome {
   reason?: string;
   errorCode?: string;
   exitCode?: number | null;
+  /** the working copy, once known */
+  location?: string;
 }
 
 export interface DeployEnv {

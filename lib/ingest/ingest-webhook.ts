@@ -78,6 +78,7 @@ export function ingestWebhook(deps: IngestDeps, req: IncomingRequest): IngestAns
     deleted: push.deleted,
     forced: push.forced,
     pusher: push.pusher ?? null,
+    commitsTruncated: push.commitsTruncated && push.after !== null && !push.deleted,
     commits: push.commits.map((c) => ({
       id: c.id,
       message: c.message,

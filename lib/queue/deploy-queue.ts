@@ -3,6 +3,7 @@ import type { Store } from '../store';
 import { describeError } from '../errors';
 import { runDeployment, DeployDeps } from '../deploy/run-deployment';
 import type { DeployOutcome } from '../deploy/types';
+import { fillTruncatedCommits } from '../deploy/fill-truncated-commits';
 
 export interface QueueEvents {
   onDeploymentStarted?: (repo: string, deploymentId: number) => void;
@@ -110,6 +111,10 @@ export class DeployQueue {
           signal: ac.signal,
         });
         this.store.finishJob(job.id, outcome.deploymentId);
+        if (outcome.status === 'succeeded' && outcome.location) {
+          const eventIds = [job.eventId, ...job.coalescedJobIds.map((id) => this.store.getJob(id)?.eventId ?? null)];
+          await fillTruncatedCommits(this.store, outcome.location, eventIds, this.logger);
+        }
         this.events.onDeploymentFinished?.(repo, outcome, Date.now() - started);
       } catch (err) {
         // runDeployment records its own failures; this is a bug or the database going away

@@ -3,11 +3,11 @@ import type { StoreContext } from './context';
 import type { CommitsTable } from './commits';
 import type { JobsTable } from './jobs';
 import type { ReposTable } from './repos';
-import type { Page, PageOptions, PushEventInput, PushEventResult, PushEventRow } from './types';
+import type { Page, PageOptions, PushCommitInput, PushEventInput, PushEventResult, PushEventRow } from './types';
 import { bool, checkLimit, checkName, parseCursor, toIsoUtc, toPage } from './sql-helpers';
 
 const COLUMNS =
-  'e.id, e.repo, e.provider, e.delivery_id, e.event_type, e.ref, e.branch, e.tag, e.before_sha, e.after_sha, e.created, e.deleted, e.forced, e.pusher, e.received_at, ' +
+  'e.id, e.repo, e.provider, e.delivery_id, e.event_type, e.ref, e.branch, e.tag, e.before_sha, e.after_sha, e.created, e.deleted, e.forced, e.pusher, e.received_at, e.commits_truncated, ' +
   '(SELECT count(*) FROM push_event_commits pc WHERE pc.event_id = e.id) AS commit_count';
 
 export const LIST_PUSH_EVENTS_SQL = `SELECT ${COLUMNS} FROM push_events e WHERE e.repo = ? AND e.id < ? ORDER BY e.id DESC LIMIT ?`;
@@ -29,6 +29,7 @@ interface EventDbRow {
   forced: number;
   pusher: string | null;
   received_at: string;
+  commits_truncated: number;
   commit_count: number;
 }
 
@@ -49,6 +50,7 @@ function toEvent(r: EventDbRow): PushEventRow {
     forced: bool(r.forced),
     pusher: r.pusher,
     receivedAt: r.received_at,
+    commitsTruncated: bool(r.commits_truncated),
     commitCount: r.commit_count,
   };
 }
@@ -65,6 +67,7 @@ export class PushEventsTable {
   private readonly listBranch: Database.Statement;
   private readonly record: (input: PushEventInput) => PushEventResult;
   private readonly recordMany: (inputs: PushEventInput[]) => PushEventResult[];
+  private readonly clearTruncated: Database.Statement;
 
   constructor(
     private readonly ctx: StoreContext,
@@ -77,10 +80,11 @@ export class PushEventsTable {
     // The unique index on (provider, delivery_id) decides duplicates, also across processes.
     this.insert = db
       .prepare(
-        `INSERT INTO push_events (repo, provider, delivery_id, event_type, ref, branch, tag, before_sha, after_sha, created, deleted, forced, pusher, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+        `INSERT INTO push_events (repo, provider, delivery_id, event_type, ref, branch, tag, before_sha, after_sha, created, deleted, forced, pusher, received_at, commits_truncated)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
       )
       .pluck();
+    this.clearTruncated = db.prepare('UPDATE push_events SET commits_truncated = 0 WHERE id = ?');
     this.original = db.prepare('SELECT id FROM push_events WHERE provider = ? AND delivery_id = ?').pluck();
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM push_events e WHERE e.id = ?`);
     this.listAll = db.prepare(LIST_PUSH_EVENTS_SQL);
@@ -137,6 +141,7 @@ export class PushEventsTable {
       input.forced ? 1 : 0,
       input.pusher ?? null,
       toIsoUtc(input.receivedAt, at),
+      input.commitsTruncated ? 1 : 0,
     ) as number | undefined;
     if (eventId === undefined) {
       const originalId = this.original.get(input.provider, deliveryId) as number;
@@ -145,6 +150,16 @@ export class PushEventsTable {
     this.commits.addForEvent(input.repo, branch, eventId, input.commits ?? [], at);
     const jobIds = (input.jobs ?? []).map((j) => this.jobs.enqueueJob({ repo: input.repo, branch: j.branch, trigger: j.trigger, eventId }));
     return { duplicate: false, eventId, jobIds };
+  }
+
+  /** Commits read from git for an event whose payload had none or only some (Bitbucket Server). */
+  fillEventCommits(eventId: number, commits: PushCommitInput[]): void {
+    const event = this.getPushEvent(eventId);
+    if (!event) return;
+    this.ctx.write(() => {
+      this.commits.addForEvent(event.repo, event.branch, eventId, commits, this.ctx.now());
+      this.clearTruncated.run(eventId);
+    });
   }
 
   getPushEvent(id: number): PushEventRow | undefined {

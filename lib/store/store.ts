@@ -34,6 +34,7 @@ import type {
   PageOptions,
   Pin,
   PushEventInput,
+  PushCommitInput,
   PushEventResult,
   PushEventRow,
   RecoveredJob,
@@ -106,6 +107,10 @@ export class Store implements ConfigVersionStore {
 
   recordPushEvents(inputs: PushEventInput[]): PushEventResult[] {
     return this.pushEvents.recordPushEvents(inputs);
+  }
+
+  fillEventCommits(eventId: number, commits: PushCommitInput[]): void {
+    this.pushEvents.fillEventCommits(eventId, commits);
   }
   getPushEvent(id: number): PushEventRow | undefined {
     return this.pushEvents.getPushEvent(id);

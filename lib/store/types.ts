@@ -70,6 +70,8 @@ export interface PushEventInput {
   forced: boolean;
   pusher?: string | null;
   receivedAt?: string;
+  /** the payload listed none or only some of the pushed commits: fill them from git after the fetch */
+  commitsTruncated?: boolean;
   commits: PushCommitInput[];
   jobs: PushJobInput[];
 }
@@ -97,6 +99,7 @@ export interface PushEventRow {
   forced: boolean;
   pusher: string | null;
   receivedAt: string;
+  commitsTruncated: boolean;
   commitCount: number;
 }
 
