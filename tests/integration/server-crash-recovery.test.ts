@@ -117,4 +117,30 @@ describe('kill -9 mid-queue, then restart', () => {
       child = undefined;
     }
   });
+
+  it('SIGTERM lets the running deployment finish and keeps queued jobs for the next start', async () => {
+    repo.commit({ 'deploy.sh': '#!/bin/sh\nsleep 2\necho ok\n' }, 'slow script');
+    child = await startServe();
+    const store = openStore(path.join(root, 'data'));
+    try {
+      expect(await push(100)).toBe(202);
+      for (let i = 0; i < 100 && store.listJobs('app', ['running']).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      const running = store.listJobs('app', ['running'])[0];
+      expect(running).toBeDefined();
+      // a push to another branch queues a job that must survive the stop
+      repo.commit({ 'o.txt': 'x' }, 'other', 'other-branch');
+      const body = githubPushPayload({ cloneUrl: repo.url, ref: 'refs/heads/other-branch', before: '0'.repeat(40), after: repo.head('refs/heads/other-branch'), commits: [] });
+      const res = await fetch(`http://127.0.0.1:${port}/update`, { method: 'POST', body, headers: githubHeaders(body, SECRET, 'push', 'queued-at-stop') });
+      expect(res.status).toBe(202);
+      const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      child = undefined;
+      const d = store.getDeployment(store.getJob(running.id)!.deploymentId!);
+      expect(d?.status).toBe('succeeded');
+      expect(store.listJobs('app', ['queued']).length).toBe(1);
+    } finally {
+      store.close();
+    }
+  });
 });
