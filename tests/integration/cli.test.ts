@@ -129,6 +129,16 @@ describe('integralgit CLI', () => {
     expect(s.stdout).toContain('succeeded');
   });
 
+  it('logs to integralgit.log in the data dir, as JSON lines with --log-format json', async () => {
+    const logFile = path.join(root, 'data', 'integralgit.log');
+    expect(fs.readFileSync(logFile, 'utf8')).toMatch(/info\s+\[app#\d+\] succeeded/);
+    fs.rmSync(logFile);
+    expect((await cli('--log-format', 'json', 'trigger', 'app')).code).toBe(0);
+    const lines = fs.readFileSync(logFile, 'utf8').trim().split('\n');
+    const parsed = lines.map((l) => JSON.parse(l) as { level: string; message: string; timestamp: string });
+    expect(parsed.some((l) => l.level === 'info' && /succeeded/.test(l.message) && l.timestamp)).toBe(true);
+  });
+
   it('a failing script makes trigger exit 1', async () => {
     repo.commit({ 'deploy.sh': '#!/bin/sh\necho broken >&2\nexit 3\n' }, 'break the script');
     const r = await cli('trigger', 'app');
