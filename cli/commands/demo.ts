@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runDemo } from '../demo/run-demo';
 import { createLogger } from '../../lib/log/logger';
 import { action, usageError } from '../run-command';
 import { globals } from '../cli-context';
@@ -16,6 +15,7 @@ export function registerDemo(program: Command): void {
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('--port must be a number from 0 to 65535');
         const logger = createLogger({ format: globals(cmd).logFormat === 'json' ? 'json' : 'text', level: 'warn' });
         const say = (line: string): void => void process.stdout.write(line + '\n');
+        const { runDemo } = await import('../demo/run-demo');
         const demo = await runDemo({ port, logger, say });
         say('');
         say(`History page: ${demo.historyUrl}`);

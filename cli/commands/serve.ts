@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startServer } from '../../server/start-server';
 import { usageError, action } from '../run-command';
 import { cliLogger, cliSettings } from '../cli-context';
 
@@ -32,6 +31,8 @@ export function registerServe(program: Command): void {
         logger.info(`data dir: ${settings.dataDir}; allowed roots: ${settings.allowedRoots.join(', ')}; git backend: ${settings.git}`);
         logger.info(`repos: ${Object.values(settings.repos).map((r) => `${r.name} (${r.url.replace(/\/\/[^/@]*@/, '//')})`).join(', ') || 'none'}`);
         for (const w of settings.warnings ?? []) logger.warn(w);
+        // loaded on demand: the HTTP stack is the heaviest part of the CLI's start-up
+        const { startServer } = await import('../../server/start-server');
         const running = await startServer(settings, logger);
         logger.info(`listening on ${running.url} (webhooks: POST ${running.url}/update)`);
         await new Promise<void>((resolve) => {
