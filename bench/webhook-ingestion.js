@@ -42,9 +42,10 @@ const USAGE = `usage: node bench/webhook-ingestion.js [options]
                      takes the disk out and leaves the CPU cost)
   --keep             keep the temp dir (server log, databases) for a look afterwards`;
 
+// functions on the webhook path (and the worker's), by their names in dist/ and node_modules
 const FOCUS = [
-  'ingestWebhook', 'receiveWebhook', 'verifyForRepo', 'parseBody', 'recordPushEvents', 'recordDelivery',
-  'toIncomingRequest', 'rawParser', 'helmetMiddleware', 'handle', 'kick', 'claimNextJob', 'runDeployment', 'log', 'write',
+  'ingestWebhook', 'receiveWebhook', 'parseBody', 'verifyForRepo', 'matchRepo', 'recordPushEvents', 'recordDelivery', 'pragma',
+  'toIncomingRequest', 'rawParser', 'helmetMiddleware', 'json', 'generateETag', 'claimNextJob', 'runDeployment',
 ];
 
 async function main() {
