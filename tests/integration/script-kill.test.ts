@@ -71,8 +71,10 @@ describe('runScript: process group handling', () => {
     expect(isProcessAlive(pidFrom('bg.pid'))).toBe(false);
   });
 
+  // the pid file appears only once setsid() has run: the script never exits while the
+  // child is still in its group (that raced under load)
   it('ends even while a process outside the group (setsid) holds stdout open', async () => {
-    wc.write('deploy.sh', '#!/bin/sh\nsetsid sleep 300 &\necho $! > escaped.pid\necho done\n');
+    wc.write('deploy.sh', '#!/bin/sh\nsetsid sh -c \'echo $$ > escaped.pid.tmp && mv escaped.pid.tmp escaped.pid && exec sleep 300\' &\nwhile [ ! -s escaped.pid ]; do sleep 0.02; done\necho done\n');
     const t0 = Date.now();
     const r = await runScript({ script: 'deploy.sh', location: wc.dir, env: baseScriptEnv(), timeoutSeconds: 120, killGraceMs: 1000 });
     const escapedPid = pidFrom('escaped.pid');
@@ -85,7 +87,7 @@ describe('runScript: process group handling', () => {
   });
 
   it('ends at the timeout even while a setsid process holds stdout open', async () => {
-    wc.write('deploy.sh', '#!/bin/sh\nsetsid sleep 300 &\necho $! > escaped.pid\nsleep 300\n');
+    wc.write('deploy.sh', '#!/bin/sh\nsetsid sh -c \'echo $$ > escaped.pid.tmp && mv escaped.pid.tmp escaped.pid && exec sleep 300\' &\nwhile [ ! -s escaped.pid ]; do sleep 0.02; done\nsleep 300\n');
     const t0 = Date.now();
     const r = await runScript({ script: 'deploy.sh', location: wc.dir, env: baseScriptEnv(), timeoutSeconds: 1, killGraceMs: 500 });
     escaped.push(pidFrom('escaped.pid'));
