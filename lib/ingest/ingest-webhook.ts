@@ -1,14 +1,17 @@
 import type { Logger } from '../log/logger';
 import type { Settings } from '../settings/types';
-import type { Store, PushEventInput } from '../store';
+import type { Store, PushEventInput, DeliveryOutcome } from '../store';
 import type { IncomingRequest, NormalizedPush } from '../providers/types';
 import { receiveWebhook } from '../webhooks/receive-webhook';
 import type { Metrics } from '../metrics/metrics';
-import { CONFIG_BRANCH } from '../deploy/run-deployment';
+import { CONFIG_BRANCH } from '../config/fetch-config-branch';
+import type { GroupCommitter } from './group-commit';
 
 export interface IngestDeps {
   settings: Settings;
   store: Store;
+  /** commits accepted deliveries in groups (one fsync per event-loop turn) */
+  committer: GroupCommitter;
   logger: Logger;
   metrics?: Metrics;
   /** wakes the repo's worker once the jobs are on disk */
@@ -25,7 +28,7 @@ export interface IngestAnswer {
  * signature), store the event, its commits and its jobs durably, and only then answer 202.
  * Every request, whatever its outcome, lands in the deliveries log with its reason.
  */
-export function ingestWebhook(deps: IngestDeps, req: IncomingRequest): IngestAnswer {
+export async function ingestWebhook(deps: IngestDeps, req: IncomingRequest): Promise<IngestAnswer> {
   const { store, logger } = deps;
   const decision = receiveWebhook(req, deps.settings);
   const base = {
@@ -35,15 +38,15 @@ export function ingestWebhook(deps: IngestDeps, req: IncomingRequest): IngestAns
     deliveryId: decision.deliveryId ?? null,
     repo: decision.repo ?? null,
   };
-  const record = (outcome: 'accepted' | 'duplicate' | 'ignored' | 'rejected' | 'ping', status: number, reason: string, jobIds: number[] = []): void => {
-    store.recordDelivery({
-      ...base,
-      outcome,
-      statusCode: status,
-      reason,
-      jobIds,
-      body: outcome === 'accepted' ? req.rawBody.toString('utf8') : null,
-    });
+  const deliveryRow = (outcome: DeliveryOutcome, status: number, reason: string, jobIds: number[] = []) => ({
+    ...base,
+    outcome,
+    statusCode: status,
+    reason,
+    jobIds,
+    body: outcome === 'accepted' ? req.rawBody.toString('utf8') : null,
+  });
+  const report = (outcome: DeliveryOutcome, status: number, reason: string): void => {
     deps.metrics?.deliveries.inc({ provider: decision.provider ?? 'unknown', outcome });
     const line = `delivery ${decision.deliveryId ?? '-'} from ${req.remoteAddress} (${decision.provider ?? 'unknown provider'}${decision.repo ? `, repo ${decision.repo}` : ''}): ${outcome} ${status}: ${reason}`;
     if (outcome === 'rejected') logger.warn(line);
@@ -51,7 +54,9 @@ export function ingestWebhook(deps: IngestDeps, req: IncomingRequest): IngestAns
   };
 
   if (decision.outcome !== 'accepted') {
-    record(decision.outcome, decision.status, decision.reason);
+    // not a promise to deploy anything: no fsync needed for these
+    store.recordDelivery(deliveryRow(decision.outcome, decision.status, decision.reason));
+    report(decision.outcome, decision.status, decision.reason);
     const body: Record<string, unknown> =
       decision.outcome === 'rejected'
         ? { error: decision.reason, code: decision.errorCode }
@@ -89,19 +94,25 @@ export function ingestWebhook(deps: IngestDeps, req: IncomingRequest): IngestAns
     })),
     jobs: plans[i].job ? [plans[i].job] : [],
   }));
-  const results = store.recordPushEvents(inputs);
-  const duplicate = results.length > 0 && results.every((r) => r.duplicate);
-  const jobIds = results.filter((r) => !r.duplicate).flatMap((r) => r.jobIds);
-  const refs = decision.pushes.map((p, i) => ({ ref: p.ref, action: results[i].duplicate ? 'duplicate' : plans[i].action, reason: plans[i].reason }));
-  if (duplicate) {
-    const reason = `duplicate delivery ${decision.deliveryId}: already received, no new job`;
-    record('duplicate', 200, reason, results.flatMap((r) => r.jobIds));
-    return { status: 200, body: { duplicate: true, message: reason, jobs: results.flatMap((r) => r.jobIds) } };
+  // the event, its commits, its jobs and its delivery row: one durable group commit
+  const outcome = await deps.committer.submit(() => {
+    const results = store.recordPushEvents(inputs);
+    const duplicate = results.length > 0 && results.every((r) => r.duplicate);
+    const jobIds = results.filter((r) => !r.duplicate).flatMap((r) => r.jobIds);
+    const refs = decision.pushes.map((p, i) => ({ ref: p.ref, action: results[i].duplicate ? 'duplicate' : plans[i].action, reason: plans[i].reason }));
+    const reason = duplicate
+      ? `duplicate delivery ${decision.deliveryId}: already received, no new job`
+      : refs.map((r) => `${r.ref}: ${r.reason}`).join('; ') || 'push with no refs';
+    store.recordDelivery(deliveryRow(duplicate ? 'duplicate' : 'accepted', duplicate ? 200 : 202, reason, duplicate ? results.flatMap((r) => r.jobIds) : jobIds));
+    return { duplicate, jobIds, refs, reason, allJobIds: results.flatMap((r) => r.jobIds) };
+  });
+  if (outcome.duplicate) {
+    report('duplicate', 200, outcome.reason);
+    return { status: 200, body: { duplicate: true, message: outcome.reason, jobs: outcome.allJobIds } };
   }
-  const reason = refs.map((r) => `${r.ref}: ${r.reason}`).join('; ') || 'push with no refs';
-  record('accepted', 202, reason, jobIds);
-  if (jobIds.length > 0) deps.kick(repo);
-  return { status: 202, body: { accepted: true, repo, jobs: jobIds, refs } };
+  report('accepted', 202, outcome.reason);
+  if (outcome.jobIds.length > 0) deps.kick(repo);
+  return { status: 202, body: { accepted: true, repo, jobs: outcome.jobIds, refs: outcome.refs } };
 }
 
 interface PushPlan {

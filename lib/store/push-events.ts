@@ -101,6 +101,8 @@ export class PushEventsTable {
       checkName('repo', input.repo);
       checkName('provider', input.provider);
     }
+    // inside Store.durably() (group commit): the caller's transaction is already FULL
+    if (this.ctx.db.inTransaction) return inputs.map((input) => this.insertEvent(input));
     this.ctx.db.pragma('synchronous = FULL');
     try {
       return this.recordMany(inputs);
@@ -112,6 +114,7 @@ export class PushEventsTable {
   recordPushEvent(input: PushEventInput): PushEventResult {
     checkName('repo', input.repo);
     checkName('provider', input.provider);
+    if (this.ctx.db.inTransaction) return this.insertEvent(input);
     // synchronous cannot change inside a transaction, so it wraps this one
     this.ctx.db.pragma('synchronous = FULL');
     try {

@@ -63,6 +63,7 @@ export class Store implements ConfigVersionStore {
   private readonly deliveries: DeliveriesTable;
   private readonly pins: PinsTable;
   private readonly ctx: StoreContext;
+  private readonly defaultSynchronous: 'NORMAL' | 'FULL';
 
   constructor(db: Database.Database, file: string, options: StoreOptions = {}) {
     this.db = db;
@@ -80,12 +81,33 @@ export class Store implements ConfigVersionStore {
     this.repos = new ReposTable(this.ctx);
     this.commits = new CommitsTable(this.ctx);
     this.jobs = new JobsTable(this.ctx, this.repos);
-    this.pushEvents = new PushEventsTable(this.ctx, this.repos, this.commits, this.jobs, options.synchronous ?? 'NORMAL');
+    this.defaultSynchronous = options.synchronous ?? 'NORMAL';
+    this.pushEvents = new PushEventsTable(this.ctx, this.repos, this.commits, this.jobs, this.defaultSynchronous);
     this.deployments = new DeploymentsTable(this.ctx, this.repos);
     this.log = new DeploymentLogTable(this.ctx);
     this.configs = new ConfigVersionsTable(this.ctx, this.repos);
     this.deliveries = new DeliveriesTable(this.ctx, options.deliveriesLimit ?? DEFAULT_DELIVERIES_LIMIT);
     this.pins = new PinsTable(this.ctx, this.repos);
+  }
+
+  /**
+   * Run `fn` in one BEGIN IMMEDIATE transaction that is on disk (synchronous=FULL) when it
+   * returns: the webhook path commits every delivery of one event-loop turn together, one
+   * fsync for all of them.
+   */
+  durably<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    this.db.pragma('synchronous = FULL');
+    try {
+      return this.db.transaction(fn).immediate();
+    } finally {
+      this.db.pragma(`synchronous = ${this.defaultSynchronous}`);
+    }
+  }
+
+  /** Inside `durably()`: a savepoint, so one failing piece of work leaves the others committed. */
+  savepoint<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   close(): void {

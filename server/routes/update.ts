@@ -1,5 +1,6 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { ingestWebhook } from '../../lib/ingest/ingest-webhook';
+import { GroupCommitter } from '../../lib/ingest/group-commit';
 import type { AppContext } from '../app-context';
 import { requestAddress, toIncomingRequest } from '../request-info';
 
@@ -10,12 +11,11 @@ import { requestAddress, toIncomingRequest } from '../request-info';
 export function updateRouter(ctx: AppContext): Router {
   const router = Router();
   const raw = express.raw({ type: () => true, limit: ctx.settings.bodyLimit, inflate: true });
-  router.post('/update', raw, (req: Request, res: Response) => {
+  const committer = new GroupCommitter(ctx.store);
+  const deps = { settings: ctx.settings, store: ctx.store, logger: ctx.logger, metrics: ctx.metrics, committer, kick: (repo: string) => ctx.queue.kick(repo) };
+  router.post('/update', raw, async (req: Request, res: Response) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const answer = ingestWebhook(
-      { settings: ctx.settings, store: ctx.store, logger: ctx.logger, metrics: ctx.metrics, kick: (repo) => ctx.queue.kick(repo) },
-      toIncomingRequest(req, body, ctx.settings),
-    );
+    const answer = await ingestWebhook(deps, toIncomingRequest(req, body, ctx.settings));
     res.status(answer.status).json(answer.body);
   });
   router.all('/update', (req: Request, res: Response) => {
