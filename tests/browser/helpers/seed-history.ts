@@ -90,7 +90,7 @@ export function seedPush(
 /** A deployment record with its log, as runDeployment leaves it. */
 export function seedDeployment(store: Store, repo: string, host: string, d: SeedDeployment, jobId: number | null = null): number {
   const started = new Date(Date.now() - 600_000);
-  const id = store.createDeployment({ repo, host, trigger: d.trigger ?? 'webhook', jobId, status: 'queued', branch: d.branch ?? 'master' });
+  const id = store.createDeployment({ repo, host, trigger: d.trigger ?? 'webhook', jobId, status: 'queued', branch: d.branch ?? 'master', queuedAt: new Date(started.getTime() - 1500).toISOString() });
   if (jobId !== null) store.attachDeployment(jobId, id);
   for (const [stream, text] of d.log ?? []) store.appendLog(id, stream, text);
   const finished = d.status !== 'running' && d.status !== 'queued';
