@@ -2,7 +2,6 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { isIntegralGitError } from '../lib/errors';
 import type { AppContext } from './app-context';
-import { updateRouter } from './routes/update';
 import { healthRouter } from './routes/health';
 import { apiRouter } from './routes/api';
 import { pagesRouter } from './routes/pages';
@@ -22,7 +21,6 @@ export function createApp(ctx: AppContext): express.Express {
     }),
   );
   const router = express.Router();
-  router.use(updateRouter(ctx));
   router.use(healthRouter(ctx));
   router.use(apiRouter(ctx));
   router.use(pagesRouter(ctx));

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage as Request } from 'node:http';
 import type { IncomingRequest } from '../lib/providers/types';
 import { clientAddress } from '../lib/network/client-address';
 import type { Settings } from '../lib/settings/types';

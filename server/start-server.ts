@@ -9,6 +9,7 @@ import { createBackend } from '../lib/workcopy/create-backend';
 import { Poller } from '../lib/queue/poller';
 import { packageVersion } from '../lib/version';
 import { createApp } from './create-app';
+import { createUpdateHandler } from './routes/update';
 import type { AppContext } from './app-context';
 
 export interface RunningServer {
@@ -40,7 +41,15 @@ export async function startServer(settings: Settings, logger: Logger, opts: { st
   );
   const ctx: AppContext = { settings, store, queue, metrics, logger, backend, startedAt: new Date(), version: packageVersion() };
   const app = createApp(ctx);
-  const server = http.createServer(app);
+  // POST /update is served ahead of Express (server/routes/update.ts says why)
+  const update = createUpdateHandler(ctx);
+  const updatePath = `${settings.basePath}/update`;
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    if ((q < 0 ? url : url.slice(0, q)) === updatePath) update(req, res);
+    else app(req, res);
+  });
   server.headersTimeout = 10_000;
   server.requestTimeout = 60_000;
   server.keepAliveTimeout = 5_000;

@@ -1,42 +1,84 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { ingestWebhook } from '../../lib/ingest/ingest-webhook';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
+import { ingestWebhook, type IngestDeps } from '../../lib/ingest/ingest-webhook';
 import { GroupCommitter } from '../../lib/ingest/group-commit';
+import { describeError } from '../../lib/errors';
 import type { AppContext } from '../app-context';
 import { requestAddress, toIncomingRequest } from '../request-info';
 
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
 /**
- * POST /update: every provider. The raw bytes are kept (signatures are over them); the
- * size limit applies after gzip inflation; everything else is lib/ingest's business.
+ * POST /update, every provider, on plain node:http ahead of Express: it is the one hot
+ * path (a git host's burst), and answering it needs none of the page middleware. The raw
+ * bytes are kept (signatures are over them), the size limit applies after gzip inflation
+ * (body-parser's raw reader), and everything else is lib/ingest's business.
  */
-export function updateRouter(ctx: AppContext): Router {
-  const router = Router();
-  const raw = express.raw({ type: () => true, limit: ctx.settings.bodyLimit, inflate: true });
-  const committer = new GroupCommitter(ctx.store);
-  const deps = { settings: ctx.settings, store: ctx.store, logger: ctx.logger, metrics: ctx.metrics, committer, kick: (repo: string) => ctx.queue.kick(repo) };
-  router.post('/update', raw, async (req: Request, res: Response) => {
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const answer = await ingestWebhook(deps, toIncomingRequest(req, body, ctx.settings));
-    res.status(answer.status).json(answer.body);
+export function createUpdateHandler(ctx: AppContext): Handler {
+  const readBody = express.raw({ type: () => true, limit: ctx.settings.bodyLimit, inflate: true }) as unknown as (
+    req: IncomingMessage,
+    res: ServerResponse,
+    next: (err?: unknown) => void,
+  ) => void;
+  const deps: IngestDeps = {
+    settings: ctx.settings,
+    store: ctx.store,
+    logger: ctx.logger,
+    metrics: ctx.metrics,
+    committer: new GroupCommitter(ctx.store),
+    kick: (repo) => ctx.queue.kick(repo),
+  };
+  return (req, res) => {
+    if (req.method !== 'POST') {
+      answer(res, 405, { error: `${req.method} /update is not supported: git hosts POST webhooks here` }, { Allow: 'POST' });
+      return;
+    }
+    readBody(req, res, (err?: unknown) => {
+      if (err) {
+        bodyError(ctx, req, res, err as { type?: string; status?: number; message?: string });
+        return;
+      }
+      const raw = (req as IncomingMessage & { body?: unknown }).body;
+      const body = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
+      ingestWebhook(deps, toIncomingRequest(req, body, ctx.settings)).then(
+        (a) => answer(res, a.status, a.body),
+        (e: unknown) => {
+          // the store failed (disk full, database gone): nothing was promised, the host retries
+          ctx.logger.error(`POST /update could not be stored: ${describeError(e)}`);
+          answer(res, 503, { error: 'the delivery could not be stored (see the server log); retry later', code: 'IG_DATABASE_UNAVAILABLE' });
+        },
+      );
+    });
+  };
+}
+
+function answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-store',
+    ...headers,
   });
-  router.all('/update', (req: Request, res: Response) => {
-    res.set('Allow', 'POST').status(405).json({ error: `${req.method} /update is not supported: git hosts POST webhooks here` });
-  });
-  // body-parser failures (too large, bad encoding, aborted) are deliveries too: log them
-  router.use('/update', (err: { type?: string; status?: number; message?: string }, req: Request, res: Response, next: NextFunction) => {
-    if (!err || typeof err !== 'object' || !('type' in err)) return next(err);
-    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 400;
-    const reason =
-      err.type === 'entity.too.large'
-        ? `body exceeds the limit of ${ctx.settings.bodyLimit} bytes (setting \`bodyLimit\`)`
-        : err.type === 'encoding.unsupported'
-          ? `unsupported Content-Encoding or charset: ${err.message ?? ''}`
-          : err.type === 'request.aborted'
-            ? 'the client aborted the request'
-            : `unreadable body: ${err.message ?? err.type}`;
-    ctx.store.recordDelivery({ remoteAddr: requestAddress(req, ctx.settings), outcome: 'rejected', statusCode: status, reason });
-    ctx.metrics.deliveries.inc({ provider: 'unknown', outcome: 'rejected' });
-    ctx.logger.warn(`delivery from ${requestAddress(req, ctx.settings)}: rejected ${status}: ${reason}`);
-    if (!res.headersSent) res.status(status).json({ error: reason, code: status === 413 ? 'IG_PAYLOAD_TOO_LARGE' : 'IG_PAYLOAD_INVALID' });
-  });
-  return router;
+  res.end(text);
+}
+
+/** body-parser failures (too large, bad encoding, aborted) are deliveries too: log them. */
+function bodyError(ctx: AppContext, req: IncomingMessage, res: ServerResponse, err: { type?: string; status?: number; message?: string }): void {
+  const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 400;
+  const reason =
+    err.type === 'entity.too.large'
+      ? `body exceeds the limit of ${ctx.settings.bodyLimit} bytes (setting \`bodyLimit\`)`
+      : err.type === 'encoding.unsupported'
+        ? `unsupported Content-Encoding or charset: ${err.message ?? ''}`
+        : err.type === 'request.aborted'
+          ? 'the client aborted the request'
+          : `unreadable body: ${err.message ?? err.type ?? 'unknown error'}`;
+  const from = requestAddress(req, ctx.settings);
+  ctx.store.recordDelivery({ remoteAddr: from, outcome: 'rejected', statusCode: status, reason });
+  ctx.metrics.deliveries.inc({ provider: 'unknown', outcome: 'rejected' });
+  ctx.logger.warn(`delivery from ${from}: rejected ${status}: ${reason}`);
+  answer(res, status, { error: reason, code: status === 413 ? 'IG_PAYLOAD_TOO_LARGE' : 'IG_PAYLOAD_INVALID' }, { Connection: 'close' });
 }
