@@ -6,7 +6,15 @@ export interface RepoSummary {
   name: string;
   url: string;
   host: string;
-  deployed: { commit: string; deploymentId: number; finishedAt: string | null; message: string | null; author: string | null } | null;
+  deployed: {
+    commit: string;
+    deploymentId: number;
+    finishedAt: string | null;
+    message: string | null;
+    author: string | null;
+    /** the commit's page on the git host, when its push carried one */
+    url: string | null;
+  } | null;
   lastDeployment: Deployment | null;
   queueDepth: number;
   pin: Pin | null;
@@ -38,6 +46,7 @@ export function repoSummary(settings: Settings, store: Store, name: string): Rep
           finishedAt: deployed.finishedAt,
           message: commitRow?.message ?? null,
           author: commitRow?.authorName ?? null,
+          url: commitRow?.url ?? null,
         }
       : null,
     lastDeployment: store.lastDeployment(name, host) ?? null,

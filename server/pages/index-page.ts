@@ -9,10 +9,7 @@ export const INDEX_DELIVERIES = 10;
 export function indexPage(env: PageEnv): RequestHandler {
   return (req, res) => {
     const { settings, store } = env.ctx;
-    const repos = repoSummaries(settings, store).map((r) => ({
-      ...r,
-      deployedCommit: r.deployed ? (store.getCommit(r.name, r.deployed.commit) ?? null) : null,
-    }));
+    const repos = repoSummaries(settings, store);
     const deliveries = store.listDeliveries({ limit: INDEX_DELIVERIES });
     renderPage(env, req, res, 'index', { repos, deliveries: deliveries.items }, { title: [`Repositories on ${settings.hostname}`], nav: 'repos' });
   };

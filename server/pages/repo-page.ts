@@ -39,7 +39,6 @@ export function repoPage(env: PageEnv): RequestHandler {
       status: status as DeploymentStatus | undefined,
     });
     const config = configPanel(settings, store, repo);
-    const deployedCommit = summary.deployed ? (store.getCommit(repo, summary.deployed.commit) ?? null) : null;
     const configuredBranch = config.inForce?.provenance.find((p) => p.key === 'branch')?.value;
     const branches = new Set<string>();
     if (typeof configuredBranch === 'string') branches.add(configuredBranch);
@@ -52,7 +51,6 @@ export function repoPage(env: PageEnv): RequestHandler {
       {
         repo,
         summary,
-        deployedCommit,
         pushes: pushes.items,
         pushesNext: pushes.nextCursor,
         deployments: deployments.items.map(toApiDeployment),
