@@ -5,6 +5,9 @@ import { checkLimit, checkName, parseCursor, toIsoUtc, toPage } from './sql-help
 
 const COLUMNS = 'id, repo, sha, branch, message, author_name, author_email, timestamp, url, event_id, recorded_at';
 
+// `+id`: sort the few rows the (repo, sha, branch) index finds, instead of walking the repo index
+export const GET_COMMIT_SQL = `SELECT ${COLUMNS} FROM commits WHERE repo = ? AND sha = ? ORDER BY +id LIMIT 1`;
+
 /** Newest first (order of arrival), keyset on the row id; both use an index ending in id. */
 export const LIST_COMMITS_SQL = `SELECT ${COLUMNS} FROM commits WHERE repo = ? AND id < ? ORDER BY id DESC LIMIT ?`;
 export const LIST_BRANCH_COMMITS_SQL = `SELECT ${COLUMNS} FROM commits WHERE repo = ? AND branch = ? AND id < ? ORDER BY id DESC LIMIT ?`;
@@ -61,7 +64,7 @@ export class CommitsTable {
     this.listAll = db.prepare(LIST_COMMITS_SQL);
     this.listBranch = db.prepare(LIST_BRANCH_COMMITS_SQL);
     this.count = db.prepare('SELECT count(*) FROM commits WHERE repo = ?').pluck();
-    this.bySha = db.prepare(`SELECT ${COLUMNS} FROM commits WHERE repo = ? AND sha = ? ORDER BY id LIMIT 1`);
+    this.bySha = db.prepare(GET_COMMIT_SQL);
     this.ofEvent = db.prepare(
       `SELECT ${COLUMNS.split(', ').map((c) => 'c.' + c).join(', ')} FROM push_event_commits pc JOIN commits c ON c.id = pc.commit_id
        WHERE pc.event_id = ? ORDER BY pc.position`,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { makeTempDir } from '../helpers/git-fixture';
-import { LIST_BRANCH_COMMITS_SQL, LIST_COMMITS_SQL } from '../../lib/store/commits';
+import { GET_COMMIT_SQL, LIST_BRANCH_COMMITS_SQL, LIST_COMMITS_SQL } from '../../lib/store/commits';
 import { DEPLOYED_COMMIT_SQL, LAST_DEPLOYMENT_SQL, listDeploymentsSql } from '../../lib/store/deployments';
 import { listDeliveriesSql } from '../../lib/store/deliveries';
 import { LIST_BRANCH_PUSH_EVENTS_SQL, LIST_PUSH_EVENTS_SQL } from '../../lib/store/push-events';
@@ -35,6 +35,8 @@ function expectIndexedSearch(db: Database.Database, sql: string, params: unknown
 const MAX = Number.MAX_SAFE_INTEGER;
 
 function checkEveryListQuery(db: Database.Database): void {
+  // getCommit: found through the sha index whatever the size of the repo's history
+  expect(plan(db, GET_COMMIT_SQL, ['app', 'abc']).join('\n')).toMatch(/SEARCH commits USING INDEX commits_repo_sha_branch/);
   expectIndexedSearch(db, LIST_COMMITS_SQL, ['app', MAX, 51]);
   expectIndexedSearch(db, LIST_BRANCH_COMMITS_SQL, ['app', 'master', MAX, 51]);
   expectIndexedSearch(db, LIST_PUSH_EVENTS_SQL, ['app', MAX, 51]);
