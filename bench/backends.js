@@ -28,19 +28,22 @@ const { createSampler } = require('./backends-lib/rss-sampler');
 const { median, max, fmt, mb, table } = require('./backends-lib/stats');
 
 const USAGE = `usage: node bench/backends.js [--quick] [--only small|large] [--backends native,isomorphic]
-                                [--runs N] [--deploys N] [--window N] [--json FILE] [--keep]
+                                [--runs N] [--deploys N] [--window N] [--json FILE] [--tmp-dir DIR] [--keep]
   --quick     small sizes for a smoke run (200 files / 100 commits, 2,000 files; 3 runs, 20 deploys)
   --runs      first-deploy repetitions per repository (default 5)
   --deploys   one-commit deploys in a row (default 200); the first --window of them are figure 2
   --window    deploys in each median of figure 3 (default 10)
   --json      also write the raw timings and the summary to FILE
+  --tmp-dir   where the temp directory is made (default: the OS temp dir; /dev/shm takes the disk out)
   --keep      keep the temp directory (its path is printed)`;
 
 function parseArgs(argv) {
-  const o = { quick: false, only: '', backends: 'native,isomorphic', runs: 0, deploys: 0, window: 0, json: '', keep: false };
+  const o = { quick: false, only: '', backends: 'native,isomorphic', runs: 0, deploys: 0, window: 0, json: '', tmpDir: '', keep: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const m = /^--([a-z]+)(?:=(.*))?$/.exec(a);
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+    const flag = a.replace(/=.*$/, '');
+    if (m) m[1] = m[1].replace(/-([a-z])/g, (_, c) => c.toUpperCase());
     if (a === '--help' || a === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -55,12 +58,13 @@ function parseArgs(argv) {
     }
     const v = m[2] !== undefined ? m[2] : argv[++i];
     if (v === undefined) {
-      console.error(`--${m[1]} needs a value\n${USAGE}`);
+      console.error(`${flag} needs a value\n${USAGE}`);
       process.exit(2);
     }
-    o[m[1]] = typeof o[m[1]] === 'number' ? Number(v) : v;
-    if (typeof o[m[1]] === 'number' && !(Number.isInteger(o[m[1]]) && o[m[1]] > 0)) {
-      console.error(`--${m[1]} must be a positive integer`);
+    const numeric = typeof o[m[1]] === 'number';
+    o[m[1]] = numeric ? Number(v) : v;
+    if (numeric && !(Number.isInteger(o[m[1]]) && o[m[1]] > 0)) {
+      console.error(`${flag} must be a positive integer`);
       process.exit(2);
     }
   }
@@ -157,7 +161,7 @@ function looseCount(dir) {
 }
 
 async function main() {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'integralgit-bench-backends-')));
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(opts.tmpDir || os.tmpdir(), 'integralgit-bench-backends-')));
   cleanups.push(() => (opts.keep ? console.error(`kept ${root}`) : fs.rmSync(root, { recursive: true, force: true })));
   const srv = path.join(root, 'srv');
   const deployRoot = path.join(root, 'deploy');
@@ -176,7 +180,7 @@ async function main() {
   const backends = Object.fromEntries(opts.backends.map((b) => [b, distRequire.createBackend(b)]));
   const names = ['git', ...opts.backends];
   const raw = [];
-  const record = (repo, scenario, who, m) => raw.push({ repo: repo.key, scenario, who, ms: m.ms, nodeBytes: m.nodeBytes, childBytes: m.childBytes });
+  const record = (repo, scenario, round, who, m) => raw.push({ repo: repo.key, scenario, round, who, ms: m.ms, nodeBytes: m.nodeBytes, childBytes: m.childBytes });
 
   for (const repo of REPOS) {
     const url = `${server.url}/${repo.key}.git`;
@@ -194,7 +198,7 @@ async function main() {
         const m = await sampler.measure(op, { exclude });
         const got = await head(dir);
         if (got !== expected) throw new Error(`${who} first deploy of ${repo.key} left ${got}, expected ${expected}`);
-        record(repo, 'first', who, m);
+        record(repo, 'first', i, who, m);
         log(`${repo.key} first deploy #${i + 1} ${who}: ${fmt(m.ms)} ms, node +${mb(m.nodeBytes)} MB, git ${mb(m.childBytes)} MB`);
         fs.rmSync(dir, { recursive: true, force: true });
       }
@@ -222,7 +226,7 @@ async function main() {
         const m = await sampler.measure(op, { exclude });
         const got = await head(dir);
         if (got !== expected) throw new Error(`${who} deploy #${r + 1} of ${repo.key} left ${got}, expected ${expected}`);
-        record(repo, `incr-${r}`, who, m);
+        record(repo, 'incr', r, who, m);
       }
       if ((r + 1) % 10 === 0 || r === 0) {
         const last = raw.slice(-names.length).map((x) => `${x.who} ${fmt(x.ms)} ms`).join(', ');
@@ -248,51 +252,89 @@ function machine() {
   return { cpus: os.cpus().length, cpuModel: os.cpus()[0] && os.cpus()[0].model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
 }
 
+/**
+ * Figures from the raw timings. The machine is shared, so its speed drifts during a run;
+ * every ratio is therefore paired: each round runs git and the backends back to back (in
+ * rotating order), the ratio is taken within the round, and the median of those ratios is
+ * reported. Pile-up (figure 3) is the median paired ratio of the last `window` deploys over
+ * that of the first `window`: git's own drift cancels out. The raw ratio of the medians is
+ * kept beside it.
+ */
 function summarize(raw) {
   const rows = [];
-  const pick = (repo, who, pred) => raw.filter((x) => x.repo === repo && x.who === who && pred(x.scenario));
-  const incrIndex = (s) => (s.startsWith('incr-') ? Number(s.slice(5)) : -1);
+  const mem = (xs) => ({ nodeMb: max(xs.map((x) => x.nodeBytes)) / 2 ** 20, gitMb: max(xs.map((x) => x.childBytes)) / 2 ** 20, addedMb: max(xs.map((x) => x.nodeBytes + x.childBytes)) / 2 ** 20 });
   for (const repo of REPOS) {
-    const first = (who) => pick(repo.key, who, (s) => s === 'first');
-    const early = (who) => pick(repo.key, who, (s) => incrIndex(s) >= 0 && incrIndex(s) < opts.window);
-    const late = (who) => pick(repo.key, who, (s) => incrIndex(s) >= opts.deploys - opts.window);
-    const mem = (xs) => ({ nodeMb: max(xs.map((x) => x.nodeBytes)) / 2 ** 20, gitMb: max(xs.map((x) => x.childBytes)) / 2 ** 20, addedMb: max(xs.map((x) => x.nodeBytes + x.childBytes)) / 2 ** 20 });
-    for (const [scenario, get, target] of [
-      ['first deploy', first, 1.5],
-      ['one-commit deploy', early, 1.5],
+    const of = (scenario, who, from = 0, to = Infinity) => raw.filter((x) => x.repo === repo.key && x.scenario === scenario && x.who === who && x.round >= from && x.round < to);
+    const paired = (scenario, who, from, to) => {
+      const git = new Map(of(scenario, 'git', from, to).map((x) => [x.round, x.ms]));
+      return of(scenario, who, from, to).map((x) => x.ms / git.get(x.round));
+    };
+    const late = opts.deploys - opts.window;
+    for (const [scenario, label, to, target] of [
+      ['first', 'first deploy', Infinity, 1.5],
+      ['incr', 'one-commit deploy', opts.window, 1.5],
     ]) {
-      const base = median(get('git').map((x) => x.ms));
-      rows.push({ repo: repo.key, scenario, who: 'git', runs: get('git').length, ms: base, baseMs: NaN, ratio: NaN, target: null, ...mem(get('git')) });
+      const git = of(scenario, 'git', 0, to);
+      rows.push({ repo: repo.key, scenario: label, who: 'git', runs: git.length, ms: median(git.map((x) => x.ms)), baseMs: NaN, ratio: NaN, target: null, ...mem(git) });
       for (const who of opts.backends) {
-        const ms = median(get(who).map((x) => x.ms));
-        rows.push({ repo: repo.key, scenario, who, runs: get(who).length, ms, baseMs: base, ratio: ms / base, target: who === 'native' ? target : null, ...mem(get(who)) });
+        const xs = of(scenario, who, 0, to);
+        rows.push({
+          repo: repo.key,
+          scenario: label,
+          who,
+          runs: xs.length,
+          ms: median(xs.map((x) => x.ms)),
+          baseMs: median(git.map((x) => x.ms)),
+          ratio: median(paired(scenario, who, 0, to)),
+          target: who === 'native' ? target : null,
+          ...mem(xs),
+        });
       }
     }
     for (const who of ['git', ...opts.backends]) {
-      const ms = median(late(who).map((x) => x.ms));
-      const baseMs = median(early(who).map((x) => x.ms));
+      const early = of('incr', who, 0, opts.window);
+      const last = of('incr', who, late);
+      const all = of('incr', who).map((x) => x.ms);
+      const rawRatio = median(last.map((x) => x.ms)) / median(early.map((x) => x.ms));
+      const ratio = who === 'git' ? rawRatio : median(paired('incr', who, late, Infinity)) / median(paired('incr', who, 0, opts.window));
       rows.push({
         repo: repo.key,
         scenario: `after ${opts.deploys} deploys`,
         who,
-        runs: late(who).length,
-        ms,
-        baseMs,
-        ratio: ms / baseMs,
-        target: 1.2,
-        maxMs: max(late(who).map((x) => x.ms)),
-        allMaxMs: max(pick(repo.key, who, (s) => incrIndex(s) >= 0).map((x) => x.ms)),
+        runs: last.length,
+        ms: median(last.map((x) => x.ms)),
+        baseMs: median(early.map((x) => x.ms)),
+        ratio,
+        rawRatio,
+        target: who === 'git' ? null : 1.2,
+        p90Ms: percentile(all, 90),
+        maxMs: max(all),
+        spikes: spikes(all),
         packs: repo.packs[who],
         loose: repo.loose[who],
-        ...mem(late(who)),
+        ...mem(last),
       });
     }
   }
   return rows;
 }
 
+function percentile(values, p) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+/** Deploys taking over 5x the median (the isomorphic backend's pack compaction shows up here). */
+function spikes(values) {
+  const m = median(values);
+  const idx = values.map((v, i) => (v > 5 * m ? i + 1 : 0)).filter(Boolean);
+  if (idx.length === 0) return '';
+  const every = idx.length > 1 ? ` every ${median(idx.slice(1).map((v, i) => v - idx[i]))}th` : '';
+  return `${idx.length}x${every}, median ${fmt(median(idx.map((i) => values[i - 1])))} ms`;
+}
+
 function printSummary(rows) {
-  const header = ['repository', 'scenario', 'backend', 'n', 'median ms', 'baseline ms', 'ratio', 'target', 'node +MB', 'git procs MB', 'added MB', 'packs'];
+  const header = ['repository', 'scenario', 'backend', 'n', 'median ms', 'baseline ms', 'ratio', 'target', 'node +MB', 'git procs MB', 'added MB', 'p90/max ms', 'packs', 'slow deploys'];
   const body = rows.map((r) => [
     REPOS.find((x) => x.key === r.repo).label,
     r.scenario,
@@ -300,16 +342,26 @@ function printSummary(rows) {
     r.runs,
     fmt(r.ms),
     fmt(r.baseMs),
-    Number.isFinite(r.ratio) ? `${fmt(r.ratio, 2)}x` : '',
+    Number.isFinite(r.ratio) ? `${fmt(r.ratio, 2)}x` + (r.rawRatio !== undefined && r.who !== 'git' ? ` (raw ${fmt(r.rawRatio, 2)}x)` : '') : '',
     r.target ? `<=${r.target}x ${r.ratio <= r.target ? 'ok' : 'MISSED'}` : '',
     mb(r.nodeMb * 2 ** 20),
     mb(r.gitMb * 2 ** 20),
     mb(r.addedMb * 2 ** 20),
+    r.p90Ms === undefined ? '' : `${fmt(r.p90Ms)}/${fmt(r.maxMs)}`,
     r.packs === undefined ? '' : String(r.packs),
+    r.spikes || '',
   ]);
-  console.log(`\nWorking-copy backends vs git (${machine().cpus} CPUs, ${process.version}). baseline = git for figures 1-2, the same backend's first ${opts.window} deploys for figure 3.`);
+  console.log(`\nWorking-copy backends vs git (${machine().cpus} CPUs, ${process.version}).`);
   console.log(table(header, body));
-  console.log('node +MB: peak RSS of this process over its RSS before the operation; git procs MB: peak summed RSS of the git processes it spawned; added = both (max over runs).');
+  console.log(
+    [
+      'baseline ms: git doing the same (figures 1-2), or the same backend\'s first ' + opts.window + ' deploys (figure 3).',
+      'ratio: median of the per-round ratios to git (each round runs all back to back); figure 3: that paired ratio over the last',
+      `  ${opts.window} deploys divided by the one over the first ${opts.window} (raw: plain ratio of the medians, machine drift included).`,
+      'node +MB: peak RSS of this process over its RSS before the operation; git procs MB: peak summed RSS of the git processes it',
+      '  spawned; added MB: both (max over runs). p90/max, packs, slow deploys: over all one-commit deploys of the row.',
+    ].join('\n'),
+  );
 }
 
 main().then(
