@@ -28,17 +28,18 @@ const { createSampler } = require('./backends-lib/rss-sampler');
 const { median, max, fmt, mb, table } = require('./backends-lib/stats');
 
 const USAGE = `usage: node bench/backends.js [--quick] [--only small|large] [--backends native,isomorphic]
-                                [--runs N] [--deploys N] [--window N] [--json FILE] [--tmp-dir DIR] [--keep]
+                                [--runs N] [--deploys N] [--window N] [--json FILE] [--tmp-dir DIR] [--dist DIR] [--keep]
   --quick     small sizes for a smoke run (200 files / 100 commits, 2,000 files; 3 runs, 20 deploys)
   --runs      first-deploy repetitions per repository (default 5)
   --deploys   one-commit deploys in a row (default 200); the first --window of them are figure 2
   --window    deploys in each median of figure 3 (default 10)
   --json      also write the raw timings and the summary to FILE
   --tmp-dir   where the temp directory is made (default: the OS temp dir; /dev/shm takes the disk out)
+  --dist      the built code to measure (default: this checkout's dist/), e.g. a build of another commit
   --keep      keep the temp directory (its path is printed)`;
 
 function parseArgs(argv) {
-  const o = { quick: false, only: '', backends: 'native,isomorphic', runs: 0, deploys: 0, window: 0, json: '', tmpDir: '', keep: false };
+  const o = { quick: false, only: '', backends: 'native,isomorphic', runs: 0, deploys: 0, window: 0, json: '', tmpDir: '', dist: '', keep: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
@@ -98,14 +99,28 @@ const REPOS = [
 v8.setFlagsFromString('--expose-gc');
 global.gc = global.gc || vm.runInNewContext('gc');
 
+const DIST = path.resolve(opts.dist || path.join(__dirname, '..', 'dist'));
 let distRequire;
 try {
   distRequire = {
-    createBackend: require('../dist/lib/workcopy/create-backend').createBackend,
+    createBackend: require(path.join(DIST, 'lib', 'workcopy', 'create-backend')).createBackend,
   };
 } catch (err) {
-  console.error(`cannot load dist/: run \`npm run build\` first (${err.message})`);
+  console.error(`cannot load ${DIST}: run \`npm run build\` first (${err.message})`);
   process.exit(1);
+}
+
+/** Which code was measured: the checkout's commit, and whether lib/workcopy had uncommitted edits. */
+function codeVersion() {
+  const run = (args) => {
+    try {
+      return require('node:child_process').execFileSync('git', args, { cwd: path.join(__dirname, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return '';
+    }
+  };
+  const dirty = run(['status', '--porcelain', '--', 'lib/workcopy']);
+  return { dist: DIST, commit: run(['rev-parse', '--short', 'HEAD']), libWorkcopyUncommitted: dirty ? dirty.split('\n').length : 0 };
 }
 
 // ---- cleanup: temp directory, server child, sampler worker ----
@@ -160,7 +175,10 @@ function looseCount(dir) {
   return n;
 }
 
+const CODE = codeVersion();
+
 async function main() {
+  log(`measuring ${CODE.dist} (checkout at ${CODE.commit}${CODE.libWorkcopyUncommitted ? `, ${CODE.libWorkcopyUncommitted} uncommitted file(s) in lib/workcopy` : ''})`);
   const root = fs.realpathSync(fs.mkdtempSync(path.join(opts.tmpDir || os.tmpdir(), 'integralgit-bench-backends-')));
   cleanups.push(() => (opts.keep ? console.error(`kept ${root}`) : fs.rmSync(root, { recursive: true, force: true })));
   const srv = path.join(root, 'srv');
@@ -243,7 +261,7 @@ async function main() {
   const summary = summarize(raw);
   printSummary(summary);
   if (opts.json) {
-    fs.writeFileSync(opts.json, JSON.stringify({ opts, machine: machine(), repos: REPOS, summary, raw }, null, 2));
+    fs.writeFileSync(opts.json, JSON.stringify({ opts, machine: machine(), code: CODE, repos: REPOS, summary, raw }, null, 2));
     log(`wrote ${opts.json}`);
   }
 }
