@@ -29,7 +29,12 @@ export function createApp(ctx: AppContext): express.Express {
     res.status(404).json({ error: `nothing at ${req.method} ${req.path}`, code: 'IG_NOT_FOUND' });
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (res.headersSent) return;
+    if (res.headersSent) {
+      // a stream (live log, a page half written) failed: end it instead of leaving it hanging
+      ctx.logger.error(`${req.method} ${req.path} failed after its headers were sent: ${(err as Error)?.message ?? String(err)}`);
+      res.destroy();
+      return;
+    }
     if (isIntegralGitError(err)) {
       res.status(err.status).json({ error: err.message, code: err.code });
       return;

@@ -26,12 +26,7 @@ export function toIncomingRequest(req: Request, rawBody: Buffer, settings: Setti
 
 export function parseBasicAuth(header: string | undefined): { username: string; password: string } | undefined {
   if (!header || !/^basic /i.test(header)) return undefined;
-  let decoded: string;
-  try {
-    decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
-  } catch {
-    return undefined;
-  }
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const idx = decoded.indexOf(':');
   if (idx < 0) return undefined;
   return { username: decoded.slice(0, idx), password: decoded.slice(idx + 1) };

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../lib/log/logger';
 import type { Settings } from '../lib/settings/types';
@@ -9,6 +10,7 @@ import { createBackend } from '../lib/workcopy/create-backend';
 import { Poller } from '../lib/queue/poller';
 import { packageVersion } from '../lib/version';
 import { createApp } from './create-app';
+import { holdFileLock } from '../lib/locks/file-lock';
 import { createUpdateHandler } from './routes/update';
 import type { AppContext } from './app-context';
 
@@ -26,7 +28,15 @@ export interface RunningServer {
  * Timeouts are set so that slow or trickling clients (slowloris) cannot hold the server.
  */
 export async function startServer(settings: Settings, logger: Logger, opts: { store?: Store } = {}): Promise<RunningServer> {
-  const store = opts.store ?? openStore(settings.dataDir, { deliveriesLimit: settings.deliveriesLimit });
+  // one server per data dir: a second one would "recover" the first one's running jobs
+  const releaseDataDir = holdFileLock(path.join(settings.dataDir, 'serve.lock'), `another IntegralGit server uses the data dir ${settings.dataDir}`);
+  let store: Store;
+  try {
+    store = opts.store ?? openStore(settings.dataDir, { deliveriesLimit: settings.deliveriesLimit });
+  } catch (err) {
+    releaseDataDir();
+    throw err;
+  }
   for (const name of Object.keys(settings.repos)) store.ensureRepo(name);
   const backend = createBackend(settings.git);
   const metrics = new Metrics(() => Object.keys(settings.repos).map((repo) => ({ repo, depth: store.queueDepth(repo) })));
@@ -54,18 +64,24 @@ export async function startServer(settings: Settings, logger: Logger, opts: { st
   server.requestTimeout = 60_000;
   server.keepAliveTimeout = 5_000;
   server.maxHeadersCount = 200;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.listen.port, settings.listen.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(settings.listen.port, settings.listen.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    if (!opts.store) store.close();
+    releaseDataDir();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const shownHost = settings.listen.host === '0.0.0.0' || settings.listen.host === '::' ? '127.0.0.1' : settings.listen.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}${settings.basePath}`;
   queue.start();
-  const poller = new Poller({ settings, store, logger, backend, kick: (repo) => queue.kick(repo) });
+  const poller = new Poller({ settings, store, logger, backend, kick: (repo) => queue.kick(repo), isRunning: (repo) => queue.isRunning(repo) });
   poller.start();
   let closed = false;
   return {
@@ -79,10 +95,13 @@ export async function startServer(settings: Settings, logger: Logger, opts: { st
       poller.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await queue.stop(graceMs);
+      const settled = await queue.stop(graceMs);
       server.closeAllConnections();
       await stopped;
-      if (!opts.store) store.close();
+      // a worker stuck in git past the grace still holds the database: leave it to the exit
+      if (settled && !opts.store) store.close();
+      if (!settled) logger.warn('a deployment did not stop in time; it is recorded as interrupted at the next start');
+      releaseDataDir();
     },
   };
 }

@@ -13,7 +13,6 @@ import type { Store } from '../store';
 import { withWorkingCopyLock } from '../locks/file-lock';
 import type { DeployEnv, DeployOutcome, DeployRequest } from './types';
 
-export { CONFIG_BRANCH };
 
 export interface DeployDeps extends DeployEnv {
   store: Store;
@@ -116,6 +115,9 @@ export async function runDeployment(deps: DeployDeps, req: DeployRequest): Promi
         previousCommit: null,
         reason: `push to branch \`${req.pushedBranch}\`; host ${host} deploys \`${branch}\``,
       });
+    }
+    if (req.trigger === 'poll' && store.getPin(req.repo, host)) {
+      return finish({ status: 'skipped', commit: null, previousCommit: null, reason: `${req.repo} is pinned on ${host} (a rollback): the poller leaves it alone until a push or \`integralgit unpin\`` });
     }
     const loc = cfg.location;
     location = loc;
@@ -254,7 +256,7 @@ function updatePin(deps: DeployDeps, req: DeployRequest, commit: string, step: (
   if (req.targetCommit) {
     deps.store.setPin(req.repo, host, commit, req.trigger);
     step(`pinned ${req.repo} on ${host} to ${commit.slice(0, 12)} until the next push or \`integralgit unpin ${req.repo}\``);
-  } else if (deps.store.getPin(req.repo, host) && deps.store.clearPin(req.repo, host)) {
+  } else if (req.trigger !== 'poll' && deps.store.clearPin(req.repo, host)) {
     step(`released the pin of ${req.repo} on ${host} (${req.trigger} deployment of the branch head)`);
   }
 }

@@ -20,8 +20,24 @@ export async function withWorkingCopyLock<T>(
 ): Promise<T> {
   const dir = path.join(dataDir, 'locks');
   fs.mkdirSync(dir, { recursive: true });
-  const key = crypto.createHash('sha256').update(path.resolve(location)).digest('hex').slice(0, 24);
+  const key = crypto.createHash('sha256').update(canonicalPath(location)).digest('hex').slice(0, 24);
   return withFileLock(path.join(dir, `${key}.lock`), { ...opts, what: `another deployment of ${location}` }, fn);
+}
+
+/** The real path of the nearest existing ancestor plus the rest: locations that meet through a symlink share a lock. */
+function canonicalPath(location: string): string {
+  let dir = path.resolve(location);
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync(dir), ...rest.reverse());
+    } catch {
+      const parent = path.dirname(dir);
+      if (parent === dir) return path.resolve(location);
+      rest.push(path.basename(dir));
+      dir = parent;
+    }
+  }
 }
 
 /**
@@ -35,13 +51,12 @@ export async function withFileLock<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const location = opts.what;
   const deadline = Date.now() + opts.waitMs;
   let told = false;
-  while (!tryAcquire(file, location)) {
+  while (!tryAcquire(file, opts.what)) {
     const holder = readHolder(file);
-    if (holder && isStale(file, holder.pid)) {
-      takeOver(file, holder.pid);
+    if (isStale(file, holder)) {
+      takeOver(file, holder?.pid);
       continue;
     }
     if (!told) {
@@ -57,31 +72,66 @@ export async function withFileLock<T>(
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+  const release = keepFresh(file);
+  try {
+    return await fn();
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Take the lock now or fail (no waiting), and hold it until the returned release is
+ * called: `serve` holds one on its data dir so two servers never share a queue.
+ */
+export function holdFileLock(file: string, what: string): () => void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (tryAcquire(file, what)) return keepFresh(file);
+    const holder = readHolder(file);
+    if (!isStale(file, holder)) {
+      throw new IntegralGitError('IG_LOCKED', `${what} (${holder ? `${holder.host} pid ${holder.pid}` : 'lock'} in ${file}); stop it first, or give this one another dataDir`, {
+        lockFile: file,
+      });
+    }
+    takeOver(file, holder?.pid);
+  }
+  throw new IntegralGitError('IG_LOCKED', `could not take the lock ${file}`, { lockFile: file });
+}
+
+function keepFresh(file: string): () => void {
   const timer = setInterval(() => {
     const now = new Date();
     fs.utimes(file, now, now, () => undefined);
   }, REFRESH_MS);
   timer.unref();
-  try {
-    return await fn();
-  } finally {
+  return () => {
     clearInterval(timer);
-    const holder = readHolder(file);
-    if (holder && holder.pid === process.pid) fs.rmSync(file, { force: true });
-  }
+    if (readHolder(file)?.pid === process.pid) fs.rmSync(file, { force: true });
+  };
 }
 
+/** Written under a temporary name and linked into place: the lock file is never seen empty. */
 function tryAcquire(file: string, what: string): boolean {
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify({ pid: process.pid, host: os.hostname(), what, since: new Date().toISOString() }));
   try {
-    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, host: os.hostname(), what, since: new Date().toISOString() }), { flag: 'wx' });
+    fs.linkSync(tmp, file);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
+  } finally {
+    fs.rmSync(tmp, { force: true });
   }
 }
 
-function readHolder(file: string): { pid: number; host: string } | undefined {
+interface Holder {
+  pid: number;
+  host: string;
+}
+
+function readHolder(file: string): Holder | undefined {
   try {
     const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid?: unknown; host?: unknown };
     return typeof data.pid === 'number' ? { pid: data.pid, host: String(data.host ?? '?') } : undefined;
@@ -90,30 +140,47 @@ function readHolder(file: string): { pid: number; host: string } | undefined {
   }
 }
 
-function isStale(file: string, pid: number): boolean {
+/**
+ * On this host the pid decides (a clock jump or a resume from suspend must not hand a live
+ * lock over); a lock from another host (a shared filesystem) or an unreadable one goes
+ * stale after a minute without a touch.
+ */
+function isStale(file: string, holder: Holder | undefined): boolean {
+  if (holder && holder.host === os.hostname()) {
+    if (holder.pid === process.pid) return false;
+    try {
+      process.kill(holder.pid, 0);
+      return false;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  }
   try {
-    if (Date.now() - fs.statSync(file).mtimeMs > STALE_MS) return true;
+    return Date.now() - fs.statSync(file).mtimeMs > STALE_MS;
   } catch {
     return false;
-  }
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 
-/** Rename is atomic: of two processes taking over the same stale lock, only one succeeds. */
-function takeOver(file: string, deadPid: number): void {
-  // re-read right before: another process may have taken over and locked meanwhile
-  if (readHolder(file)?.pid !== deadPid) return;
+/**
+ * Rename is atomic: of two processes taking over the same stale lock, only one moves it.
+ * If what was moved turns out to be a fresh lock another process took meanwhile, it is
+ * linked back into place.
+ */
+function takeOver(file: string, stalePid: number | undefined): void {
   const grave = `${file}.stale-${process.pid}-${Date.now()}`;
   try {
     fs.renameSync(file, grave);
-    fs.rmSync(grave, { force: true });
   } catch {
-    /* someone else took it over first */
+    return; // someone else took it over first
   }
+  const moved = readHolder(grave);
+  if (moved && moved.pid !== stalePid) {
+    try {
+      fs.linkSync(grave, file);
+    } catch {
+      /* a third process locked meanwhile: it holds the lock */
+    }
+  }
+  fs.rmSync(grave, { force: true });
 }

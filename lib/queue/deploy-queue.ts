@@ -1,24 +1,29 @@
 import type { Logger } from '../log/logger';
-import type { Store } from '../store';
+import type { Store, ClaimedJob } from '../store';
 import { describeError } from '../errors';
 import { runDeployment, DeployDeps } from '../deploy/run-deployment';
 import type { DeployOutcome } from '../deploy/types';
 import { fillTruncatedCommits } from '../deploy/fill-truncated-commits';
 
 export interface QueueEvents {
-  onDeploymentStarted?: (repo: string, deploymentId: number) => void;
   onDeploymentFinished?: (repo: string, outcome: DeployOutcome, durationMs: number) => void;
 }
+
+/** After a worker failed outside a deployment (the database went away): wait before retrying. */
+const FAILURE_BACKOFF_MS = 5_000;
 
 /**
  * The durable deployment queue's workers: jobs live in SQLite (the store), one worker per
  * repository so deployments of one working copy never overlap, and jobs for the same
  * branch queued behind a running one are coalesced by `claimNextJob` into one deployment
  * of the newest head. Nothing is kept only in memory: a restart resumes from the table.
+ * A worker never throws: a failure is logged, recorded on the job's deployment and retried
+ * after a back-off, never in a tight loop.
  */
 export class DeployQueue {
   private readonly workers = new Map<string, Promise<void>>();
   private readonly aborts = new Map<string, AbortController>();
+  private readonly backoff = new Set<string>();
   private stopping = false;
 
   constructor(
@@ -40,17 +45,29 @@ export class DeployQueue {
     for (const r of recovered) {
       this.logger.warn(`job ${r.jobId} was interrupted by a stop or crash${r.deploymentId ? ` (deployment ${r.deploymentId} marked failed)` : ''}${r.requeued ? '; retrying it once' : ''}`);
     }
-    for (const repo of this.store.reposWithQueuedJobs()) this.kick(repo);
+    for (const repo of this.store.reposWithQueuedJobs()) {
+      if (Object.prototype.hasOwnProperty.call(this.deps.settings.repos, repo)) this.kick(repo);
+      else this.logger.warn(`jobs are queued for \`${repo}\`, which is no longer in the settings: they stay queued until it is added back`);
+    }
   }
 
   /** Wake the repo's worker (after an enqueue). */
   kick(repo: string): void {
-    if (this.stopping || this.workers.has(repo)) return;
-    const worker = this.work(repo).finally(() => {
-      this.workers.delete(repo);
-      // a job enqueued between the last claim and the worker's exit is not left waiting
-      if (!this.stopping && this.store.queueDepth(repo) > 0) this.kick(repo);
-    });
+    if (this.stopping || this.workers.has(repo) || this.backoff.has(repo)) return;
+    const worker = this.work(repo)
+      .catch((err: unknown) => {
+        this.logger.error(`worker for ${repo} stopped: ${describeError(err)}; retrying in ${FAILURE_BACKOFF_MS / 1000}s`);
+        this.backoff.add(repo);
+        setTimeout(() => {
+          this.backoff.delete(repo);
+          this.kick(repo);
+        }, FAILURE_BACKOFF_MS).unref();
+      })
+      .finally(() => {
+        this.workers.delete(repo);
+        // a job enqueued between the last claim and the worker's exit is not left waiting
+        if (!this.stopping && !this.backoff.has(repo) && this.safeQueueDepth(repo) > 0) setImmediate(() => this.kick(repo));
+      });
     this.workers.set(repo, worker);
   }
 
@@ -69,15 +86,24 @@ export class DeployQueue {
 
   /**
    * Graceful stop: claim nothing new, let running deployments finish for up to `graceMs`,
-   * then abort their scripts (they are recorded as interrupted). Queued jobs stay queued.
+   * then abort their scripts: those jobs stay `running` in the table, so the next start
+   * records them as interrupted and retries them once. Queued jobs stay queued.
+   * Resolves to true when every worker has settled.
    */
-  async stop(graceMs: number): Promise<void> {
+  async stop(graceMs: number): Promise<boolean> {
     this.stopping = true;
-    const all = Promise.all([...this.workers.values()]);
-    const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
-    if ((await Promise.race([all.then(() => 'done' as const), timer])) === 'timeout') {
-      for (const ac of this.aborts.values()) ac.abort();
-      await Promise.race([all, new Promise((r) => setTimeout(r, 15_000).unref())]);
+    const all = Promise.all([...this.workers.values()]).then(() => true);
+    const after = (ms: number) => new Promise<false>((resolve) => setTimeout(() => resolve(false), ms).unref());
+    if (await Promise.race([all, after(graceMs)])) return true;
+    for (const ac of this.aborts.values()) ac.abort();
+    return Promise.race([all, after(15_000)]);
+  }
+
+  private safeQueueDepth(repo: string): number {
+    try {
+      return this.store.queueDepth(repo);
+    } catch {
+      return 0;
     }
   }
 
@@ -85,44 +111,62 @@ export class DeployQueue {
     while (!this.stopping) {
       const job = this.store.claimNextJob(repo);
       if (!job) return;
-      const ac = new AbortController();
-      this.aborts.set(repo, ac);
-      const started = Date.now();
-      try {
-        const deploymentId = this.store.createDeployment({
-          repo,
-          host: this.deps.settings.hostname,
-          branch: (job.branch ?? undefined),
-          trigger: job.trigger,
-          jobId: job.id,
-          coalescedJobIds: job.coalescedJobIds,
-          status: 'queued',
-        });
-        this.store.attachDeployment(job.id, deploymentId);
-        this.events.onDeploymentStarted?.(repo, deploymentId);
-        const outcome = await runDeployment(this.deps, {
-          repo,
-          trigger: job.trigger,
-          pushedBranch: job.trigger === 'cli' || job.trigger === 'ui' || job.trigger === 'poll' ? undefined : (job.branch ?? undefined),
-          targetCommit: job.targetCommit ?? undefined,
-          jobId: job.id,
-          coalescedJobIds: job.coalescedJobIds,
-          deploymentId,
-          signal: ac.signal,
-        });
-        this.store.finishJob(job.id, outcome.deploymentId);
-        if (outcome.status === 'succeeded' && outcome.location) {
-          const eventIds = [job.eventId, ...job.coalescedJobIds.map((id) => this.store.getJob(id)?.eventId ?? null)];
-          await fillTruncatedCommits(this.store, outcome.location, eventIds, this.logger);
-        }
-        this.events.onDeploymentFinished?.(repo, outcome, Date.now() - started);
-      } catch (err) {
-        // runDeployment records its own failures; this is a bug or the database going away
-        this.logger.error(`worker for ${repo}: job ${job.id} failed outside a deployment: ${describeError(err)}`);
-        this.store.finishJob(job.id, null);
-      } finally {
-        this.aborts.delete(repo);
+      await this.runJob(repo, job);
+    }
+  }
+
+  private async runJob(repo: string, job: ClaimedJob): Promise<void> {
+    const ac = new AbortController();
+    this.aborts.set(repo, ac);
+    const started = Date.now();
+    let deploymentId: number | undefined;
+    try {
+      deploymentId = this.store.createDeployment({
+        repo,
+        host: this.deps.settings.hostname,
+        branch: job.branch,
+        trigger: job.trigger,
+        jobId: job.id,
+        coalescedJobIds: job.coalescedJobIds,
+        status: 'queued',
+      });
+      this.store.attachDeployment(job.id, deploymentId);
+      const byPerson = job.trigger === 'cli' || job.trigger === 'ui';
+      const outcome = await runDeployment(this.deps, {
+        repo,
+        trigger: job.trigger,
+        // a push names the branch it went to; a person may ask for a branch; a poll deploys the configured one
+        pushedBranch: byPerson || job.trigger === 'poll' ? undefined : (job.branch ?? undefined),
+        branchOverride: byPerson ? (job.branch ?? undefined) : undefined,
+        targetCommit: job.targetCommit ?? undefined,
+        jobId: job.id,
+        coalescedJobIds: job.coalescedJobIds,
+        deploymentId,
+        signal: ac.signal,
+      });
+      if (this.stopping && outcome.errorCode === 'IG_INTERRUPTED') {
+        // left `running`: the next start marks it interrupted and retries it once (SPEC §4.6)
+        this.logger.warn(`job ${job.id} of ${repo} was stopped by the shutdown; it is retried at the next start`);
+        return;
       }
+      this.store.finishJob(job.id, outcome.deploymentId);
+      this.events.onDeploymentFinished?.(repo, outcome, Date.now() - started);
+      if (outcome.status === 'succeeded' && outcome.location) {
+        const eventIds = [job.eventId, ...job.coalescedJobIds.map((id) => this.store.getJob(id)?.eventId ?? null)];
+        await fillTruncatedCommits(this.store, outcome.location, eventIds, this.logger).catch((err: unknown) =>
+          this.logger.warn(`could not fill the commits of job ${job.id}: ${describeError(err)}`),
+        );
+      }
+    } catch (err) {
+      // runDeployment records its own failures: this is the database or a bug. Record what
+      // can be recorded so the push is visibly failed, never silently dropped.
+      this.logger.error(`job ${job.id} of ${repo} failed outside a deployment: ${describeError(err)}`);
+      if (deploymentId !== undefined) {
+        this.store.updateDeployment(deploymentId, { status: 'failed', errorCode: 'IG_INTERNAL', error: describeError(err), finishedAt: new Date().toISOString() });
+      }
+      this.store.finishJob(job.id, deploymentId ?? null);
+    } finally {
+      this.aborts.delete(repo);
     }
   }
 }

@@ -12,6 +12,8 @@ export interface PollerDeps {
   logger: Logger;
   backend: GitBackend;
   kick: (repo: string) => void;
+  /** whether the repo's worker is busy (a running job is not in the queue depth) */
+  isRunning?: (repo: string) => boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ export class Poller {
     try {
       const host = settings.hostname;
       if (store.getPin(repo, host)) return undefined;
-      if (store.queueDepth(repo) > 0) return undefined;
+      if (store.queueDepth(repo) > 0 || this.deps.isRunning?.(repo)) return undefined;
       const config = store.lastValidConfig(repo);
       const branch = config?.config ? branchFor(config.config, host) : undefined;
       if (!branch) {
@@ -57,7 +59,10 @@ export class Poller {
       }
       const head = await backend.remoteHead(settings.repos[repo], branch);
       const deployed = store.deployedCommit(repo, host)?.commit;
-      if (head && head !== deployed) {
+      // a head whose deployment already ran (and failed) waits for a push or a person:
+      // re-running a failing script every interval helps nobody
+      const lastTried = store.lastDeployment(repo, host)?.commit;
+      if (head && head !== deployed && head !== lastTried) {
         logger.info(`poll: ${repo} ${branch} is at ${head.slice(0, 12)} on the remote, ${deployed ? deployed.slice(0, 12) : 'nothing'} deployed here: queueing`);
         return this.enqueue(repo, branch);
       }

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
+import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { withWorkingCopyLock } from '../../lib/locks/file-lock';
+import { withWorkingCopyLock, withFileLock, holdFileLock } from '../../lib/locks/file-lock';
 import { makeTempDir } from '../helpers/git-fixture';
 
 describe('one lock per working copy, across processes', () => {
@@ -39,9 +40,54 @@ describe('one lock per working copy, across processes', () => {
     const pid = child.pid!;
     const key = crypto.createHash('sha256').update(path.resolve('/srv/www/c')).digest('hex').slice(0, 24);
     fs.mkdirSync(path.join(dataDir, 'locks'), { recursive: true });
-    fs.writeFileSync(path.join(dataDir, 'locks', `${key}.lock`), JSON.stringify({ pid, host: 'x', location: '/srv/www/c' }));
+    fs.writeFileSync(path.join(dataDir, 'locks', `${key}.lock`), JSON.stringify({ pid, host: os.hostname(), what: '/srv/www/c' }));
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     await expect(withWorkingCopyLock(dataDir, '/srv/www/c', { waitMs: 1_000 }, async () => 'got it')).resolves.toBe('got it');
+  });
+
+  it('treats an empty lock file (a power cut mid-write) as stale after a minute', async () => {
+    const file = path.join(dataDir, 'empty.lock');
+    fs.writeFileSync(file, '');
+    await expect(withFileLock(file, { waitMs: 300, what: 'x' }, async () => 1)).rejects.toMatchObject({ code: 'IG_LOCKED' });
+    const old = new Date(Date.now() - 5 * 60_000);
+    fs.utimesSync(file, old, old);
+    await expect(withFileLock(file, { waitMs: 300, what: 'x' }, async () => 'taken')).resolves.toBe('taken');
+  });
+
+  it('keeps a live local lock even when its mtime is old (a clock jump)', async () => {
+    const file = path.join(dataDir, 'live.lock');
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      fs.writeFileSync(file, JSON.stringify({ pid: child.pid, host: os.hostname(), what: 'x' }));
+      const old = new Date(Date.now() - 5 * 60_000);
+      fs.utimesSync(file, old, old);
+      await expect(withFileLock(file, { waitMs: 300, what: 'x' }, async () => 1)).rejects.toMatchObject({ code: 'IG_LOCKED' });
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('holdFileLock refuses a second holder and releases on demand', () => {
+    const file = path.join(dataDir, 'server.lock');
+    const release = holdFileLock(file, 'another server uses this data dir');
+    expect(() => holdFileLock(file, 'another server uses this data dir')).toThrow(/another server uses this data dir/);
+    release();
+    holdFileLock(file, 'x')();
+  });
+
+  it('serialises two locations that meet through a symlink', async () => {
+    const real = path.join(dataDir, 'real-www');
+    fs.mkdirSync(real);
+    fs.symlinkSync(real, path.join(dataDir, 'link-www'));
+    const order: string[] = [];
+    const hold = (loc: string, name: string) =>
+      withWorkingCopyLock(dataDir, loc, { waitMs: 10_000 }, async () => {
+        order.push(`${name}+`);
+        await new Promise((r) => setTimeout(r, 100));
+        order.push(`${name}-`);
+      });
+    await Promise.all([hold(path.join(real, 'app'), 'a'), hold(path.join(dataDir, 'link-www', 'app'), 'b')]);
+    expect(order).toEqual(['a+', 'a-', 'b+', 'b-']);
   });
 });
