@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadSettings } from '../lib/settings/load-settings';
 import type { Settings, SettingsOverrides } from '../lib/settings/types';
 import { createLogger, type Logger } from '../lib/log/logger';
-import { openStore, type Store } from '../lib/store';
+import { openStore, openStoreForReading, type Store } from '../lib/store';
 import type { GlobalOptions } from './run-command';
 
 /** Settings, logger and store for a command, from the global flags (`--settings`, `--log-format`). */
@@ -27,8 +27,9 @@ export function cliLogger(cmd: Command, settings?: Settings, opts: { console?: b
   });
 }
 
-export function cliStore(settings: Settings): Store {
-  return openStore(settings.dataDir, { deliveriesLimit: settings.deliveriesLimit });
+export function cliStore(settings: Settings, opts: { readOnly?: boolean } = {}): Store {
+  const open = opts.readOnly ? openStoreForReading : openStore;
+  return open(settings.dataDir, { deliveriesLimit: settings.deliveriesLimit });
 }
 
 export function printJson(value: unknown): void {

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ExitCode } from './run-command';
 import { registerInit } from './commands/init';
 import { registerServe } from './commands/serve';
@@ -21,7 +21,7 @@ export function buildProgram(): Command {
     .description('Self-configuring continuous deployment server: git webhooks in, deployments out')
     .version(VERSION)
     .option('--settings <file>', 'server settings file (JSON or YAML)', './settings.json')
-    .option('--log-format <format>', 'log line format: text or json', 'text')
+    .addOption(new Option('--log-format <format>', 'log line format').choices(['text', 'json']).default('text'))
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

@@ -43,3 +43,25 @@ export function reportError(err: unknown, debug: boolean): void {
 export function usageError(message: string): IntegralGitError {
   return new IntegralGitError('IG_USAGE', message);
 }
+
+/**
+ * Ctrl-C / SIGTERM during a deployment run from the CLI: the first signal aborts it (the
+ * script's process group is killed and the run recorded as interrupted), a second one exits.
+ */
+export function abortOnSignals(): { signal: AbortSignal; dispose: () => void } {
+  const ac = new AbortController();
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (ac.signal.aborted) process.exit(130);
+    process.stderr.write(`\nintegralgit: ${sig}: stopping the deployment (again to quit at once)\n`);
+    ac.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: ac.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}

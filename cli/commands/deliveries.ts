@@ -21,7 +21,7 @@ export function registerDeliveries(program: Command): void {
           throw new IntegralGitError('IG_USAGE', `--outcome must be one of ${DELIVERY_OUTCOMES.join(', ')}`);
         }
         const settings = cliSettings(cmd);
-        const store = cliStore(settings);
+        const store = cliStore(settings, { readOnly: true });
         try {
           const page = store.listDeliveries({ repo, outcome: opts.outcome as DeliveryOutcome | undefined, limit });
           if (opts.json) {

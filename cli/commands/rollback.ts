@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { runDeployment } from '../../lib/deploy/run-deployment';
 import { createBackend } from '../../lib/workcopy/create-backend';
 import { IntegralGitError } from '../../lib/errors';
-import { action } from '../run-command';
+import { action, abortOnSignals } from '../run-command';
 import { cliLogger, cliSettings, cliStore } from '../cli-context';
 import { printProgress } from './trigger';
 
@@ -19,10 +19,11 @@ export function registerRollback(program: Command): void {
         if (!settings.repos[repo]) throw new IntegralGitError('IG_REPO_UNKNOWN', `repository \`${repo}\` is not in the settings (${settings.file})`);
         const store = cliStore(settings);
         try {
+          const stop = abortOnSignals();
           const outcome = await runDeployment(
             { settings, store, logger: cliLogger(cmd, settings), backend: createBackend(settings.git) },
-            { repo, trigger: 'cli', targetCommit: commit.toLowerCase(), onProgress: printProgress },
-          );
+            { repo, trigger: 'cli', targetCommit: commit.toLowerCase(), onProgress: printProgress, signal: stop.signal },
+          ).finally(stop.dispose);
           const line = `rollback deployment #${outcome.deploymentId} ${outcome.status}${outcome.commit ? ` at ${outcome.commit.slice(0, 12)}` : ''}${outcome.reason ? `: ${outcome.reason}` : ''}\n`;
           (outcome.status === 'failed' ? process.stderr : process.stdout).write(line);
           return outcome.status === 'failed' ? 1 : 0;

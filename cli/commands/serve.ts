@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { usageError, action } from '../run-command';
+import { redactUrl } from '../../lib/config/remote-url';
 import { cliLogger, cliSettings } from '../cli-context';
 
 interface ServeOptions {
@@ -29,10 +30,12 @@ export function registerServe(program: Command): void {
         logger.info(`settings: ${settings.file}`);
         logger.info(`host identity: ${settings.hostname} (from ${settings.hostnameSource})`);
         logger.info(`data dir: ${settings.dataDir}; allowed roots: ${settings.allowedRoots.join(', ')}; git backend: ${settings.git}`);
-        logger.info(`repos: ${Object.values(settings.repos).map((r) => `${r.name} (${r.url.replace(/\/\/[^/@]*@/, '//')})`).join(', ') || 'none'}`);
+        logger.info(`repos: ${Object.values(settings.repos).map((r) => `${r.name} (${redactUrl(r.url)})`).join(', ') || 'none'}`);
         for (const w of settings.warnings ?? []) logger.warn(w);
         // loaded on demand: the HTTP stack is the heaviest part of the CLI's start-up
         const { startServer } = await import('../../server/start-server');
+        // last resort: a bug in some callback is logged, not a reason to drop the queue on the floor
+        process.on('unhandledRejection', (err) => logger.error(`unhandled rejection: ${err instanceof Error ? err.stack : String(err)}`));
         const running = await startServer(settings, logger);
         logger.info(`listening on ${running.url} (webhooks: POST ${running.url}/update)`);
         await new Promise<void>((resolve) => {

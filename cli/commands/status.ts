@@ -17,7 +17,7 @@ export function registerStatus(program: Command): void {
         if (repo !== undefined && !settings.repos[repo]) {
           throw new IntegralGitError('IG_REPO_UNKNOWN', `repository \`${repo}\` is not in the settings (${settings.file})`);
         }
-        const store = cliStore(settings);
+        const store = cliStore(settings, { readOnly: true });
         try {
           const summaries = repoSummaries(settings, store, repo);
           if (opts.json) {

@@ -4,7 +4,7 @@ import { planDeployment } from '../../lib/deploy/plan-deployment';
 import { createBackend } from '../../lib/workcopy/create-backend';
 import { IntegralGitError } from '../../lib/errors';
 import type { DeployProgress, Trigger } from '../../lib/deploy/types';
-import { action } from '../run-command';
+import { action, abortOnSignals } from '../run-command';
 import { cliLogger, cliSettings, cliStore, printJson } from '../cli-context';
 import { printEffectiveConfig } from './print-effective-config';
 
@@ -30,7 +30,7 @@ export function registerTrigger(program: Command): void {
       action(async (repo: string, opts: TriggerOptions, cmd: Command) => {
         const settings = cliSettings(cmd, { hostname: opts.host });
         if (!settings.repos[repo]) throw new IntegralGitError('IG_REPO_UNKNOWN', `repository \`${repo}\` is not in the settings (${settings.file})`);
-        const store = cliStore(settings);
+        const store = cliStore(settings, { readOnly: opts.dryRun });
         const backend = createBackend(settings.git);
         try {
           if (opts.dryRun) {
@@ -55,10 +55,11 @@ export function registerTrigger(program: Command): void {
             return 0;
           }
           const logger = cliLogger(cmd, settings);
+          const stop = abortOnSignals();
           const outcome = await runDeployment(
             { settings, store, logger, backend },
-            { repo, trigger: 'cli' as Trigger, branchOverride: opts.branch, noFetch: !opts.fetch, onProgress: printProgress },
-          );
+            { repo, trigger: 'cli' as Trigger, branchOverride: opts.branch, noFetch: !opts.fetch, onProgress: printProgress, signal: stop.signal },
+          ).finally(stop.dispose);
           const line = `deployment #${outcome.deploymentId} ${outcome.status}${outcome.commit ? ` at ${outcome.commit.slice(0, 12)}` : ''}${outcome.reason ? `: ${outcome.reason}` : ''}\n`;
           (outcome.status === 'failed' ? process.stderr : process.stdout).write(line);
           return outcome.status === 'failed' ? 1 : 0;

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fetchConfigBranch } from '../config/fetch-config-branch';
 import { nativeConfigFetcherIfAvailable } from './config-fetcher';
 import { parseRepoConfig } from '../config/parse-repo-config';
@@ -33,7 +36,11 @@ export async function planDeployment(
   let info: DeploymentPlan['config'] | undefined;
   if (!req.noFetch) {
     try {
-      const fetched = await fetchConfigBranch({ repo: repoSettings, dataDir: settings.dataDir, nativeFetcher: nativeConfigFetcherIfAvailable() });
+      // into a throw-away cache: a dry run leaves the data dir as it found it
+      const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'integralgit-dry-run-'));
+      const fetched = await fetchConfigBranch({ repo: repoSettings, dataDir: scratch, nativeFetcher: nativeConfigFetcherIfAvailable() }).finally(() =>
+        fs.rmSync(scratch, { recursive: true, force: true }),
+      );
       const parsed = parseRepoConfig(fetched.text);
       if (parsed.config) {
         config = parsed.config;

@@ -1,4 +1,4 @@
-export { openStore, DATABASE_FILE } from './open-store';
+export { openStore, openStoreForReading, DATABASE_FILE } from './open-store';
 export { Store, DEFAULT_LOG_LIMIT_BYTES, DEFAULT_DELIVERIES_LIMIT, DEFAULT_DELIVERY_BODY_LIMIT_BYTES } from './store';
 export { applyMigrations, schemaVersion } from './migrate';
 export { MIGRATIONS, LATEST_SCHEMA_VERSION, type Migration } from './migrations';

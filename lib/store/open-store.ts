@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { IntegralGitError, isIntegralGitError } from '../errors';
 import { applyMigrations } from './migrate';
+import { LATEST_SCHEMA_VERSION } from './migrations';
 import { Store } from './store';
 import type { StoreOptions } from './types';
 
@@ -42,4 +43,35 @@ export function openStore(dataDir: string, options: StoreOptions = {}): Store {
       { file },
     );
   }
+}
+
+/**
+ * For commands that only look (`status`, `deliveries`, `trigger --dry-run`): never creates
+ * or migrates the database. A data dir without one reads as empty; an older schema than
+ * this code knows is upgraded only by a command that writes.
+ */
+export function openStoreForReading(dataDir: string, options: StoreOptions = {}): Store {
+  const file = path.join(path.resolve(dataDir), DATABASE_FILE);
+  if (!fs.existsSync(file)) {
+    const db = new Database(':memory:');
+    applyMigrations(db, ':memory:');
+    return new Store(db, file, options);
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+  } catch (err) {
+    throw new IntegralGitError('IG_DATABASE_UNAVAILABLE', `cannot read the database ${file}: ${(err as Error).message}`, { file });
+  }
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version < LATEST_SCHEMA_VERSION) {
+    db.close();
+    return openStore(dataDir, options);
+  }
+  if (version > LATEST_SCHEMA_VERSION) {
+    db.close();
+    throw new IntegralGitError('IG_DATABASE_NEWER', `the database ${file} is at schema version ${version}, newer than this IntegralGit knows (${LATEST_SCHEMA_VERSION}): upgrade IntegralGit`, { file });
+  }
+  return new Store(db, file, options);
 }

@@ -1,7 +1,9 @@
 import { Router } from 'express';
 import type { AppContext } from '../app-context';
 
-/** Liveness and readiness: the database answers, and how much work is waiting. */
+const STALL_MS = 60_000;
+
+/** Liveness and readiness: the database answers, workers take the queued work, how much waits. */
 export function healthRouter(ctx: AppContext): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
@@ -11,17 +13,26 @@ export function healthRouter(ctx: AppContext): Router {
     } catch {
       database = false;
     }
+    // a repo with work waiting a minute and no worker on it: the queue is stuck
+    const stalled = database
+      ? Object.keys(ctx.settings.repos).filter((repo) => {
+          if (ctx.queue.isRunning(repo) || ctx.store.queueDepth(repo) === 0) return false;
+          const oldest = ctx.store.listJobs(repo, ['queued']).at(-1);
+          return oldest !== undefined && Date.now() - Date.parse(oldest.createdAt) > STALL_MS;
+        })
+      : [];
+    const ok = database && stalled.length === 0;
     const body = {
-      status: database ? 'ok' : 'unavailable',
+      status: !database ? 'unavailable' : stalled.length > 0 ? 'stalled' : 'ok',
       version: ctx.version,
       host: ctx.settings.hostname,
       uptimeSeconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000),
       database,
-      workers: { active: ctx.queue.activeWorkers() },
+      workers: { active: ctx.queue.activeWorkers(), stalledRepos: stalled },
       queueDepth: database ? ctx.store.queueDepth() : null,
       backend: ctx.backend.name,
     };
-    res.status(database ? 200 : 503).json(body);
+    res.status(ok ? 200 : 503).json(body);
   });
   router.get('/metrics', async (_req, res) => {
     const { contentType, body } = await ctx.metrics.render();

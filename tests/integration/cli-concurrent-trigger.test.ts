@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GitFixture, makeTempDir } from '../helpers/git-fixture';
 import { runCli } from '../helpers/run-cli';
+import { spawn } from 'node:child_process';
+import { openStoreForReading } from '../../lib/store';
 
 /** Two `integralgit trigger` processes on one working copy: one waits for the other, never both write. */
 describe('concurrent triggers from two processes', () => {
@@ -39,5 +41,35 @@ describe('concurrent triggers from two processes', () => {
     expect(lines.map((l) => l[0])).toEqual(['start', 'end', 'start', 'end']);
     expect(lines[0][1]).toBe(lines[1][1]);
     expect(BigInt(lines[2][2])).toBeGreaterThanOrEqual(BigInt(lines[1][2]));
+  });
+
+  it('Ctrl-C stops the deployment: the script group is killed and the run recorded as interrupted', async () => {
+    const location = path.join(root, 'www', 'ctrl-c');
+    const pidFile = path.join(root, 'ctrl-c.pid');
+    const repo = fx.createRepo('ctrl-c', { 'deploy.sh': `#!/bin/sh\necho $$ > ${pidFile}\necho started\nsleep 30\n` });
+    repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
+    repo.git(['commit', '-q', '-m', 'exec']);
+    repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    repo.writeConfig({ configs: { base: { location, script: './deploy.sh' } } });
+    const settingsFile = path.join(root, 'settings-ctrl-c.json');
+    const dataDir = path.join(root, 'data-ctrl-c');
+    fs.writeFileSync(settingsFile, JSON.stringify({ dataDir, hostname: 'web1', allowedRoots: [path.join(root, 'www')], repos: { app: { url: repo.url, secret: 's' } } }));
+    const child = spawn(process.execPath, [path.resolve(__dirname, '../../bin/integralgit.js'), '--settings', settingsFile, 'trigger', 'app'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.resume();
+    for (let i = 0; i < 200 && !out.includes('started'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(out).toContain('started');
+    const scriptPid = Number(fs.readFileSync(pidFile, 'utf8'));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(1);
+    expect(() => process.kill(scriptPid, 0)).toThrow();
+    const store = openStoreForReading(dataDir);
+    try {
+      expect(store.listDeployments('app', { limit: 1 }).items[0]).toMatchObject({ status: 'failed', errorCode: 'IG_INTERRUPTED' });
+    } finally {
+      store.close();
+    }
   });
 });

@@ -116,6 +116,17 @@ describe('integralgit CLI', () => {
     expect(JSON.parse(status.stdout).repos[0].lastDeployment).toBeNull();
   });
 
+  it('trigger --dry-run, status and deliveries write nothing to a data dir', async () => {
+    const emptyData = path.join(root, 'untouched-data');
+    const other = path.join(root, 'settings-untouched.json');
+    fs.writeFileSync(other, JSON.stringify({ ...JSON.parse(fs.readFileSync(settingsFile, 'utf8')), dataDir: emptyData }));
+    for (const args of [['trigger', 'app', '--dry-run'], ['status'], ['deliveries']]) {
+      const r = await runCli(['--settings', other, ...args]);
+      expect(r.code).toBe(0);
+    }
+    expect(fs.existsSync(emptyData)).toBe(false);
+  });
+
   it('trigger deploys, streams the script output, and status shows it', async () => {
     const head = repo.head('refs/heads/master');
     const r = await cli('trigger', 'app');
