@@ -5,6 +5,7 @@ import { IntegralGitError, describeError } from '../../lib/errors';
 import { action } from '../run-command';
 import { cliLogger, cliSettings, cliStore, printJson } from '../cli-context';
 import { printEffectiveConfig } from './print-effective-config';
+import { requireRepo } from '../../lib/settings/require-repo';
 
 export function registerConfig(program: Command): void {
   program
@@ -17,8 +18,7 @@ export function registerConfig(program: Command): void {
     .action(
       action(async (repo: string, opts: { host?: string; fetch: boolean; json?: boolean }, cmd: Command) => {
         const settings = cliSettings(cmd);
-        const repoSettings = settings.repos[repo];
-        if (!repoSettings) throw new IntegralGitError('IG_REPO_UNKNOWN', `repository \`${repo}\` is not in the settings (${settings.file})`);
+        const repoSettings = requireRepo(settings, repo);
         const store = cliStore(settings);
         try {
           const host = opts.host ?? settings.hostname;

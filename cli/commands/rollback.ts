@@ -5,6 +5,7 @@ import { IntegralGitError } from '../../lib/errors';
 import { action, abortOnSignals } from '../run-command';
 import { cliLogger, cliSettings, cliStore } from '../cli-context';
 import { printProgress } from './trigger';
+import { requireRepo } from '../../lib/settings/require-repo';
 
 export function registerRollback(program: Command): void {
   program
@@ -16,7 +17,7 @@ export function registerRollback(program: Command): void {
       action(async (repo: string, commit: string, _opts: unknown, cmd: Command) => {
         if (!/^[0-9a-f]{7,64}$/i.test(commit)) throw new IntegralGitError('IG_USAGE', `"${commit}" is not a commit id (7 to 64 hex digits)`);
         const settings = cliSettings(cmd);
-        if (!settings.repos[repo]) throw new IntegralGitError('IG_REPO_UNKNOWN', `repository \`${repo}\` is not in the settings (${settings.file})`);
+        requireRepo(settings, repo);
         const store = cliStore(settings);
         try {
           const stop = abortOnSignals();
@@ -39,7 +40,7 @@ export function registerRollback(program: Command): void {
     .action(
       action(async (repo: string, _opts: unknown, cmd: Command) => {
         const settings = cliSettings(cmd);
-        if (!settings.repos[repo]) throw new IntegralGitError('IG_REPO_UNKNOWN', `repository \`${repo}\` is not in the settings (${settings.file})`);
+        requireRepo(settings, repo);
         const store = cliStore(settings);
         try {
           const pin = store.getPin(repo, settings.hostname);

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { repoSummaries } from '../../lib/history/repo-summaries';
-import { IntegralGitError } from '../../lib/errors';
 import { action } from '../run-command';
 import { cliSettings, cliStore, printJson } from '../cli-context';
 import { age, firstLine, formatTable, shortSha } from '../format-table';
+import { requireRepo } from '../../lib/settings/require-repo';
 
 export function registerStatus(program: Command): void {
   program
@@ -14,9 +14,7 @@ export function registerStatus(program: Command): void {
     .action(
       action(async (repo: string | undefined, opts: { json?: boolean }, cmd: Command) => {
         const settings = cliSettings(cmd);
-        if (repo !== undefined && !settings.repos[repo]) {
-          throw new IntegralGitError('IG_REPO_UNKNOWN', `repository \`${repo}\` is not in the settings (${settings.file})`);
-        }
+        if (repo !== undefined) requireRepo(settings, repo);
         const store = cliStore(settings, { readOnly: true });
         try {
           const summaries = repoSummaries(settings, store, repo);

@@ -2,11 +2,11 @@ import type { Command } from 'commander';
 import { runDeployment } from '../../lib/deploy/run-deployment';
 import { planDeployment } from '../../lib/deploy/plan-deployment';
 import { createBackend } from '../../lib/workcopy/create-backend';
-import { IntegralGitError } from '../../lib/errors';
 import type { DeployProgress, Trigger } from '../../lib/deploy/types';
 import { action, abortOnSignals } from '../run-command';
 import { cliLogger, cliSettings, cliStore, printJson } from '../cli-context';
 import { printEffectiveConfig } from './print-effective-config';
+import { requireRepo } from '../../lib/settings/require-repo';
 
 interface TriggerOptions {
   branch?: string;
@@ -29,7 +29,7 @@ export function registerTrigger(program: Command): void {
     .action(
       action(async (repo: string, opts: TriggerOptions, cmd: Command) => {
         const settings = cliSettings(cmd, { hostname: opts.host });
-        if (!settings.repos[repo]) throw new IntegralGitError('IG_REPO_UNKNOWN', `repository \`${repo}\` is not in the settings (${settings.file})`);
+        requireRepo(settings, repo);
         const store = cliStore(settings, { readOnly: opts.dryRun });
         const backend = createBackend(settings.git);
         try {

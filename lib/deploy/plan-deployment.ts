@@ -10,6 +10,7 @@ import { IntegralGitError, describeError, type Problem } from '../errors';
 import type { Settings } from '../settings/types';
 import type { Store } from '../store';
 import type { GitBackend, SyncPlan } from '../workcopy/git-backend';
+import { requireRepo } from '../settings/require-repo';
 
 export interface DeploymentPlan {
   repo: string;
@@ -30,8 +31,7 @@ export async function planDeployment(
   req: { repo: string; branchOverride?: string; noFetch?: boolean },
 ): Promise<DeploymentPlan> {
   const { settings, store, backend } = deps;
-  const repoSettings = settings.repos[req.repo];
-  if (!repoSettings) throw new IntegralGitError('IG_REPO_UNKNOWN', `repository \`${req.repo}\` is not in the settings (${settings.file})`);
+  const repoSettings = requireRepo(settings, req.repo);
   let config: RepoConfig | undefined;
   let info: DeploymentPlan['config'] | undefined;
   if (!req.noFetch) {

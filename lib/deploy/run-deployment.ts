@@ -1,4 +1,4 @@
-import { IntegralGitError, describeError, isIntegralGitError } from '../errors';
+import { describeError, isIntegralGitError } from '../errors';
 import type { EffectiveConfig } from '../config/types';
 import { resolveHostConfig } from '../config/merge-layers';
 import { loadRepoConfig } from '../config/load-repo-config';
@@ -12,6 +12,7 @@ import type { GitBackend } from '../workcopy/git-backend';
 import type { Store } from '../store';
 import { withWorkingCopyLock } from '../locks/file-lock';
 import type { DeployEnv, DeployOutcome, DeployRequest } from './types';
+import { requireRepo } from '../settings/require-repo';
 
 
 export interface DeployDeps extends DeployEnv {
@@ -29,10 +30,7 @@ export interface DeployDeps extends DeployEnv {
  */
 export async function runDeployment(deps: DeployDeps, req: DeployRequest): Promise<DeployOutcome> {
   const { settings, store, logger } = deps;
-  const repoSettings = settings.repos[req.repo];
-  if (!repoSettings) {
-    throw new IntegralGitError('IG_REPO_UNKNOWN', `repository \`${req.repo}\` is not in the settings (${settings.file}); add it under \`repos\``);
-  }
+  const repoSettings = requireRepo(settings, req.repo);
   const host = settings.hostname;
   store.ensureRepo(req.repo);
   const deploymentId =

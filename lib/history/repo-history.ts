@@ -1,6 +1,7 @@
 import type { Store, CommitRow, Deployment, DeploymentStatus } from '../store';
 import { IntegralGitError } from '../errors';
 import type { Settings } from '../settings/types';
+import { requireRepo } from '../settings/require-repo';
 
 export interface HistoryQuery {
   limit?: number;
@@ -62,9 +63,7 @@ export function repoHistory(settings: Settings, store: Store, repo: string, q: H
 }
 
 export function assertKnownRepo(settings: Settings, repo: string): void {
-  if (!Object.prototype.hasOwnProperty.call(settings.repos, repo)) {
-    throw new IntegralGitError('IG_REPO_UNKNOWN', `no repository named \`${repo}\` in the settings`);
-  }
+  requireRepo(settings, repo);
 }
 
 export function toApiCommit(c: CommitRow): ApiCommit {

@@ -1,6 +1,7 @@
 import type { Store, JobTrigger } from '../store';
 import { IntegralGitError } from '../errors';
 import type { Settings } from '../settings/types';
+import { requireRepo } from '../settings/require-repo';
 
 export interface DeploymentRequest {
   repo: string;
@@ -16,9 +17,7 @@ export interface DeploymentRequest {
  * the same durable queue as webhooks, so it never overlaps another deployment of the repo.
  */
 export function requestDeployment(settings: Settings, store: Store, req: DeploymentRequest): number {
-  if (!Object.prototype.hasOwnProperty.call(settings.repos, req.repo)) {
-    throw new IntegralGitError('IG_REPO_UNKNOWN', `repository \`${req.repo}\` is not in the settings (${settings.file})`);
-  }
+  requireRepo(settings, req.repo);
   if (req.targetCommit !== undefined && !/^[0-9a-f]{7,64}$/i.test(req.targetCommit)) {
     throw new IntegralGitError('IG_USAGE', `"${req.targetCommit}" is not a commit id (7 to 64 hex digits)`);
   }
