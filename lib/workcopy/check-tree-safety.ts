@@ -14,6 +14,13 @@ export interface UnsafeEntry {
   reason: string;
 }
 
+/**
+ * Bump whenever a rule below is added or tightened: a copy whose tree was checked under an
+ * older version is then checked whole at its next deployment, not only what changed
+ * (CHECKED_REF in git-driver.ts carries the version).
+ */
+export const TREE_RULES_VERSION = 1;
+
 const HFS_IGNORABLE = /[\u200C-\u200F\u202A-\u202E\u206A-\u206F\uFEFF]/g;
 const MAX_LINK_HOPS = 40;
 

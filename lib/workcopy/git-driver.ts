@@ -1,6 +1,8 @@
 import type { Logger } from '../log/logger';
 import type { RepoSettings } from '../settings/types';
-import type { TrackedState } from './local-changes';
+import { TREE_RULES_VERSION } from './check-tree-safety';
+import type { TrackedLookup } from './local-changes';
+import type { TreeChange } from './tree-changes';
 import type { TreeEntry } from './tree-entry';
 
 /**
@@ -16,6 +18,42 @@ export interface DriverContext {
   logger?: Logger;
 }
 
+/** What an existing copy's config says, read before anything else. */
+export interface CopyState {
+  /** remote name → URL */
+  remotes: Record<string, string>;
+  /** `branch.<branch>.remote` and `.merge`, null when unset */
+  upstream: { remote: string | null; merge: string | null };
+  /**
+   * The rest of the copy's state, read at the same time; awaited only once the copy is
+   * known to be ours (a foreign copy is refused as such, whatever its state). Never rejects
+   * unhandled.
+   */
+  local: Promise<LocalState>;
+}
+
+export interface LocalState {
+  /** HEAD commit, null when unborn */
+  head: string | null;
+  /** tracked paths that differ from HEAD, in the index or on disk */
+  changed: string[];
+  /** every path in the index, when the driver had to read it anyway (else see trackedPaths) */
+  tracked?: TrackedLookup;
+  /** commits on HEAD or refs/heads/<branch> that neither a remote-tracking ref nor an refs/integralgit/* ref contain (at most 100) */
+  unpublished: string[];
+  /** the commit CHECKED_REF points to: its whole tree passed the current tree-safety rules */
+  checked: string | null;
+}
+
+export interface CheckoutOptions {
+  /** the target's whole tree when it was read (the isomorphic driver reads it otherwise) */
+  tree?: TreeEntry[];
+  /** the target has submodules (or its `.gitmodules` or a gitlink changed) */
+  submodules: boolean;
+  /** `branch.<branch>.remote`/`.merge` already name `<remote>`/`refs/heads/<branch>` */
+  upstreamSet: boolean;
+}
+
 export interface GitDriver {
   readonly name: 'native' | 'isomorphic';
   /** refuse early what this driver cannot do */
@@ -23,28 +61,40 @@ export interface GitDriver {
   remoteHead(repo: RepoSettings, branch: string): Promise<string | null>;
   /** HEAD commit of the copy at `dir`, null when unborn */
   head(dir: string): Promise<string | null>;
-  /** remote name → URL, as configured in the copy */
-  remotes(dir: string): Promise<Record<string, string>>;
-  /** create or repoint `remote` to `url` (credentials already stripped) */
-  setRemote(dir: string, remote: string, url: string, branch: string): Promise<void>;
+  /** the config and state of an existing copy, read as cheaply as the driver can; writes nothing */
+  inspect(dir: string, branch: string): Promise<CopyState>;
+  /** create or repoint `remote` to `url` (credentials already stripped); `current` is CopyState.remotes */
+  setRemote(dir: string, remote: string, url: string, branch: string, current: Record<string, string>): Promise<void>;
   /** clone without checking anything out into `dir`, which does not exist yet */
   clone(dir: string, ctx: DriverContext): Promise<void>;
-  /** fetch ctx.branch into refs/remotes/<remote>/<branch>, force-pushes included */
-  fetch(dir: string, ctx: DriverContext): Promise<void>;
+  /**
+   * fetch ctx.branch into refs/remotes/<remote>/<branch>, force-pushes included. Returns the
+   * fetched object id when the driver learnt it for free (not yet known to be a commit), else null.
+   */
+  fetch(dir: string, ctx: DriverContext): Promise<string | null>;
   /** make `sha` present locally (rollback to a commit that was not fetched yet) */
   fetchCommit(dir: string, ctx: DriverContext, sha: string): Promise<void>;
   /** a commit sha for a ref or (abbreviated) sha, null when it is not present */
   resolve(dir: string, ref: string): Promise<string | null>;
   /** every entry of the commit's tree, symlink targets filled in */
   readTree(dir: string, commit: string): Promise<TreeEntry[]>;
-  /** tracked changes against HEAD and the index's paths; must not write anything */
-  trackedState(dir: string): Promise<TrackedState>;
-  /** commits on HEAD or refs/heads/<branch> that neither a remote-tracking ref nor the deployed marker contain */
-  unpublishedCommits(dir: string, branch: string): Promise<string[]>;
+  /**
+   * What differs between the trees of commit `from` and object `to`, trees included and one
+   * change per path; null when `to` is not a commit. Optional: a driver without it has every
+   * target tree read whole.
+   */
+  diffTrees?(dir: string, from: string, to: string): Promise<TreeChange[] | null>;
+  /** every path in the index (files, symlinks, submodules) */
+  trackedPaths(dir: string): Promise<TrackedLookup>;
   /** bring the copy to `commit` exactly, on a local branch `ctx.branch`; local changes were ruled out */
-  checkout(dir: string, ctx: DriverContext, commit: string, tree: TreeEntry[], onStep: (line: string) => void): Promise<void>;
-  /** remember what was deployed (refs/integralgit/deployed) */
+  checkout(dir: string, ctx: DriverContext, commit: string, opts: CheckoutOptions, onStep: (line: string) => void): Promise<void>;
+  /** remember what was deployed (DEPLOYED_REF) and that its whole tree passed the safety rules (CHECKED_REF) */
   markDeployed(dir: string, commit: string): Promise<void>;
 }
 
 export const DEPLOYED_REF = 'refs/integralgit/deployed';
+/**
+ * Names the rules version, so that a copy checked under older rules is checked whole once
+ * more when they tighten, instead of only the entries that change.
+ */
+export const CHECKED_REF = `refs/integralgit/tree-checked-v${TREE_RULES_VERSION}`;

@@ -6,12 +6,12 @@ import type { RepoSettings } from '../settings/types';
 import { applyTree, writeEntry } from './apply-tree';
 import { fetchFailed } from './fetch-error';
 import { entryFromStat, readIndex, writeIndex } from './git-index';
-import { DEPLOYED_REF, DriverContext, GitDriver } from './git-driver';
+import { CHECKED_REF, CheckoutOptions, CopyState, DEPLOYED_REF, DriverContext, GitDriver, LocalState } from './git-driver';
 import { compactIfNeeded } from './isomorphic-compact';
 import { lockedHttpClient, RedirectRefusedError } from './isomorphic-http';
 import { isoReadTree } from './isomorphic-read-tree';
 import { isoTrackedState } from './isomorphic-tracked-state';
-import type { TrackedState } from './local-changes';
+import { TrackedLookup, trackedLookup, TrackedState } from './local-changes';
 import { redact } from './native-git-env';
 import { isHttpUrl, stripCredentials, urlCredentials } from './remote-url';
 import { TreeEntry } from './tree-entry';
@@ -82,6 +82,25 @@ export class IsomorphicDriver implements GitDriver {
     return Object.fromEntries(list.map((r) => [r.remote, r.url]));
   }
 
+  async inspect(dir: string, branch: string): Promise<CopyState> {
+    const remotes = await this.remotes(dir);
+    const local = this.localState(dir, branch);
+    local.catch(() => undefined);
+    // checkout writes the upstream config every time (in-process, nothing to save)
+    return { remotes, upstream: { remote: null, merge: null }, local };
+  }
+
+  private async localState(dir: string, branch: string): Promise<LocalState> {
+    const head = await this.head(dir);
+    const { changed, tracked } = await this.trackedState(dir);
+    const unpublished = await this.unpublishedCommits(dir, branch);
+    return { head, changed, tracked: trackedLookup(tracked), unpublished, checked: await this.resolve(dir, CHECKED_REF) };
+  }
+
+  async trackedPaths(dir: string): Promise<TrackedLookup> {
+    return trackedLookup((await this.trackedState(dir)).tracked);
+  }
+
   async setRemote(dir: string, remote: string, url: string, branch: string): Promise<void> {
     const current = (await git.getConfig({ fs: nodeFs, dir, path: `remote.${remote}.url` })) as string | undefined;
     if (current === url) return;
@@ -111,7 +130,7 @@ export class IsomorphicDriver implements GitDriver {
     await keepGitCompatible(dir);
   }
 
-  async fetch(dir: string, ctx: DriverContext): Promise<void> {
+  async fetch(dir: string, ctx: DriverContext): Promise<string | null> {
     const res = await this.network(ctx.repo, `fetching ${ctx.remote}/${ctx.branch} from ${stripCredentials(ctx.repo.url)}`, ctx.branch, (t) =>
       git.fetch({
         fs: nodeFs,
@@ -130,6 +149,8 @@ export class IsomorphicDriver implements GitDriver {
     if (!res.fetchHead) throw fetchFailed(ctx.repo, `fetching ${ctx.branch}`, 'NotFoundError: no such branch', ctx.branch);
     // force-pushes included: the tracking ref follows the remote whatever the history did
     await git.writeRef({ fs: nodeFs, dir, ref: `refs/remotes/${ctx.remote}/${ctx.branch}`, value: res.fetchHead, force: true });
+    // resolved afterwards like any ref: resolve() also makes sure it is a commit
+    return null;
   }
 
   async fetchCommit(dir: string, ctx: DriverContext, sha: string): Promise<void> {
@@ -202,8 +223,10 @@ export class IsomorphicDriver implements GitDriver {
     return out;
   }
 
-  async checkout(dir: string, ctx: DriverContext, commit: string, tree: TreeEntry[], onStep: (line: string) => void): Promise<void> {
+  async checkout(dir: string, ctx: DriverContext, commit: string, opts: CheckoutOptions, onStep: (line: string) => void): Promise<void> {
     const gitdir = path.join(dir, '.git');
+    // its own checkout writes every entry from the tree, so it needs the whole of it
+    const tree = opts.tree ?? (await this.readTree(dir, commit));
     await keepGitCompatible(dir);
     const cache = {};
     const readBlob = async (oid: string): Promise<Uint8Array> =>
@@ -249,6 +272,7 @@ export class IsomorphicDriver implements GitDriver {
 
   async markDeployed(dir: string, commit: string): Promise<void> {
     await git.writeRef({ fs: nodeFs, dir, ref: DEPLOYED_REF, value: commit, force: true });
+    await git.writeRef({ fs: nodeFs, dir, ref: CHECKED_REF, value: commit, force: true });
     await compactIfNeeded(dir);
   }
 }

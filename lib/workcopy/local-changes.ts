@@ -17,11 +17,28 @@ export interface TrackedState {
   tracked: Set<string>;
 }
 
+/**
+ * What the index holds, as far as the untracked check asks: a path is tracked (a file,
+ * symlink or submodule), or a directory holding tracked paths. Built from the whole index
+ * (trackedLookup) or, when the index equals HEAD, from the diff HEAD → target
+ * (tree-changes.ts), which names every path the check can ask about.
+ */
+export interface TrackedLookup {
+  isTracked(path: string): boolean;
+  isTrackedDir(path: string): boolean;
+}
+
+export function trackedLookup(tracked: Set<string>): TrackedLookup {
+  const dirs = new Set<string>();
+  for (const p of tracked) for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) dirs.add(p.slice(0, i));
+  return { isTracked: (p) => tracked.has(p), isTrackedDir: (p) => dirs.has(p) };
+}
+
 type Kind = 'absent' | 'dir' | 'other';
 
-export async function findOverwrittenUntracked(location: string, tracked: Set<string>, target: TreeEntry[]): Promise<string[]> {
-  const trackedDirs = new Set<string>();
-  for (const p of tracked) for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) trackedDirs.add(p.slice(0, i));
+/** `target`: the target's entries, or at least every one that HEAD lacks. */
+export async function findOverwrittenUntracked(location: string, trackedPaths: Set<string> | TrackedLookup, target: TreeEntry[]): Promise<string[]> {
+  const tracked = trackedPaths instanceof Set ? trackedLookup(trackedPaths) : trackedPaths;
   const kinds = new Map<string, Kind>();
   const kindOf = async (rel: string): Promise<Kind> => {
     let k = kinds.get(rel);
@@ -33,13 +50,13 @@ export async function findOverwrittenUntracked(location: string, tracked: Set<st
   };
   const found = new Set<string>();
   for (const entry of target) {
-    if (isTree(entry) || tracked.has(entry.path)) continue;
+    if (isTree(entry) || tracked.isTracked(entry.path)) continue;
     const parts = entry.path.split('/');
     let blocked = false;
     for (let i = 1; i < parts.length && !blocked; i++) {
       const dir = parts.slice(0, i).join('/');
-      if (trackedDirs.has(dir)) continue;
-      if (tracked.has(dir)) {
+      if (tracked.isTrackedDir(dir)) continue;
+      if (tracked.isTracked(dir)) {
         blocked = true; // a tracked file becomes a directory: nothing untracked can sit below it
         break;
       }
@@ -69,15 +86,15 @@ async function lstatKind(abs: string): Promise<Kind> {
 }
 
 /** Untracked (and ignored) files below `rel`, capped: the list is for a message, not an inventory. */
-async function listUntrackedUnder(location: string, rel: string, tracked: Set<string>, cap = 100): Promise<string[]> {
+async function listUntrackedUnder(location: string, rel: string, tracked: TrackedLookup, cap = 100): Promise<string[]> {
   const out: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     const names = await fs.readdir(path.join(location, dir)).catch(() => [] as string[]);
     for (const name of names.sort()) {
       if (out.length >= cap) return;
       const child = `${dir}/${name}`;
-      if ((await lstatKind(path.join(location, child))) === 'dir' && !tracked.has(child)) await walk(child);
-      else if (!tracked.has(child)) out.push(child);
+      if ((await lstatKind(path.join(location, child))) === 'dir' && !tracked.isTracked(child)) await walk(child);
+      else if (!tracked.isTracked(child)) out.push(child);
     }
   };
   await walk(rel);

@@ -1,18 +1,27 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { RepoSettings } from '../settings/types';
 import { fetchFailed } from './fetch-error';
-import { DEPLOYED_REF, DriverContext, GitDriver } from './git-driver';
-import type { TrackedState } from './local-changes';
+import { CHECKED_REF, CheckoutOptions, CopyState, DEPLOYED_REF, DriverContext, GitDriver, LocalState } from './git-driver';
+import { TrackedLookup, trackedLookup, TrackedState } from './local-changes';
 import { GitInvocation, localInvocation, networkInvocation, redact } from './native-git-env';
+import { parseConfigZ, parseDiffTreeStdin, parseFetchHead, parseStatusV2 } from './parse-git-output';
 import { stripCredentials } from './remote-url';
 import { GitCommandError, lastLines, runGit, RunGitResult } from './run-git';
-import { MODE_GITLINK, MODE_LINK, TreeEntry } from './tree-entry';
+import type { TreeChange } from './tree-changes';
+import { MODE_LINK, TreeEntry } from './tree-entry';
 
 /**
  * The native backend: the system git CLI, spawned with argument arrays. It brings SSH
  * remotes, submodules and git's own checkout. Every command runs inside the copy with
  * GIT_CEILING_DIRECTORIES set to its parent, so git can never wander into an enclosing
  * repository; see native-git-env.ts for the environment and credential handling.
+ *
+ * Each git process costs a few milliseconds of spawn and start-up before it does anything,
+ * which on a small host is most of a deployment's time outside the fetch. So an update runs
+ * as few as it can: the copy's config, status and refs are read by three processes at once,
+ * the fetched commit is read from FETCH_HEAD, one diff-tree gives the target commit and what
+ * changed, and refs are updated in one update-ref.
  */
 export class NativeDriver implements GitDriver {
   readonly name = 'native' as const;
@@ -51,18 +60,52 @@ export class NativeDriver implements GitDriver {
   }
 
   async remotes(dir: string): Promise<Record<string, string>> {
-    const res = await this.local(dir, ['config', '-z', '--get-regexp', '^remote\\..*\\.url$'], [1]);
-    const out: Record<string, string> = {};
-    for (const rec of res.stdout.toString('utf8').split('\0')) {
-      const nl = rec.indexOf('\n');
-      if (nl < 0) continue;
-      out[rec.slice('remote.'.length, nl - '.url'.length)] = rec.slice(nl + 1);
-    }
-    return out;
+    return (await this.copyConfig(dir, '')).remotes;
   }
 
-  async setRemote(dir: string, remote: string, url: string, branch: string): Promise<void> {
-    const current = await this.remotes(dir);
+  /** remote URLs and the branch's upstream, one `git config` */
+  private async copyConfig(dir: string, branch: string): Promise<Omit<CopyState, 'local'>> {
+    const res = await this.local(dir, ['config', '-z', '--get-regexp', '^(remote\\..*\\.url|branch\\..*\\.(remote|merge))$'], [1]);
+    const remotes: Record<string, string> = {};
+    const config = parseConfigZ(res.stdout.toString('utf8'));
+    for (const [key, value] of config) {
+      if (key.startsWith('remote.') && key.endsWith('.url')) remotes[key.slice('remote.'.length, -'.url'.length)] = value;
+    }
+    const upstream = { remote: config.get(`branch.${branch}.remote`) ?? null, merge: config.get(`branch.${branch}.merge`) ?? null };
+    return { remotes, upstream };
+  }
+
+  async inspect(dir: string, branch: string): Promise<CopyState> {
+    // three independent reads at once; the config is awaited first so that a foreign copy
+    // is refused as such whatever the other two found
+    const config = this.copyConfig(dir, branch);
+    const local = this.localState(dir, branch);
+    local.catch(() => undefined);
+    return { ...(await config), local };
+  }
+
+  private async localState(dir: string, branch: string): Promise<LocalState> {
+    const branchRef = `refs/heads/${branch}`;
+    const [status, refs] = await Promise.all([
+      this.local(dir, ['--no-optional-locks', 'status', '--porcelain=v2', '-z', '--branch', '--no-ahead-behind', '--untracked-files=no', '--ignore-submodules=none']),
+      this.local(dir, ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/integralgit/', branchRef]),
+    ]);
+    const { head, changed } = parseStatusV2(status.stdout.toString('utf8'));
+    const tips = new Map<string, string>();
+    for (const line of refs.stdout.toString('utf8').split('\n')) {
+      const sp = line.indexOf(' ');
+      if (sp > 0) tips.set(line.slice(sp + 1), line.slice(0, sp));
+    }
+    const ours = [...tips].filter(([ref]) => ref.startsWith('refs/integralgit/')).map(([, oid]) => oid);
+    const branchTip = tips.get(branchRef);
+    // HEAD on a commit IntegralGit put there and the branch on HEAD (or absent): nothing can be
+    // unpublished, which is what rev-list would say; otherwise ask it
+    const settled = head === null ? !branchTip : ours.includes(head) && (!branchTip || branchTip === head);
+    const unpublished = settled ? [] : await this.unpublishedCommits(dir, branch);
+    return { head, changed, unpublished, checked: tips.get(CHECKED_REF) ?? null };
+  }
+
+  async setRemote(dir: string, remote: string, url: string, branch: string, current: Record<string, string>): Promise<void> {
     if (current[remote] === url) return;
     if (current[remote] !== undefined) await this.local(dir, ['remote', 'set-url', remote, url]);
     else await this.local(dir, ['remote', 'add', '-t', branch, remote, url]);
@@ -79,15 +122,20 @@ export class NativeDriver implements GitDriver {
     );
   }
 
-  async fetch(dir: string, ctx: DriverContext): Promise<void> {
+  async fetch(dir: string, ctx: DriverContext): Promise<string | null> {
     const { remote, branch } = ctx;
+    const fetchHead = path.join(dir, '.git', 'FETCH_HEAD');
+    // a FETCH_HEAD left by an earlier fetch must never be taken for this one's
+    await fs.rm(fetchHead, { force: true });
     await this.network(
       dir,
       ctx.repo,
-      ['fetch', '--quiet', '--no-tags', '--recurse-submodules=no', '--', remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`],
+      // fetch.writeFetchHead=false in some config would leave no FETCH_HEAD: then the tracking ref is read
+      ['-c', 'fetch.writeFetchHead=true', 'fetch', '--quiet', '--no-tags', '--recurse-submodules=no', '--', remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`],
       `fetching ${remote}/${branch} from ${stripCredentials(ctx.repo.url)}`,
       branch,
     );
+    return parseFetchHead(await fs.readFile(fetchHead, 'utf8').catch(() => ''), branch);
   }
 
   async fetchCommit(dir: string, ctx: DriverContext, sha: string): Promise<void> {
@@ -122,6 +170,24 @@ export class NativeDriver implements GitDriver {
     return entries;
   }
 
+  async diffTrees(dir: string, from: string, to: string): Promise<TreeChange[] | null> {
+    // --stdin prints the commit id first, and nothing for an object that is not a commit
+    const res = await this.local(
+      dir,
+      ['diff-tree', '--stdin', '--always', '-z', '--raw', '-r', '-t', '--no-renames', '--ignore-submodules=none', '-O/dev/null'],
+      undefined,
+      `${to} ${from}\n`,
+    );
+    const parsed = parseDiffTreeStdin(res.stdout.toString('utf8'));
+    return parsed && parsed.commit === to ? parsed.changes : null;
+  }
+
+  async trackedPaths(dir: string): Promise<TrackedLookup> {
+    const files = await this.local(dir, ['ls-files', '-z']);
+    return trackedLookup(new Set(files.stdout.toString('utf8').split('\0').filter((p) => p !== '')));
+  }
+
+  /** status and index in the old two-call form; kept for the per-primitive profile (bench/) */
   async trackedState(dir: string): Promise<TrackedState> {
     const status = await this.local(dir, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=no', '--ignore-submodules=none']);
     const recs = status.stdout.toString('utf8').split('\0');
@@ -137,18 +203,16 @@ export class NativeDriver implements GitDriver {
     return { changed, tracked };
   }
 
+  /** commits on HEAD or refs/heads/<branch> that no remote-tracking ref nor refs/integralgit/* contain (an unborn HEAD or absent branch is skipped) */
   async unpublishedCommits(dir: string, branch: string): Promise<string[]> {
-    const tips = ['HEAD'];
-    if (await this.resolve(dir, `refs/heads/${branch}`)) tips.push(`refs/heads/${branch}`);
-    if (!(await this.head(dir))) return [];
-    const res = await this.local(dir, ['rev-list', '--max-count=100', ...tips, '--not', '--remotes', '--glob=refs/integralgit/*']);
+    const res = await this.local(dir, ['rev-list', '--ignore-missing', '--max-count=100', 'HEAD', `refs/heads/${branch}`, '--not', '--remotes', '--glob=refs/integralgit/*']);
     return res.stdout.toString('utf8').split('\n').filter((s) => s !== '');
   }
 
-  async checkout(dir: string, ctx: DriverContext, commit: string, tree: TreeEntry[], onStep: (line: string) => void): Promise<void> {
+  async checkout(dir: string, ctx: DriverContext, commit: string, opts: CheckoutOptions, onStep: (line: string) => void): Promise<void> {
     await this.local(dir, ['checkout', '--quiet', '--force', '--no-recurse-submodules', '-B', ctx.branch, commit]);
-    await this.local(dir, ['branch', '--quiet', `--set-upstream-to=${ctx.remote}/${ctx.branch}`, ctx.branch], [128]);
-    if (tree.some((e) => e.mode === MODE_GITLINK)) {
+    if (!opts.upstreamSet) await this.local(dir, ['branch', '--quiet', `--set-upstream-to=${ctx.remote}/${ctx.branch}`, ctx.branch], [128]);
+    if (opts.submodules) {
       onStep('updating submodules');
       // Submodule URLs come from the repository's .gitmodules: they are fetched with the same
       // credentials when on the same host, and git's protocol.*.allow rules apply (no ext::,
@@ -159,7 +223,7 @@ export class NativeDriver implements GitDriver {
   }
 
   async markDeployed(dir: string, commit: string): Promise<void> {
-    await this.local(dir, ['update-ref', DEPLOYED_REF, commit]);
+    await this.local(dir, ['update-ref', '--stdin'], undefined, `update ${DEPLOYED_REF} ${commit}\nupdate ${CHECKED_REF} ${commit}\n`);
   }
 }
 

@@ -6,10 +6,12 @@ import { assertBranchName, assertCommitId, assertRemoteName } from './check-name
 import { assertLocationAllowed } from './check-location';
 import { assertTreeSafe } from './check-tree-safety';
 import type { SyncPlan, SyncRequest, SyncResult } from './git-backend';
-import type { DriverContext, GitDriver } from './git-driver';
+import type { CopyState, DriverContext, GitDriver, LocalState } from './git-driver';
 import { assertSameRepository, inspectLocation, LocationState } from './inspect-location';
-import { findOverwrittenUntracked, localChangesError, TrackedState } from './local-changes';
+import { findOverwrittenUntracked, localChangesError } from './local-changes';
 import { stripCredentials } from './remote-url';
+import { targetEntries, touchesSubmodules, touchesSymlinks, trackedBefore } from './tree-changes';
+import { MODE_GITLINK, TreeEntry } from './tree-entry';
 
 /**
  * The one sync procedure both backends run (SPEC §4.3):
@@ -20,26 +22,45 @@ import { stripCredentials } from './remote-url';
  * Every refusal happens before the working tree is touched. A clone goes to a hidden
  * sibling directory first and is moved into `location` only once checked out, so an
  * interrupted or refused clone never leaves a half-made copy at `location`.
+ *
+ * An update checks what changed between HEAD and the target (tree-changes.ts) when the
+ * driver can diff, instead of listing the whole target tree and the whole index on every
+ * deployment; the whole tree is still read and checked when HEAD's tree was not checked
+ * under the current rules (CHECKED_REF) or a symlink changes.
  */
 export async function syncWorkingCopy(driver: GitDriver, req: SyncRequest): Promise<SyncResult> {
-  const { loc, state, ctx, addRemote, steps, step } = await prepare(driver, req);
-  if (state !== 'copy') return cloneInto(driver, req, ctx, loc, state, steps, step);
+  const { loc, state, ctx, copy, steps, step } = await prepare(driver, req);
+  if (!copy) return cloneInto(driver, req, ctx, loc, state, steps, step);
 
-  const previous = await driver.head(loc);
-  const { tracked } = await assertNoLocalChanges(driver, req, loc);
+  const local = await copy.local;
+  assertNoLocalChanges(req, local);
+  const previous = local.head;
   const url = stripCredentials(req.repo.url);
-  await driver.setRemote(loc, req.remote, url, req.branch);
-  if (addRemote) step(`added remote ${req.remote} = ${url}`);
+  await driver.setRemote(loc, req.remote, url, req.branch, copy.remotes);
+  if (copy.remotes[req.remote] === undefined) step(`added remote ${req.remote} = ${url}`);
+  let fetched: string | null = null;
   if (!req.noFetch) {
     step(`fetching ${req.remote}/${req.branch} from ${url}`);
-    await driver.fetch(loc, ctx);
+    fetched = await driver.fetch(loc, ctx);
   }
-  const commit = await resolveTarget(driver, loc, req, ctx);
-  const tree = await driver.readTree(loc, commit);
-  assertTreeSafe(tree, commit, req.location);
-  const overwritten = await findOverwrittenUntracked(loc, tracked, tree);
+  // the fetched id is not known to be a commit yet: diffTrees says, else it is resolved
+  let commit = fetched && !req.targetCommit ? fetched : await resolveTarget(driver, loc, req, ctx);
+  const changes = previous && driver.diffTrees ? await driver.diffTrees(loc, previous, commit) : null;
+  if (!changes && commit === fetched) commit = await resolveTarget(driver, loc, req, ctx);
+
+  let tree: TreeEntry[] | undefined;
+  if (changes && previous === local.checked && !touchesSymlinks(changes)) assertTreeSafe(targetEntries(changes), commit, req.location);
+  else {
+    tree = await driver.readTree(loc, commit);
+    assertTreeSafe(tree, commit, req.location);
+  }
+  const overwritten = changes
+    ? await findOverwrittenUntracked(loc, trackedBefore(changes), targetEntries(changes))
+    : await findOverwrittenUntracked(loc, local.tracked ?? (await driver.trackedPaths(loc)), tree as TreeEntry[]);
   if (overwritten.length > 0) throw localChangesError(req.location, overwritten);
-  await driver.checkout(loc, ctx, commit, tree, step);
+  const submodules = tree ? tree.some((e) => e.mode === MODE_GITLINK) : touchesSubmodules(changes ?? []) || (await isFile(path.join(loc, '.gitmodules')));
+  const upstreamSet = copy.upstream.remote === req.remote && copy.upstream.merge === `refs/heads/${req.branch}`;
+  await driver.checkout(loc, ctx, commit, { tree, submodules, upstreamSet }, step);
   await driver.markDeployed(loc, commit);
   step(previous === commit ? `already at ${short(commit)}` : `checked out ${short(commit)} (was ${previous ? short(previous) : 'nothing'})`);
   return { previousCommit: previous, commit, cloned: false, steps };
@@ -47,17 +68,18 @@ export async function syncWorkingCopy(driver: GitDriver, req: SyncRequest): Prom
 
 /** What sync would do. Reads the copy and asks the remote for its head; writes nothing. */
 export async function planSync(driver: GitDriver, req: SyncRequest): Promise<SyncPlan> {
-  const { loc, state, steps, step } = await prepare(driver, req);
+  const { loc, copy, steps, step } = await prepare(driver, req);
   const url = stripCredentials(req.repo.url);
-  if (state !== 'copy') {
+  if (!copy) {
     if (req.noFetch) throw noFetchWithoutCopy(req.location);
     const commit = req.targetCommit ? await plannedTarget(driver, null, req) : await remoteHeadOrFail(driver, req);
     step(`would clone ${url} (branch ${req.branch}) into ${req.location}`);
     step(`would check out ${short(commit)}`);
     return { action: 'clone', previousCommit: null, commit, steps };
   }
-  const previous = await driver.head(loc);
-  await assertNoLocalChanges(driver, req, loc);
+  const local = await copy.local;
+  assertNoLocalChanges(req, local);
+  const previous = local.head;
   let commit: string;
   if (req.targetCommit) commit = await plannedTarget(driver, loc, req);
   else if (req.noFetch) commit = await trackingRefOrFail(driver, loc, req);
@@ -80,8 +102,11 @@ async function prepare(driver: GitDriver, req: SyncRequest) {
   driver.assertSupported(req.repo);
   const loc = assertLocationAllowed(req.location, req.allowedRoots);
   const state = await inspectLocation(loc, req.repo.url);
-  let addRemote = false;
-  if (state === 'copy') addRemote = !assertSameRepository(req.location, req.repo.url, req.remote, await driver.remotes(loc));
+  let copy: CopyState | undefined;
+  if (state === 'copy') {
+    copy = await driver.inspect(loc, req.branch);
+    assertSameRepository(req.location, req.repo.url, req.remote, copy.remotes);
+  }
   const steps: string[] = [];
   const step = (line: string): void => {
     steps.push(line);
@@ -89,20 +114,21 @@ async function prepare(driver: GitDriver, req: SyncRequest) {
     req.logger?.info(line, { repo: req.repo.name, location: req.location });
   };
   const ctx: DriverContext = { repo: req.repo, branch: req.branch, remote: req.remote, logger: req.logger };
-  return { loc, state, ctx, addRemote, steps, step };
+  return { loc, state, ctx, copy, steps, step };
 }
 
-async function assertNoLocalChanges(driver: GitDriver, req: SyncRequest, loc: string): Promise<TrackedState> {
-  const state = await driver.trackedState(loc);
-  const { changed } = state;
-  const unpublished = await driver.unpublishedCommits(loc, req.branch);
+function assertNoLocalChanges(req: SyncRequest, local: LocalState): void {
+  const { changed, unpublished } = local;
   const all = [...changed];
   if (unpublished.length > 0) {
     const n = unpublished.length >= 100 ? '100+' : String(unpublished.length);
     all.push(`${n} local commit(s) not on the remote (${unpublished.slice(0, 3).map(short).join(', ')})`);
   }
   if (all.length > 0) throw localChangesError(req.location, all);
-  return state;
+}
+
+async function isFile(abs: string): Promise<boolean> {
+  return (await fs.lstat(abs).catch(() => null))?.isFile() ?? false;
 }
 
 async function cloneInto(
@@ -125,7 +151,7 @@ async function cloneInto(
     const commit = await resolveTarget(driver, tmp, req, ctx);
     const tree = await driver.readTree(tmp, commit);
     assertTreeSafe(tree, commit, req.location);
-    await driver.checkout(tmp, ctx, commit, tree, step);
+    await driver.checkout(tmp, ctx, commit, { tree, submodules: tree.some((e) => e.mode === MODE_GITLINK), upstreamSet: false }, step);
     await driver.markDeployed(tmp, commit);
     await moveInto(tmp, loc, state);
     step(`checked out ${short(commit)}`);

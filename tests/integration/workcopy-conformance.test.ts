@@ -209,6 +209,15 @@ describe.each(BACKENDS)('working copy sync, %s backend', (backendName) => {
       expect(fs.existsSync(path.join(location, 'data', 'cache', 'c.bin'))).toBe(true);
     });
 
+    it('refuses an untracked file where the new commit needs a directory', async () => {
+      const { repo, location } = await deployed();
+      fs.writeFileSync(path.join(location, 'plugins'), 'server only\n');
+      repo.commit({ 'plugins/a.js': 'a\n' });
+      const err = await expectCode(backend.sync(req(repo, location)), 'IG_WORKCOPY_DIRTY');
+      expect(err.message).toMatch(/local changes: plugins\./);
+      expect(fs.readFileSync(path.join(location, 'plugins'), 'utf8')).toBe('server only\n');
+    });
+
     it('lists at most 20 files and says how many more', async () => {
       const files: Record<string, string> = {};
       for (let i = 0; i < 25; i++) files[`f${String(i).padStart(2, '0')}.txt`] = `${i}\n`;
@@ -367,6 +376,22 @@ describe.each(BACKENDS)('working copy sync, %s backend', (backendName) => {
     expect(nativeStatus(location)).toBe('');
   });
 
+  (backendName === 'native' ? it : it.skip)('moves a submodule to its new commit, and keeps it through other deployments (native only)', async () => {
+    const sub = fx.createRepo(`${backendName}-sub${++counter}`, { 'lib.txt': 'library\n' });
+    const { repo, location } = freshRepo();
+    commitSubmodule(repo, 'vendor/lib', sub.url, sub.head());
+    await backend.sync(req(repo, location));
+    const v2 = sub.commit({ 'lib.txt': 'library v2\n' });
+    commitSubmodule(repo, 'vendor/lib', sub.url, v2);
+    await backend.sync(req(repo, location));
+    expect(fs.readFileSync(path.join(location, 'vendor', 'lib', 'lib.txt'), 'utf8')).toBe('library v2\n');
+    const other = repo.commit({ 'README.md': 'unrelated\n' });
+    await backend.sync(req(repo, location));
+    expect(git(location, ['rev-parse', 'HEAD'])).toBe(other);
+    expect(git(path.join(location, 'vendor', 'lib'), ['rev-parse', 'HEAD'])).toBe(v2);
+    expect(nativeStatus(location)).toBe('');
+  });
+
   describe('untrusted content', () => {
     const base: RawEntry[] = [{ path: 'README.md', content: 'readme\n' }];
     const outsideTarget = (): string => path.join(outside, 'target');
@@ -417,6 +442,51 @@ describe.each(BACKENDS)('working copy sync, %s backend', (backendName) => {
       await expectCode(backend.sync(req(repo, location)), 'IG_TREE_UNSAFE');
       expect(fs.existsSync(location)).toBe(false);
       expect(fs.readdirSync(root).filter((n) => n.startsWith(`.${repo.name}`))).toEqual([]);
+    });
+
+    // An update checks what changed since the last checked commit; these cases make sure
+    // nothing unsafe hides in what did not change.
+    it('refuses an unsafe name added inside a directory that was already there', async () => {
+      const { repo, location } = freshRepo({ 'README.md': 'readme\n', 'sub/keep.txt': 'k\n' });
+      await backend.sync(req(repo, location));
+      pushRawTree(repo, [...base, { path: 'sub/keep.txt', content: 'k\n' }, { path: 'sub/.git /config', content: '[core]\n' }], 'evil');
+      const err = await expectCode(backend.sync(req(repo, location)), 'IG_TREE_UNSAFE');
+      expect((err.data as { paths: string[] }).paths).toEqual(['sub/.git ']);
+    });
+
+    it('refuses a symlink added on top of a safe one that together climb out', async () => {
+      const { repo, location } = freshRepo({ 'README.md': 'readme\n' });
+      pushRawTree(repo, [...base, { path: 'd1/d2/up', mode: '120000', content: '../..' }], 'safe link');
+      await backend.sync(req(repo, location));
+      pushRawTree(repo, [...base, { path: 'd1/d2/up', mode: '120000', content: '../..' }, { path: 'x', mode: '120000', content: 'd1/d2/up/..' }], 'evil');
+      const err = await expectCode(backend.sync(req(repo, location)), 'IG_TREE_UNSAFE');
+      expect((err.data as { paths: string[] }).paths).toEqual(['x']);
+    });
+
+    it('refuses an unchanged symlink that another symlink change makes climb out', async () => {
+      const { repo, location } = freshRepo({ 'README.md': 'readme\n' });
+      // via `b` (a symlink to sub/deeper), `a` stays inside; once `b` is a directory, it does not
+      const links: RawEntry[] = [{ path: 'sub/deeper/f', content: 'f\n' }, { path: 'a', mode: '120000', content: 'b/../..' }];
+      pushRawTree(repo, [...base, ...links, { path: 'b', mode: '120000', content: 'sub/deeper' }], 'safe links');
+      await backend.sync(req(repo, location));
+      pushRawTree(repo, [...base, ...links, { path: 'b/file', content: 'b is a directory now\n' }], 'evil');
+      const err = await expectCode(backend.sync(req(repo, location)), 'IG_TREE_UNSAFE');
+      expect((err.data as { paths: string[] }).paths).toEqual(['a']);
+    });
+
+    it('checks the whole tree when HEAD is not the commit IntegralGit checked (moved by hand)', async () => {
+      const { repo, location } = freshRepo({ 'README.md': 'readme\n' });
+      await backend.sync(req(repo, location));
+      // someone checks out a commit with an unsafe symlink in the copy with git itself…
+      pushRawTree(repo, [...base, { path: 'evil', mode: '120000', content: outsideTarget() }], 'link out');
+      // (from the bare path: a synchronous fetch over HTTP would wait on this very process's server)
+      git(location, ['fetch', '-q', repo.bare, '+refs/heads/master:refs/remotes/origin/master']);
+      git(location, ['checkout', '-q', '-f', '-B', 'master', 'origin/master']);
+      // …and the next commit only adds a file: the link is unchanged, and still refused
+      const sha = pushRawTree(repo, [...base, { path: 'evil', mode: '120000', content: outsideTarget() }, { path: 'more.txt', content: 'm\n' }], 'more');
+      const err = await expectCode(backend.sync(req(repo, location)), 'IG_TREE_UNSAFE');
+      expect(err.message).toContain(sha.slice(0, 12));
+      expect((err.data as { paths: string[] }).paths).toEqual(['evil']);
     });
 
     it('writes a file "through" a former symlink into a real directory, never through the link', async () => {

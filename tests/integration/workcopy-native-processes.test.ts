@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { GitFixture, FixtureRepo, git, makeTempDir } from '../helpers/git-fixture';
+import { createBackend } from '../../lib/workcopy/create-backend';
+import type { SyncRequest } from '../../lib/workcopy/git-backend';
+
+/**
+ * Which git commands a native deployment runs (git trace2, switched on through
+ * GIT_CONFIG_GLOBAL, which the backend passes through). Each process costs a few ms of
+ * start-up, so an update must not list the whole tree or index, nor re-read what it has.
+ */
+describe('git processes of a native deployment', () => {
+  let fx: GitFixture;
+  let root: string;
+  let traceDir: string;
+  const saved = process.env.GIT_CONFIG_GLOBAL;
+  const backend = createBackend('native');
+
+  beforeAll(async () => {
+    fx = await GitFixture.create();
+    root = makeTempDir('ig-proc-');
+    traceDir = makeTempDir('ig-trace-');
+  });
+  afterAll(async () => {
+    process.env.GIT_CONFIG_GLOBAL = saved;
+    if (saved === undefined) delete process.env.GIT_CONFIG_GLOBAL;
+    await fx.close();
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(traceDir, { recursive: true, force: true });
+  });
+
+  function req(repo: FixtureRepo, location: string, over: Partial<SyncRequest> = {}): SyncRequest {
+    return {
+      repo: { name: repo.name, url: repo.url, insecure: true, pollInterval: 0, secretEnvNames: [] },
+      location,
+      branch: 'master',
+      remote: 'origin',
+      allowedRoots: [root],
+      ...over,
+    };
+  }
+
+  /** The git subcommands `run` spawned, in start order (git's own children left out). */
+  async function traced(run: () => Promise<unknown>): Promise<string[]> {
+    const target = path.join(traceDir, `trace-${Date.now()}-${Math.random()}.json`);
+    const config = path.join(traceDir, 'trace.gitconfig');
+    fs.writeFileSync(config, `[trace2]\n\teventTarget = ${target}\n\teventBrief = false\n`);
+    process.env.GIT_CONFIG_GLOBAL = config;
+    try {
+      await run();
+    } finally {
+      process.env.GIT_CONFIG_GLOBAL = saved;
+      if (saved === undefined) delete process.env.GIT_CONFIG_GLOBAL;
+    }
+    const starts: Array<{ time: string; name: string }> = [];
+    for (const line of fs.readFileSync(target, 'utf8').split('\n')) {
+      if (!line) continue;
+      const ev = JSON.parse(line) as { event: string; sid: string; time: string; argv?: string[] };
+      if (ev.event !== 'start' || ev.sid.includes('/') || !ev.argv) continue;
+      const args = ev.argv.slice(1);
+      let i = 0;
+      while (args[i] === '-c' || args[i]?.startsWith('--')) i += args[i] === '-c' ? 2 : 1;
+      starts.push({ time: ev.time, name: args[i] });
+    }
+    return starts.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0)).map((s) => s.name);
+  }
+
+  it('updates a copy with seven processes, three of them at once, and lists neither the tree nor the index', async () => {
+    const repo = fx.createRepo('proc-a', { 'README.md': 'one\n', 'src/a.js': 'a\n' });
+    const location = path.join(root, 'a');
+    await backend.sync(req(repo, location));
+    const next = repo.commit({ 'src/a.js': 'b\n' });
+    let commit = '';
+    const cmds = await traced(async () => {
+      commit = (await backend.sync(req(repo, location))).commit;
+    });
+    expect(commit).toBe(next);
+    expect([...cmds.slice(0, 3)].sort()).toEqual(['config', 'for-each-ref', 'status']);
+    expect(cmds.slice(3)).toEqual(['fetch', 'diff-tree', 'checkout', 'update-ref']);
+  });
+
+  it('reads the whole tree for the safety check when HEAD has no checked marker, and never the index', async () => {
+    const repo = fx.createRepo('proc-b', { 'README.md': 'one\n' });
+    const location = path.join(root, 'b');
+    await backend.sync(req(repo, location));
+    repo.commit({ 'README.md': 'two\n' });
+    // a copy deployed before the checked marker existed (or under older rules)
+    git(location, ['update-ref', '-d', 'refs/integralgit/tree-checked-v1']);
+    const cmds = await traced(() => backend.sync(req(repo, location)));
+    expect(cmds).toContain('diff-tree');
+    expect(cmds).toContain('ls-tree');
+    expect(cmds).not.toContain('ls-files');
+    expect(cmds).not.toContain('branch');
+  });
+
+  it('sets the upstream when it is missing', async () => {
+    const repo = fx.createRepo('proc-c', { 'README.md': 'one\n' });
+    const location = path.join(root, 'c');
+    await backend.sync(req(repo, location));
+    repo.commit({ 'README.md': 'two\n' });
+    git(location, ['config', '--unset', 'branch.master.merge']);
+    const cmds = await traced(() => backend.sync(req(repo, location)));
+    expect(cmds).toContain('branch');
+    expect(git(location, ['rev-parse', '--abbrev-ref', 'master@{upstream}'])).toBe('origin/master');
+  });
+});
