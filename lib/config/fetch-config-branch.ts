@@ -109,6 +109,17 @@ async function fetchCommit(req: ConfigFetchRequest): Promise<string> {
     }, req.timeoutMs);
   });
   try {
+    // The config branch rarely moves while the code does on every push: ask for the refs
+    // first (one request, the same advertisement a fetch starts with) and fetch only when
+    // the branch is not what the cache holds. isomorphic-git's fetch would otherwise
+    // negotiate and download an empty pack every time, and leave one more packfile.
+    const cached = await cachedHead(gitdir);
+    if (cached) {
+      const refs = await Promise.race([git.listServerRefs({ http, url: repo.url, onAuth, protocolVersion: 1, prefix: `refs/heads/${CONFIG_BRANCH}` }), timedOut]);
+      const remote = refs.find((r) => r.ref === `refs/heads/${CONFIG_BRANCH}`)?.oid;
+      if (!remote) throw missingBranch(repo);
+      if (remote === cached) return cached;
+    }
     const result = await Promise.race([
       git.fetch({ fs, http, gitdir, url: repo.url, ref: CONFIG_BRANCH, remoteRef: `refs/heads/${CONFIG_BRANCH}`, singleBranch: true, depth: 1, tags: false, onAuth }),
       timedOut,
@@ -134,6 +145,17 @@ async function fetchCommit(req: ConfigFetchRequest): Promise<string> {
     throw new IntegralGitError('IG_FETCH_FAILED', `fetching branch \`${CONFIG_BRANCH}\` from ${url} failed: ${scrub(e.message ?? String(err), repo)}`, { url, repo: repo.name });
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The config commit the cache holds, when its object is there too (a damaged cache is reset by the caller). */
+async function cachedHead(gitdir: string): Promise<string | null> {
+  try {
+    const oid = await git.resolveRef({ fs, gitdir, ref: `refs/remotes/origin/${CONFIG_BRANCH}` });
+    const { type } = await git.readObject({ fs, gitdir, oid, format: 'content' });
+    return type === 'commit' ? oid : null;
+  } catch {
+    return null;
   }
 }
 

@@ -74,6 +74,29 @@ describe('fetchConfigBranch over HTTP (git http-backend)', () => {
     expect(JSON.parse(got.text).configs.base.branch).toBe('two');
   });
 
+  it('reads an unchanged branch from the cache after one request for the refs, adding no packfile', async () => {
+    const repo = fx.createRepo('still');
+    const sha = repo.writeConfig({ configs: { base: { branch: 'one' } } });
+    const settings = repoSettings('still', repo.url);
+    await fetchConfigBranch({ repo: settings, dataDir });
+    const packs = countPacks(configCacheDir(dataDir, 'still'));
+    const before = fx.requests.length;
+    const got = await fetchConfigBranch({ repo: settings, dataDir });
+    expect(got).toMatchObject({ commit: sha, filename: 'config' });
+    expect(JSON.parse(got.text).configs.base.branch).toBe('one');
+    expect(fx.requests.slice(before).map((r) => r.url)).toEqual(['/still.git/info/refs?service=git-upload-pack']);
+    expect(countPacks(configCacheDir(dataDir, 'still'))).toBe(packs);
+  });
+
+  it('a branch deleted after it was cached → IG_CONFIG_MISSING, not the cached config', async () => {
+    const repo = fx.createRepo('deleted');
+    repo.writeConfig({ configs: {} });
+    await fetchConfigBranch({ repo: repoSettings('deleted', repo.url), dataDir });
+    repo.git(['push', '-q', 'origin', ':refs/heads/integralgit']);
+    const err = await failure(fetchConfigBranch({ repo: repoSettings('deleted', repo.url), dataDir }));
+    expect(err.code).toBe('IG_CONFIG_MISSING');
+  });
+
   it('a repository without the integralgit branch → IG_CONFIG_MISSING naming `integralgit init`', async () => {
     const repo = fx.createRepo('nobranch');
     const err = await failure(fetchConfigBranch({ repo: repoSettings('nobranch', repo.url), dataDir }));
