@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { runDeployment } from '../../lib/deploy/run-deployment';
-import { createBackend } from '../../lib/workcopy/create-backend';
 import { IntegralGitError } from '../../lib/errors';
 import { action, abortOnSignals } from '../run-command';
 import { cliLogger, cliSettings, cliStore } from '../cli-context';
@@ -20,6 +18,7 @@ export function registerRollback(program: Command): void {
         requireRepo(settings, repo);
         const store = cliStore(settings);
         try {
+          const [{ runDeployment }, { createBackend }] = await Promise.all([import('../../lib/deploy/run-deployment'), import('../../lib/workcopy/create-backend')]);
           const stop = abortOnSignals();
           const outcome = await runDeployment(
             { settings, store, logger: cliLogger(cmd, settings), backend: createBackend(settings.git) },

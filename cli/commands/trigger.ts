@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { runDeployment } from '../../lib/deploy/run-deployment';
-import { planDeployment } from '../../lib/deploy/plan-deployment';
-import { createBackend } from '../../lib/workcopy/create-backend';
 import type { DeployProgress, Trigger } from '../../lib/deploy/types';
 import { action, abortOnSignals } from '../run-command';
 import { cliLogger, cliSettings, cliStore, printJson } from '../cli-context';
@@ -30,6 +27,12 @@ export function registerTrigger(program: Command): void {
       action(async (repo: string, opts: TriggerOptions, cmd: Command) => {
         const settings = cliSettings(cmd, { hostname: opts.host });
         requireRepo(settings, repo);
+        // the git and deployment code loads only when a deployment is asked for (fast `--help`, `status`)
+        const [{ runDeployment }, { planDeployment }, { createBackend }] = await Promise.all([
+          import('../../lib/deploy/run-deployment'),
+          import('../../lib/deploy/plan-deployment'),
+          import('../../lib/workcopy/create-backend'),
+        ]);
         const store = cliStore(settings, { readOnly: opts.dryRun });
         const backend = createBackend(settings.git);
         try {
