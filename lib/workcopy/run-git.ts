@@ -1,9 +1,11 @@
-import { spawn } from 'node:child_process';
 import { IntegralGitError } from '../errors';
+import { runProcess } from './spawn-helper';
 
 /**
  * Run the system git asynchronously with an argument array (never a shell). stdout is
- * kept whole (callers parse it); stderr is kept bounded for error messages.
+ * kept whole (callers parse it); stderr is kept bounded for error messages. The process is
+ * started by a small helper process when it is up (spawn-helper.ts: spawning from the
+ * server itself blocks it for several ms per command).
  */
 export interface RunGitOptions {
   cwd: string;
@@ -33,45 +35,19 @@ export class GitCommandError extends Error {
   }
 }
 
-const STDERR_CAP = 64 * 1024;
-
-export function runGit(args: string[], opts: RunGitOptions): Promise<RunGitResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => {
-      err += c.toString('utf8');
-      if (err.length > STDERR_CAP) err = err.slice(-STDERR_CAP);
-    });
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') return reject(e);
-      reject(
-        new IntegralGitError(
-          'IG_SETTINGS_INVALID',
-          'the native git backend needs the `git` command, which is not on PATH: install git, or set `"git": "isomorphic"` in the server settings',
-          { path: process.env.PATH },
-        ),
-      );
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(opts.input ?? '');
-    let timedOut = false;
-    const timer = opts.timeoutMs
-      ? setTimeout(() => {
-          timedOut = true;
-          child.kill('SIGTERM');
-          setTimeout(() => child.kill('SIGKILL'), 2000).unref();
-        }, opts.timeoutMs)
-      : undefined;
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const result = { code: code ?? -1, stdout: Buffer.concat(out), stderr: err };
-      if (!timedOut && (code === 0 || (code !== null && opts.okCodes?.includes(code)))) resolve(result);
-      else reject(new GitCommandError(args, code, timedOut ? `${err}\ntimed out after ${Math.round((opts.timeoutMs ?? 0) / 1000)} s` : err, timedOut));
-    });
-  });
+export async function runGit(args: string[], opts: RunGitOptions): Promise<RunGitResult> {
+  const res = await runProcess('git', args, { cwd: opts.cwd, env: opts.env, input: opts.input, timeoutMs: opts.timeoutMs });
+  if (res.spawnError) {
+    if (res.spawnError.code !== 'ENOENT') throw new Error(`could not start git: ${res.spawnError.message}`);
+    throw new IntegralGitError(
+      'IG_SETTINGS_INVALID',
+      'the native git backend needs the `git` command, which is not on PATH: install git, or set `"git": "isomorphic"` in the server settings',
+      { path: process.env.PATH },
+    );
+  }
+  const { code, stdout, stderr, timedOut } = res;
+  if (!timedOut && (code === 0 || (code !== null && opts.okCodes?.includes(code)))) return { code, stdout, stderr };
+  throw new GitCommandError(args, code, timedOut ? `${stderr}\ntimed out after ${Math.round((opts.timeoutMs ?? 0) / 1000)} s` : stderr, timedOut);
 }
 
 export function lastLines(text: string, n = 4): string {
