@@ -135,7 +135,7 @@ export class NativeDriver implements GitDriver {
       `fetching ${remote}/${branch} from ${stripCredentials(ctx.repo.url)}`,
       branch,
     );
-    return parseFetchHead(await fs.readFile(fetchHead, 'utf8').catch(() => ''), branch);
+    return parseFetchHead(await fs.readFile(fetchHead, 'utf8').catch(() => ''), branch, stripCredentials(ctx.repo.url));
   }
 
   async fetchCommit(dir: string, ctx: DriverContext, sha: string): Promise<void> {

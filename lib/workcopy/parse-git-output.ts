@@ -66,10 +66,20 @@ export function parseConfigZ(out: string): Map<string, string> {
 
 /**
  * `.git/FETCH_HEAD` after `git fetch <remote> +refs/heads/<branch>:…`: the fetched id, or null
- * when the file does not name that branch (then the tracking ref is read instead).
+ * when the file does not name that branch of that URL (someone else's fetch in the copy at
+ * the same moment, say); the tracking ref is read instead then. git writes the URL without
+ * user info, trailing `/` or `.git`; both sides are compared that way.
  */
-export function parseFetchHead(text: string, branch: string): string | null {
+export function parseFetchHead(text: string, branch: string, url: string): string | null {
   const first = text.split('\n')[0];
-  const m = /^([0-9a-f]{40}|[0-9a-f]{64})\t\tbranch '(.*)' of /.exec(first);
-  return m && m[2] === branch ? m[1] : null;
+  const m = /^([0-9a-f]{40}|[0-9a-f]{64})\t\tbranch '(.*)' of (.*)$/.exec(first);
+  return m && m[2] === branch && comparableUrl(m[3]) === comparableUrl(url) ? m[1] : null;
+}
+
+function comparableUrl(url: string): string {
+  return url
+    .replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/@]*@/, '$1')
+    .replace(/^[^/:@]+@(?=[^/:]+:)/, '')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
 }

@@ -71,11 +71,16 @@ describe('git config -z and FETCH_HEAD', () => {
     expect(m.has('branch.y.remote')).toBe(false);
   });
 
-  it('takes the fetched id only for the branch asked for', () => {
-    expect(parseFetchHead(`${A}\t\tbranch 'master' of https://h/x\n`, 'master')).toBe(A);
-    expect(parseFetchHead(`${A}\t\tbranch 'main' of https://h/x\n`, 'master')).toBeNull();
-    expect(parseFetchHead(`${A}\tnot-for-merge\tbranch 'master' of https://h/x\n`, 'master')).toBeNull();
-    expect(parseFetchHead('', 'master')).toBeNull();
+  it('takes the fetched id only for the branch and URL asked for, as git writes the URL', () => {
+    expect(parseFetchHead(`${A}\t\tbranch 'master' of https://h/x\n`, 'master', 'https://h/x.git')).toBe(A);
+    expect(parseFetchHead(`${A}\t\tbranch 'master' of https://h/x\n`, 'master', 'https://deploy@h/x/')).toBe(A);
+    expect(parseFetchHead(`${A}\t\tbranch 'master' of ssh://h/x\n`, 'master', 'ssh://git@h/x.git')).toBe(A);
+    expect(parseFetchHead(`${A}\t\tbranch 'master' of h:x\n`, 'master', 'git@h:x.git')).toBe(A);
+    expect(parseFetchHead(`${A}\t\tbranch 'master' of /srv/git/x\n`, 'master', '/srv/git/x.git')).toBe(A);
+    expect(parseFetchHead(`${A}\t\tbranch 'main' of https://h/x\n`, 'master', 'https://h/x')).toBeNull();
+    expect(parseFetchHead(`${A}\t\tbranch 'master' of https://other/x\n`, 'master', 'https://h/x')).toBeNull();
+    expect(parseFetchHead(`${A}\tnot-for-merge\tbranch 'master' of https://h/x\n`, 'master', 'https://h/x')).toBeNull();
+    expect(parseFetchHead('', 'master', 'https://h/x')).toBeNull();
   });
 });
 
