@@ -6,20 +6,8 @@ import type { Settings } from '../settings/types';
 /** Commits shown per push; the rest is counted (GitHub and GitLab send at most 20 anyway). */
 export const COMMITS_PER_PUSH = 20;
 
-export interface TimelinePush {
-  id: number;
-  provider: string;
-  ref: string;
-  branch: string | null;
-  tag: string | null;
-  before: string | null;
-  after: string | null;
-  created: boolean;
-  deleted: boolean;
-  forced: boolean;
-  pusher: string | null;
-  receivedAt: string;
-  commitCount: number;
+/** A push as the timeline shows it: the stored event (less its delivery bookkeeping) with what it led to. */
+export interface TimelinePush extends Omit<PushEventRow, 'repo' | 'deliveryId' | 'eventType' | 'commitsTruncated'> {
   commits: ApiCommit[];
   /** the deployments this push led to (through its jobs, following coalescing) */
   deployments: ApiDeployment[];
@@ -63,20 +51,9 @@ function timelinePush(store: Store, e: PushEventRow): TimelinePush {
     const d = store.getDeployment(id);
     if (d) deployments.push(toApiDeployment(d));
   }
+  const { repo: _repo, deliveryId: _deliveryId, eventType: _eventType, commitsTruncated: _truncated, ...fields } = e;
   return {
-    id: e.id,
-    provider: e.provider,
-    ref: e.ref,
-    branch: e.branch,
-    tag: e.tag,
-    before: e.before,
-    after: e.after,
-    created: e.created,
-    deleted: e.deleted,
-    forced: e.forced,
-    pusher: e.pusher,
-    receivedAt: e.receivedAt,
-    commitCount: e.commitCount,
+    ...fields,
     commits,
     deployments,
     queuedJobs,
