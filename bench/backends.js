@@ -198,7 +198,17 @@ async function main() {
   const backends = Object.fromEntries(opts.backends.map((b) => [b, distRequire.createBackend(b)]));
   const names = ['git', ...opts.backends];
   const raw = [];
-  const record = (repo, scenario, round, who, m) => raw.push({ repo: repo.key, scenario, round, who, ms: m.ms, nodeBytes: m.nodeBytes, childBytes: m.childBytes });
+  const record = (repo, scenario, round, who, m) => raw.push({
+      repo: repo.key,
+      scenario,
+      round,
+      who,
+      ms: m.ms,
+      nodeBytes: m.nodeBytes,
+      childBytes: m.childBytes,
+      helperBytes: m.helperBytes,
+      helperAnonBytes: m.helperAnonBytes,
+    });
 
   for (const repo of REPOS) {
     const url = `${server.url}/${repo.key}.git`;
@@ -217,7 +227,7 @@ async function main() {
         const got = await head(dir);
         if (got !== expected) throw new Error(`${who} first deploy of ${repo.key} left ${got}, expected ${expected}`);
         record(repo, 'first', i, who, m);
-        log(`${repo.key} first deploy #${i + 1} ${who}: ${fmt(m.ms)} ms, node +${mb(m.nodeBytes)} MB, git ${mb(m.childBytes)} MB`);
+        log(`${repo.key} first deploy #${i + 1} ${who}: ${fmt(m.ms)} ms, node +${mb(m.nodeBytes)} MB, git ${mb(m.childBytes)} MB, helper ${mb(m.helperBytes)} MB`);
         fs.rmSync(dir, { recursive: true, force: true });
       }
     }
@@ -280,7 +290,17 @@ function machine() {
  */
 function summarize(raw) {
   const rows = [];
-  const mem = (xs) => ({ nodeMb: max(xs.map((x) => x.nodeBytes)) / 2 ** 20, gitMb: max(xs.map((x) => x.childBytes)) / 2 ** 20, addedMb: max(xs.map((x) => x.nodeBytes + x.childBytes)) / 2 ** 20 });
+  // the native backend's spawn helper lives on once started: it counts for the native rows only
+  const mem = (xs) => {
+    const helper = (x) => (x.who === 'native' ? x.helperAnonBytes : 0);
+    return {
+      nodeMb: max(xs.map((x) => x.nodeBytes)) / 2 ** 20,
+      gitMb: max(xs.map((x) => x.childBytes)) / 2 ** 20,
+      helperMb: max(xs.map((x) => (x.who === 'native' ? x.helperBytes : 0))) / 2 ** 20,
+      helperAnonMb: max(xs.map(helper)) / 2 ** 20,
+      addedMb: max(xs.map((x) => x.nodeBytes + x.childBytes + helper(x))) / 2 ** 20,
+    };
+  };
   for (const repo of REPOS) {
     const of = (scenario, who, from = 0, to = Infinity) => raw.filter((x) => x.repo === repo.key && x.scenario === scenario && x.who === who && x.round >= from && x.round < to);
     const paired = (scenario, who, from, to) => {
@@ -352,7 +372,7 @@ function spikes(values) {
 }
 
 function printSummary(rows) {
-  const header = ['repository', 'scenario', 'backend', 'n', 'median ms', 'baseline ms', 'ratio', 'target', 'node +MB', 'git procs MB', 'added MB', 'p90/max ms', 'packs', 'slow deploys'];
+  const header = ['repository', 'scenario', 'backend', 'n', 'median ms', 'baseline ms', 'ratio', 'target', 'node +MB', 'git procs MB', 'helper MB', 'added MB', 'p90/max ms', 'packs', 'slow deploys'];
   const body = rows.map((r) => [
     REPOS.find((x) => x.key === r.repo).label,
     r.scenario,
@@ -364,6 +384,7 @@ function printSummary(rows) {
     r.target ? `<=${r.target}x ${r.ratio <= r.target ? 'ok' : 'MISSED'}` : '',
     mb(r.nodeMb * 2 ** 20),
     mb(r.gitMb * 2 ** 20),
+    r.helperMb > 0 ? `${mb(r.helperMb * 2 ** 20)} (${mb(r.helperAnonMb * 2 ** 20)} own)` : '',
     mb(r.addedMb * 2 ** 20),
     r.p90Ms === undefined ? '' : `${fmt(r.p90Ms)}/${fmt(r.maxMs)}`,
     r.packs === undefined ? '' : String(r.packs),
@@ -377,7 +398,9 @@ function printSummary(rows) {
       'ratio: median of the per-round ratios to git (each round runs all back to back); figure 3: that paired ratio over the last',
       `  ${opts.window} deploys divided by the one over the first ${opts.window} (raw: plain ratio of the medians, machine drift included).`,
       'node +MB: peak RSS of this process over its RSS before the operation; git procs MB: peak summed RSS of the git processes it',
-      '  spawned; added MB: both (max over runs). p90/max, packs, slow deploys: over all one-commit deploys of the row.',
+      '  spawned; helper MB: peak RSS of the native backend\'s spawn helper (a node child started once), in brackets its private',
+      '  part (RssAnon; the rest is the node binary shared with this process); added MB: node + git procs + helper\'s private part',
+      '  (max over runs). p90/max, packs, slow deploys: over all one-commit deploys of the row.',
     ].join('\n'),
   );
 }

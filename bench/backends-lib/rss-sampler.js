@@ -3,17 +3,21 @@ const fs = require('node:fs');
 const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
 
 /**
- * Peak memory of one operation, as the host sees it: this Node process plus the git
- * processes it spawns (the native backend's, or the baseline's).
+ * Peak memory of one operation, as the host sees it: this Node process plus the processes
+ * it spawns for the operation.
  *
  * - Node: the kernel's own high-water mark. VmHWM is reset by writing 5 to
  *   /proc/self/clear_refs before the operation and read after it, so a peak between two
  *   samples is not missed. The RSS before the operation (after a full GC) is the baseline.
- * - git processes: a worker thread (so a busy event loop cannot delay it) walks this
- *   process's descendants every 20 ms through /proc/<pid>/task/<tid>/children and sums
- *   their VmHWM; the peak of that sum is reported. The git HTTP server runs in another
- *   process tree and is excluded. A git process living under 20 ms can be missed (they
- *   are the small ones: rev-parse, update-ref); one sampled once counts with its peak.
+ * - Child processes: a worker thread (so a busy event loop cannot delay it) walks this
+ *   process's descendants every 20 ms through /proc/<pid>/task/<tid>/children. git
+ *   processes (anything that is not node) count with their VmHWM, summed over those alive
+ *   at once; the peak of that sum is reported. A long-lived node child (the native
+ *   backend's spawn helper) is reported apart: its VmHWM (reset at the start where the
+ *   kernel allows) and its RssAnon, the private part (its RssFile is the node binary,
+ *   shared with this process through the page cache). The git HTTP server runs in another
+ *   process tree and is excluded. A git process living under 20 ms can be missed (they are
+ *   the small ones: rev-parse, update-ref); one sampled once counts with its peak.
  */
 const KB = 1024;
 
@@ -48,42 +52,80 @@ function childrenOf(pid) {
   return out;
 }
 
+function cmdline(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+  } catch {
+    return null;
+  }
+}
+
+function resetPeak(pid) {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function workerMain() {
   const { mainPid } = workerData;
+  const ownCmdline = cmdline(mainPid);
   let exclude = new Set();
   let timer = null;
-  let peakChildren = 0;
+  let peakGit = 0;
+  let peakHelper = 0;
+  let peakHelperAnon = 0;
   let peakNodeRss = 0;
   const seen = new Set();
-  const sample = () => {
-    const nodeRss = field(readStatus(mainPid), 'VmRSS');
-    if (nodeRss > peakNodeRss) peakNodeRss = nodeRss;
-    let sum = 0;
+  /** Descendants of this process, less the excluded trees and forks that have not exec'd yet. */
+  const descendants = () => {
+    const out = [];
     const stack = childrenOf(mainPid).filter((p) => !exclude.has(p));
     while (stack.length > 0) {
       const pid = stack.pop();
-      const status = readStatus(pid);
-      // a child between fork and exec still maps Node's pages: not a git process yet
-      if (!status || /^Name:\s+node/m.test(status)) continue;
-      seen.add(pid);
-      sum += field(status, 'VmHWM');
       stack.push(...childrenOf(pid));
+      const status = readStatus(pid);
+      // between fork and exec a child is a copy of this process: not a git process yet
+      if (!status || cmdline(pid) === ownCmdline) continue;
+      out.push({ pid, status, node: /^Name:\s+node/m.test(status) });
     }
-    if (sum > peakChildren) peakChildren = sum;
+    return out;
+  };
+  const sample = () => {
+    const nodeRss = field(readStatus(mainPid), 'VmRSS');
+    if (nodeRss > peakNodeRss) peakNodeRss = nodeRss;
+    let git = 0;
+    let helper = 0;
+    let helperAnon = 0;
+    for (const p of descendants()) {
+      seen.add(p.pid);
+      if (p.node) {
+        helper += field(p.status, 'VmHWM');
+        helperAnon += field(p.status, 'RssAnon');
+      } else git += field(p.status, 'VmHWM');
+    }
+    peakGit = Math.max(peakGit, git);
+    peakHelper = Math.max(peakHelper, helper);
+    peakHelperAnon = Math.max(peakHelperAnon, helperAnon);
   };
   parentPort.on('message', (msg) => {
     if (msg.cmd === 'start') {
       exclude = new Set(msg.exclude);
-      peakChildren = 0;
+      peakGit = 0;
+      peakHelper = 0;
+      peakHelperAnon = 0;
       peakNodeRss = 0;
       seen.clear();
+      for (const p of descendants()) resetPeak(p.pid);
       sample();
       timer = setInterval(sample, 20);
       parentPort.postMessage({ started: true });
     } else if (msg.cmd === 'stop') {
       clearInterval(timer);
       sample();
-      parentPort.postMessage({ peakChildren, peakNodeRss, processes: seen.size });
+      parentPort.postMessage({ peakGit, peakHelper, peakHelperAnon, peakNodeRss, processes: seen.size });
     } else if (msg.cmd === 'exit') {
       clearInterval(timer);
       process.exit(0);
@@ -92,12 +134,7 @@ function workerMain() {
 }
 
 function resetNodePeak() {
-  try {
-    fs.writeFileSync('/proc/self/clear_refs', '5');
-    return true;
-  } catch {
-    return false;
-  }
+  return resetPeak('self');
 }
 
 function createSampler() {
@@ -110,8 +147,9 @@ function createSampler() {
     });
   return {
     /**
-     * Run `fn` and measure it: { ms, nodeBytes (peak RSS added to this process),
-     * childBytes (peak of the git processes' summed RSS), processes }.
+     * Run `fn` and measure it: { ms, nodeBytes (peak RSS added to this process), childBytes
+     * (peak of the git processes' summed RSS), helperBytes and helperAnonBytes (peak RSS and
+     * private RSS of long-lived node children), processes }.
      */
     async measure(fn, { exclude = [] } = {}) {
       if (global.gc) global.gc();
@@ -124,7 +162,15 @@ function createSampler() {
       const s = await ask({ cmd: 'stop' });
       const hwm = exact ? field(readStatus('self'), 'VmHWM') : 0;
       const nodePeak = Math.max(hwm, s.peakNodeRss);
-      return { value, ms, nodeBytes: Math.max(0, nodePeak - before), childBytes: s.peakChildren, processes: s.processes };
+      return {
+        value,
+        ms,
+        nodeBytes: Math.max(0, nodePeak - before),
+        childBytes: s.peakGit,
+        helperBytes: s.peakHelper,
+        helperAnonBytes: s.peakHelperAnon,
+        processes: s.processes,
+      };
     },
     close: () => worker.terminate(),
   };
