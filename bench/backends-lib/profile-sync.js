@@ -57,12 +57,13 @@ function gitAsync(cwd, argv) {
   });
 }
 
-const PRIMITIVES = ['remoteHead', 'head', 'remotes', 'setRemote', 'clone', 'fetch', 'fetchCommit', 'resolve', 'readTree', 'trackedState', 'unpublishedCommits', 'checkout', 'markDeployed'];
+const PRIMITIVES = ['inspect', 'trackedPaths', 'diffTrees', 'remoteHead', 'head', 'remotes', 'setRemote', 'clone', 'fetch', 'fetchCommit', 'resolve', 'readTree', 'trackedState', 'unpublishedCommits', 'checkout', 'markDeployed'];
 
 /** Time each GitDriver primitive; a primitive called from inside another counts for the outer one. */
 function instrument(driver, phases) {
   let depth = 0;
   for (const name of PRIMITIVES) {
+    if (typeof driver[name] !== 'function') continue;
     const fn = driver[name].bind(driver);
     driver[name] = (...a) => {
       if (depth > 0) return fn(...a);
@@ -79,6 +80,44 @@ function instrument(driver, phases) {
     };
   }
   return driver;
+}
+
+/** With --cpu-prof: a V8 CPU profile per phase (<file>-first.cpuprofile, -incr), and its top self times. */
+async function startProfiler() {
+  if (!args.cpuProf) return { stop: async () => undefined };
+  const session = new inspector.Session();
+  session.connect();
+  const post = (m, p) => new Promise((r, j) => session.post(m, p, (e, res) => (e ? j(e) : r(res))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 1000 });
+  await post('Profiler.start');
+  return {
+    async stop(phase) {
+      const { profile } = await post('Profiler.stop');
+      session.disconnect();
+      const file = args.cpuProf.replace(/\.cpuprofile$/, '') + `-${phase}.cpuprofile`;
+      fs.writeFileSync(file, JSON.stringify(profile));
+      console.log(`\n${phase}: wrote ${file}; self time, top functions (idle excluded):`);
+      console.log(topSelf(profile));
+    },
+  };
+}
+
+function topSelf(profile, n = 15) {
+  const byId = new Map(profile.nodes.map((x) => [x.id, x]));
+  const self = new Map();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id).callFrame;
+    if (f.functionName === '(idle)') return;
+    const dt = profile.timeDeltas[i] || 0;
+    total += dt;
+    const where = f.url ? f.url.replace(/^.*\/(node_modules\/[^/]+|dist)\//, '$1/').replace(/^node:/, '') : '';
+    const key = `${f.functionName || '(anonymous)'} ${where}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) || 0) + dt);
+  });
+  const rows = [...self].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => [fmt(us / 1000, 0), `${fmt((100 * us) / total, 1)}%`, k.slice(0, 110)]);
+  return table(['self ms', 'share', 'function'], rows) + `\n(total non-idle ${fmt(total / 1000, 0)} ms)`;
 }
 
 async function main() {
@@ -129,7 +168,9 @@ async function main() {
     return { ms, phases: new Map(phases), git };
   };
 
+  const profiler = await startProfiler();
   const first = [await one()];
+  await profiler.stop('first');
   report('first deploy', first);
 
   // baseline for comparison: git fetch && git reset --hard in a depth-1 clone
@@ -138,13 +179,7 @@ async function main() {
   const addCommit = commitMaker(bare, path.join(root, 'scratch'), { files: args.files });
   const runs = [];
   const baseMs = [];
-  let session;
-  if (args.cpuProf) {
-    session = new inspector.Session();
-    session.connect();
-    await new Promise((r) => session.post('Profiler.enable', r));
-    await new Promise((r) => session.post('Profiler.start', r));
-  }
+  const profiler2 = await startProfiler();
   for (let i = 0; i < args.deploys; i++) {
     addCommit();
     runs.push(await one());
@@ -153,11 +188,7 @@ async function main() {
     await gitAsync(base, ['reset', '--quiet', '--hard', 'origin/master']);
     baseMs.push(performance.now() - t0);
   }
-  if (session) {
-    const { profile } = await new Promise((r, j) => session.post('Profiler.stop', (e, res) => (e ? j(e) : r(res))));
-    fs.writeFileSync(args.cpuProf, JSON.stringify(profile));
-    console.log(`wrote ${args.cpuProf}`);
-  }
+  await profiler2.stop('incr');
   report('one-commit deploy', runs);
   console.log(`baseline git fetch && git reset --hard: median ${fmt(median(baseMs), 1)} ms`);
   await server.stop();
