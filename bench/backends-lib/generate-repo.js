@@ -9,15 +9,8 @@ const { execFileSync } = require('node:child_process');
  * way a hosting server keeps its repositories. Contents are deterministic pseudo-source
  * text (a few hundred bytes to ~4 KiB per file) so packs compress like real code.
  */
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Bench Author',
-  GIT_AUTHOR_EMAIL: 'bench@example.com',
-  GIT_COMMITTER_NAME: 'Bench Author',
-  GIT_COMMITTER_EMAIL: 'bench@example.com',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_TERMINAL_PROMPT: '0',
-};
+// the same author and git environment as the other benchmarks' repositories
+const { GIT_ENV } = require('../lib/git-repo');
 
 function gitSync(cwd, args, { input, env } = {}) {
   return execFileSync('git', args, { cwd, env: { ...GIT_ENV, ...env }, input, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1 << 30 })
