@@ -5,6 +5,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { withWorkingCopyLock, withFileLock, holdFileLock } from '../../lib/locks/file-lock';
 import { makeTempDir } from '../helpers/git-fixture';
+import { currentProcessIdentity } from '../../lib/process/process-identity';
 
 describe('one lock per working copy, across processes', () => {
   const dataDir = makeTempDir('ig-lock-');
@@ -89,5 +90,22 @@ describe('one lock per working copy, across processes', () => {
       });
     await Promise.all([hold(path.join(real, 'app'), 'a'), hold(path.join(dataDir, 'link-www', 'app'), 'b')]);
     expect(order).toEqual(['a+', 'a-', 'b+', 'b-']);
+  });
+});
+
+describe('a lock left by an earlier process with our pid (a container restarted after kill -9)', () => {
+  const dir = makeTempDir('ig-lock-pid-');
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('is taken over at once by holdFileLock and withFileLock, a lock of this very process is not', async () => {
+    const file = path.join(dir, 'serve.lock');
+    // same pid, same host, same boot, another start time: the process that wrote it is gone
+    const ghost = { ...currentProcessIdentity(), start: '1', host: os.hostname(), token: 'ghost' };
+    fs.writeFileSync(file, JSON.stringify(ghost));
+    const release = holdFileLock(file, 'another server uses this data dir');
+    expect(() => holdFileLock(file, 'another server uses this data dir')).toThrow(/another server uses this data dir/);
+    release();
+    fs.writeFileSync(file, JSON.stringify(ghost));
+    await expect(withFileLock(file, { waitMs: 300, what: 'x' }, async () => 'taken')).resolves.toBe('taken');
   });
 });
