@@ -10,8 +10,11 @@ const STALE_MS = 60_000;
 
 /**
  * One lock per working copy, across processes: a CLI `trigger` while the server deploys
- * waits for it (or fails clearly after `waitMs`), never writes beside it. The lock file
- * lives under dataDir, keyed by the location's path, so it works before the location exists.
+ * waits for it (or fails clearly after `waitMs`), never writes beside it. The lock belongs
+ * to the location, not to a data dir: it lives beside it (`.<name>.integralgit-lock` in
+ * its parent), so two servers with different data dirs serialise on one location too. It
+ * works before the location exists. Where the parent cannot be written by this user, the
+ * lock falls back to `<dataDir>/locks`, which covers every process sharing that data dir.
  */
 export async function withWorkingCopyLock<T>(
   dataDir: string,
@@ -19,10 +22,20 @@ export async function withWorkingCopyLock<T>(
   opts: { waitMs: number; onWait?: (holder: string) => void },
   fn: () => Promise<T>,
 ): Promise<T> {
-  const dir = path.join(dataDir, 'locks');
-  fs.mkdirSync(dir, { recursive: true });
-  const key = crypto.createHash('sha256').update(canonicalPath(location)).digest('hex').slice(0, 24);
-  return withFileLock(path.join(dir, `${key}.lock`), { ...opts, what: `another deployment of ${location}` }, fn);
+  return withFileLock(workingCopyLockFile(dataDir, location), { ...opts, what: `another deployment of ${location}` }, fn);
+}
+
+export function workingCopyLockFile(dataDir: string, location: string): string {
+  const canonical = canonicalPath(location);
+  const parent = path.dirname(canonical);
+  try {
+    fs.mkdirSync(parent, { recursive: true });
+    fs.accessSync(parent, fs.constants.W_OK);
+    return path.join(parent, `.${path.basename(canonical)}.integralgit-lock`);
+  } catch {
+    const key = crypto.createHash('sha256').update(canonical).digest('hex').slice(0, 24);
+    return path.join(dataDir, 'locks', `${key}.lock`);
+  }
 }
 
 /** The real path of the nearest existing ancestor plus the rest: locations that meet through a symlink share a lock. */

@@ -100,7 +100,7 @@ maybe('kill -9 of a server that restarts with the same pid (PID namespace)', () 
       // the script is running: the server holds its data-dir lock and the working-copy lock as pid 1
       const started = path.join(root, 'deployments', 'started');
       for (let i = 0; i < 600 && !fs.existsSync(started); i++) await new Promise((r) => setTimeout(r, 50));
-      expect(fs.readdirSync(path.join(root, 'data', 'locks')).some((f) => f.endsWith('.lock'))).toBe(true);
+      expect(fs.existsSync(path.join(root, 'deployments', '.app.integralgit-lock'))).toBe(true);
       expect(JSON.parse(fs.readFileSync(path.join(root, 'data', 'serve.lock'), 'utf8')).pid).toBe(1);
       process.kill(serverPid(first.p.pid!), 'SIGKILL');
       await new Promise((r) => first.p.once('exit', r));
