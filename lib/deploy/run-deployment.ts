@@ -6,6 +6,7 @@ import { nativeConfigFetcherIfAvailable } from './config-fetcher';
 import { CONFIG_BRANCH } from '../config/fetch-config-branch';
 import { redactUrl } from '../config/remote-url';
 import { runScript } from '../script/run-script';
+import { scriptRecordDir } from '../script/script-records';
 import { buildScriptEnv } from '../script/build-script-env';
 import { allSecretEnvNames, allSecretValues } from '../settings/load-settings';
 import type { GitBackend } from '../workcopy/git-backend';
@@ -158,6 +159,8 @@ export async function runDeployment(deps: DeployDeps, req: DeployRequest): Promi
           location: loc,
           env,
           timeoutSeconds: cfg.timeout,
+          secretValues: allSecretValues(settings),
+          recordDir: scriptRecordDir(settings.dataDir),
           logger,
           signal: req.signal,
           onOutput: (chunk) => {
