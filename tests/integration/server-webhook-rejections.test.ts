@@ -79,8 +79,10 @@ describe('POST /update refuses what it must', () => {
 
   it('a body over the limit is 413 and logged', async () => {
     const big = Buffer.alloc(26 * 1024 * 1024, 'a');
-    const res = await h.post('/update', big, { 'content-type': 'application/json', 'x-github-event': 'push' });
-    expect(res.status).toBe(413);
+    // answered and closed as soon as the Content-Length announces too much: a client still
+    // uploading may see the reset before the 413 (server-slowloris.test.ts reads it off a raw socket)
+    const res = await h.post('/update', big, { 'content-type': 'application/json', 'x-github-event': 'push' }).catch(() => undefined);
+    if (res) expect(res.status).toBe(413);
     expect(lastDelivery()).toMatchObject({ outcome: 'rejected', statusCode: 413 });
   });
 
