@@ -18,10 +18,19 @@ export function registerRollback(program: Command): void {
         requireRepo(settings, repo);
         const store = cliStore(settings);
         try {
-          const [{ runDeployment }, { createBackend }] = await Promise.all([import('../../lib/deploy/run-deployment'), import('../../lib/workcopy/create-backend')]);
+          const [{ runDeployment }, { planDeployment }, { createBackend }] = await Promise.all([
+            import('../../lib/deploy/run-deployment'),
+            import('../../lib/deploy/plan-deployment'),
+            import('../../lib/workcopy/create-backend'),
+          ]);
+          const backend = createBackend(settings.git);
+          // a commit the repository does not have is a usage error: nothing is recorded, the badge stays
+          await planDeployment({ settings, store, backend }, { repo, targetCommit: commit.toLowerCase() }).catch((err: unknown) => {
+            if (err instanceof IntegralGitError && err.code === 'IG_USAGE') throw err;
+          });
           const stop = abortOnSignals();
           const outcome = await runDeployment(
-            { settings, store, logger: cliLogger(cmd, settings), backend: createBackend(settings.git) },
+            { settings, store, logger: cliLogger(cmd, settings), backend },
             { repo, trigger: 'cli', targetCommit: commit.toLowerCase(), onProgress: printProgress, signal: stop.signal },
           ).finally(stop.dispose);
           const line = `rollback deployment #${outcome.deploymentId} ${outcome.status}${outcome.commit ? ` at ${outcome.commit.slice(0, 12)}` : ''}${outcome.reason ? `: ${outcome.reason}` : ''}\n`;
