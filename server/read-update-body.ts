@@ -75,14 +75,22 @@ export function readUpdateBody(req: IncomingMessage, limits: BodyLimits, done: (
   decoder?.on('error', (err) => finish({ kind: 'encoding', message: `the ${encoding} body cannot be decoded: ${err.message}` }));
   decoder?.on('end', () => finish(Buffer.concat(chunks)));
 
+  const tick = Math.min(250, limits.idleMs);
+  let lastTick = started;
+  let stalled = 0;
   const watch = setInterval(() => {
     const now = Date.now();
+    // time this process itself stood still (a busy event loop, a paused VM) is not the client's slowness
+    const late = Math.max(0, now - lastTick - tick * 2);
+    lastTick = now;
+    stalled += late;
+    lastData += late;
     if (now - lastData >= limits.idleMs) return finish({ kind: 'too-slow', reason: `no data for ${Math.round(limits.idleMs / 1000)} s` });
-    const elapsed = (now - started) / 1000;
-    if (now - started >= limits.graceMs && received < elapsed * limits.minBytesPerSecond) {
+    const elapsed = (now - started - stalled) / 1000;
+    if (now - started - stalled >= limits.graceMs && received < elapsed * limits.minBytesPerSecond) {
       finish({ kind: 'too-slow', reason: `${received} bytes in ${elapsed.toFixed(1)} s, below ${limits.minBytesPerSecond} bytes/s` });
     }
-  }, Math.min(250, limits.idleMs));
+  }, tick);
   watch.unref();
 
   req.on('data', onData);
