@@ -48,6 +48,8 @@ export function openStore(dataDir: string, options: StoreOptions = {}): Store {
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
+    // statement journals and sorts in memory: on disk they were a dozen temp-file writes per webhook
+    db.pragma('temp_store = MEMORY');
     db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
     applyMigrations(db, file);
     return new Store(db, file, options);
