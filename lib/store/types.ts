@@ -249,7 +249,7 @@ export interface DeliveryInput {
   jobIds?: number[];
   /**
    * kept only for `accepted` deliveries, capped at `deliveryBodyLimitBytes`; the raw bytes
-   * are stored as they came (a BLOB), with no decoding on the webhook's hot path
+   * are stored deflated (a BLOB), never decoded on the webhook's hot path
    */
   body?: Buffer | string | null;
 }

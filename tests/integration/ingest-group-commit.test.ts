@@ -67,13 +67,21 @@ describe('group commit of deliveries', () => {
     expect(store.listDeliveries({ limit: 10 }).items).toEqual([]);
   });
 
-  it('keeps an accepted delivery\'s raw body as the bytes that came (a BLOB), cut whole at the limit', () => {
+  it('keeps an accepted delivery\'s raw body compressed (a deflated BLOB), cut whole at the limit', () => {
     store.close();
     store = openStore(dir, { deliveryBodyLimitBytes: 10 });
     const short = store.recordDelivery({ outcome: 'accepted', statusCode: 202, body: Buffer.from('{"a":1}') });
     const long = store.recordDelivery({ outcome: 'accepted', statusCode: 202, body: Buffer.from('{"é":"ééééé"}') });
     const rejected = store.recordDelivery({ outcome: 'rejected', statusCode: 401, body: Buffer.from('{}') });
     expect(store.db.prepare('SELECT typeof(body) FROM deliveries WHERE id = ?').pluck().get(short)).toBe('blob');
+    const big = Buffer.from(JSON.stringify({ commits: Array.from({ length: 100 }, (_, i) => ({ id: i, message: 'fix the rounding of discounts' })) }));
+    store.close();
+    store = openStore(dir);
+    const bigId = store.recordDelivery({ outcome: 'accepted', statusCode: 202, body: big });
+    expect(store.db.prepare('SELECT length(body) FROM deliveries WHERE id = ?').pluck().get(bigId)).toBeLessThan(big.length / 4);
+    expect(store.getDelivery(bigId)?.body).toBe(big.toString('utf8'));
+    store.close();
+    store = openStore(dir, { deliveryBodyLimitBytes: 10 });
     expect(store.getDelivery(short)).toMatchObject({ body: '{"a":1}', hasBody: true, bodyTruncated: false });
     // the 10th byte is the first half of the value's second "é": it is left out whole
     expect(store.getDelivery(long)).toMatchObject({ body: '{"é":"é', bodyTruncated: true });
