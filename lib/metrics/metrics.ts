@@ -7,6 +7,7 @@ interface Instruments {
   deploymentDuration: PromClient.Histogram<'repo' | 'status'>;
   queueDepth: PromClient.Gauge<'repo'>;
 }
+import type { DeploymentEvents } from '../deploy/events';
 
 /**
  * Prometheus metrics for one server instance. A registry per instance (not the global
@@ -76,6 +77,14 @@ export class Metrics {
       }),
     };
     return this.instruments;
+  }
+
+  /** Count every finished deployment of this process (webhook, poll, UI) from the event stream. */
+  subscribeTo(events: DeploymentEvents): () => void {
+    return events.on('finished', (e) => {
+      this.deployments.inc({ repo: e.repo, status: e.status });
+      this.deploymentDuration.observe({ repo: e.repo, status: e.status }, e.durationMs / 1000);
+    });
   }
 
   async render(): Promise<{ contentType: string; body: string }> {
