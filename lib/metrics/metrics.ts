@@ -1,4 +1,5 @@
 import type * as PromClient from 'prom-client';
+import type { DeploymentEvents } from '../deploy/events';
 
 interface Instruments {
   registry: PromClient.Registry;
@@ -7,7 +8,6 @@ interface Instruments {
   deploymentDuration: PromClient.Histogram<'repo' | 'status'>;
   queueDepth: PromClient.Gauge<'repo'>;
 }
-import type { DeploymentEvents } from '../deploy/events';
 
 /**
  * Prometheus metrics for one server instance. A registry per instance (not the global
