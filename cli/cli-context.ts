@@ -18,7 +18,7 @@ const storeModule = (): typeof import('../lib/store/open-store') => require('../
 
 /** Settings, logger and store for a command, from the global flags (`--settings`, `--log-format`). */
 export function globals(cmd: Command): GlobalOptions {
-  return cmd.optsWithGlobals() as GlobalOptions;
+  return cmd.optsWithGlobals<GlobalOptions>();
 }
 
 export function cliSettings(cmd: Command, overrides: SettingsOverrides = {}): Settings {
