@@ -37,8 +37,12 @@ async function main() {
   const commit = git(work, ['commit-tree', tree, '-m', 'config']);
   git(work, ['push', '-q', bare, `${commit}:refs/heads/integralgit`]);
   const server = await serveGitHttp({ projectRoot: srv });
-  const settings = path.join(root, 'settings.json');
-  fs.writeFileSync(settings, JSON.stringify({ dataDir: path.join(root, 'data'), hostname: 'web1', allowedRoots: ['/srv/www'], repos: { app: { url: `${server.url}/app.git`, secret: 'x' } } }));
+  // a data dir per build: an older build refuses a database a newer one has migrated
+  const settingsFor = (label) => {
+    const file = path.join(root, `settings-${label}.json`);
+    fs.writeFileSync(file, JSON.stringify({ dataDir: path.join(root, `data-${label}`), hostname: 'web1', allowedRoots: ['/srv/www'], repos: { app: { url: `${server.url}/app.git`, secret: 'x' } } }));
+    return file;
+  };
 
   const usageFile = path.join(root, 'usage.jsonl');
   const measure = (args) => {
@@ -61,13 +65,16 @@ async function main() {
 
   const bins = [['current', BIN]];
   if (opts.baseBin) bins.push(['base', path.resolve(opts.baseBin)]);
-  const commands = [
-    ['--help', ['--help'], false],
-    ['status', ['--settings', settings, 'status'], false],
-    ['config app', ['--settings', settings, 'config', 'app'], true],
-  ];
-  // warm the config cache once
-  await measureAsync([BIN, '--settings', settings, 'config', 'app']);
+  const commands = (label) => {
+    const settings = settingsFor(label);
+    return [
+      ['--help', ['--help'], false],
+      ['status', ['--settings', settings, 'status'], false],
+      ['config app', ['--settings', settings, 'config', 'app'], true],
+    ];
+  };
+  // warm each build's config cache once
+  for (const [label, bin] of bins) await measureAsync([bin, ...commands(label)[2][1]]);
   const ratios = {};
   const cpu = {};
   const modules = {};
@@ -76,7 +83,7 @@ async function main() {
     const baseline = measure(['-e', '0']).cpuMs;
     node0.push(baseline);
     for (const [label, bin] of round % 2 ? [...bins].reverse() : bins) {
-      for (const [name, args, async] of commands) {
+      for (const [name, args, async] of commands(label)) {
         const key = `${label} ${name}`;
         const u = async ? await measureAsync([bin, ...args]) : measure([bin, ...args]);
         (ratios[key] ??= []).push(u.cpuMs / baseline);
