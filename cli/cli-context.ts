@@ -1,20 +1,37 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { loadSettings } from '../lib/settings/load-settings';
+import { locateSettingsFile } from '../lib/settings/locate-settings-file';
 import type { Settings, SettingsOverrides } from '../lib/settings/types';
 import { createLogger, type Logger } from '../lib/log/logger';
 import { openStore, openStoreForReading, type Store } from '../lib/store';
-import type { GlobalOptions } from './run-command';
+import type { GlobalOptions } from './global-options';
 
-/** Settings, logger and store for a command, from the global flags (`--settings`, `--log-format`). */
+/** Settings, logger and store for a command, from the global flags (cli/global-options.ts). */
 export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
 }
 
-export function cliSettings(cmd: Command, overrides: SettingsOverrides = {}): Settings {
+export interface CliSettingsOptions {
+  /** a command that only reads (status, deliveries, config): unresolvable secrets are warnings */
+  readOnly?: boolean;
+}
+
+/**
+ * The one place the global flags are applied: the settings file is located (SPEC §12) and
+ * `--data-dir` / `--hostname` override it, for every command alike.
+ */
+export function cliSettings(cmd: Command, overrides: SettingsOverrides = {}, opts: CliSettingsOptions = {}): Settings {
   const g = globals(cmd);
   const logFormat = g.logFormat === 'json' ? 'json' : g.logFormat === 'text' ? 'text' : undefined;
-  return loadSettings(path.resolve(g.settings ?? './settings.json'), { ...overrides, logFormat }, process.env);
+  const { file } = locateSettingsFile(g.settings, process.env);
+  const settings = loadSettings(
+    file,
+    { ...definedOnly({ dataDir: g.dataDir, hostname: g.hostname }), ...definedOnly(overrides), logFormat },
+    process.env,
+    { secretsOptional: opts.readOnly },
+  );
+  for (const why of settings.unresolvedSecrets ?? []) process.stderr.write(`integralgit: warning: ${why} (not needed to read; \`serve\` refuses to start without it)\n`);
+  return settings;
 }
 
 export function cliLogger(cmd: Command, settings?: Settings, opts: { console?: boolean; level?: string } = {}): Logger {
@@ -34,4 +51,8 @@ export function cliStore(settings: Settings, opts: { readOnly?: boolean } = {}):
 
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

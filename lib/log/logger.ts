@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import winston from 'winston';
+import { ensureDataDir } from '../store/ensure-data-dir';
 
 export type LogFormat = 'text' | 'json';
 
@@ -37,7 +37,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     );
   }
   if (opts.dataDir) {
-    fs.mkdirSync(opts.dataDir, { recursive: true });
+    ensureDataDir(opts.dataDir);
     transports.push(
       new winston.transports.File({
         filename: path.join(opts.dataDir, 'integralgit.log'),

@@ -24,6 +24,8 @@ export interface ResolveOptions {
   baseDir: string;
   overrides?: SettingsOverrides;
   env?: NodeJS.ProcessEnv;
+  /** read-only commands: unresolvable secrets are warnings, not problems (SPEC §12) */
+  secretsOptional?: boolean;
   /** for tests: stands in for running `git --version` */
   detectGit?: () => GitBinary;
 }
@@ -37,7 +39,8 @@ export function resolveSettings(raw: RawObject, opts: ResolveOptions, problems: 
   const env = opts.env ?? process.env;
   const overrides = checkOverrides(opts.overrides ?? {}, problems);
   const warnings: string[] = [];
-  const ctx = { baseDir: opts.baseDir, env, problems, warnings };
+  const unresolved: string[] = [];
+  const ctx = { baseDir: opts.baseDir, env, problems, warnings, secretsOptional: opts.secretsOptional, unresolved };
 
   const listenRaw = asObject(raw.listen);
   const listen = {
@@ -86,6 +89,7 @@ export function resolveSettings(raw: RawObject, opts: ResolveOptions, problems: 
     warnings,
   };
   if (gitDefaulted) settings.gitDefaulted = gitDefaulted;
+  if (unresolved.length > 0) settings.unresolvedSecrets = unresolved;
   if (credentials.admin) settings.admin = credentials.admin;
   if (credentials.readAuth) settings.readAuth = credentials.readAuth;
   if (credentials.triggerToken !== undefined) settings.triggerToken = credentials.triggerToken;

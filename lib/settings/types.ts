@@ -70,6 +70,8 @@ export interface Settings {
    * repo has its own list. Always set by loadSettings; use allSecretEnvNames() for the union.
    */
   secretEnvNames?: string[];
+  /** read-only commands only: secrets that could not be resolved here (SPEC §12), each with why */
+  unresolvedSecrets?: string[];
   /** allowed but worth a line in the log at every start (insecure repos, ...); always set by loadSettings */
   warnings?: string[];
 }
