@@ -14,6 +14,8 @@ export function globals(cmd: Command): GlobalOptions {
 export interface CliSettingsOptions {
   /** a command that only reads (status, deliveries, config): unresolvable secrets are warnings */
   readOnly?: boolean;
+  /** no warnings on stderr (healthcheck: one line only) */
+  quiet?: boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ export function cliSettings(cmd: Command, overrides: SettingsOverrides = {}, opt
     process.env,
     { secretsOptional: opts.readOnly },
   );
-  for (const why of settings.unresolvedSecrets ?? []) process.stderr.write(`integralgit: warning: ${why} (not needed to read; \`serve\` refuses to start without it)\n`);
+  if (!opts.quiet) for (const why of settings.unresolvedSecrets ?? []) process.stderr.write(`integralgit: warning: ${why} (not needed to read; \`serve\` refuses to start without it)\n`);
   return settings;
 }
 

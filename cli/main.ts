@@ -10,6 +10,7 @@ import { registerValidate } from './commands/validate';
 import { registerDeliveries } from './commands/deliveries';
 import { registerRollback } from './commands/rollback';
 import { registerDemo } from './commands/demo';
+import { registerHealthcheck } from './commands/healthcheck';
 
 import { packageVersion } from '../lib/version';
 
@@ -24,7 +25,7 @@ export function buildProgram(): Command {
   addGlobalOptions(program)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerServe, registerTrigger, registerStatus, registerConfig, registerValidate, registerInit, registerDeliveries, registerRollback, registerDemo]) register(program);
+  for (const register of [registerServe, registerTrigger, registerStatus, registerConfig, registerValidate, registerInit, registerDeliveries, registerRollback, registerDemo, registerHealthcheck]) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
