@@ -152,6 +152,7 @@ export async function runDeployment(deps: DeployDeps, req: DeployRequest): Promi
           secretValues: allSecretValues(settings),
           integralgit: { repo: req.repo, branch, commit, previousCommit: previousCommit ?? '', host },
           configEnv: cfg.env,
+          scriptSecrets: settings.repos[req.repo]?.secrets,
         });
         const result = await runScript({
           script: cfg.script,

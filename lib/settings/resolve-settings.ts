@@ -7,6 +7,7 @@ import { repoNameProblem } from './repo-name';
 import { checkCidrs, resolveRepo } from './resolve-repo';
 import { resolveCredentials } from './resolve-credentials';
 import { resolveHostname } from './resolve-hostname';
+import { resolveRetention } from './resolve-retention';
 import type { GitBackendName, RepoSettings, Settings, SettingsOverrides } from './types';
 
 export const DEFAULTS = {
@@ -66,7 +67,7 @@ export function resolveSettings(raw: RawObject, opts: ResolveOptions, problems: 
     if (!found) warnings.push('no git binary found, so "git" defaults to "isomorphic" (HTTPS remotes only, no submodules); install git or set "git" explicitly');
   }
 
-  const repos = resolveRepos(asObject(raw.repos), { ...ctx, git, gitDefaulted });
+  const repos = resolveRepos(asObject(raw.repos), { ...ctx, git, gitDefaulted, retention: resolveRetention(asObject(raw.retention)) });
   const credentials = resolveCredentials(raw, ctx);
   const { hostname, hostnameSource } = resolveHostname(overrides.hostname, env, asString(raw.hostname), problems);
 
