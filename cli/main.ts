@@ -11,6 +11,7 @@ import { registerDeliveries } from './commands/deliveries';
 import { registerRollback } from './commands/rollback';
 import { registerDemo } from './commands/demo';
 import { registerHealthcheck } from './commands/healthcheck';
+import { registerBackup } from './commands/backup';
 
 import { packageVersion } from '../lib/version';
 
@@ -25,7 +26,7 @@ export function buildProgram(): Command {
   addGlobalOptions(program)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerServe, registerTrigger, registerStatus, registerConfig, registerValidate, registerInit, registerDeliveries, registerRollback, registerDemo, registerHealthcheck]) register(program);
+  for (const register of [registerServe, registerTrigger, registerStatus, registerConfig, registerValidate, registerInit, registerDeliveries, registerRollback, registerDemo, registerHealthcheck, registerBackup]) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
