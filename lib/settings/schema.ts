@@ -124,12 +124,6 @@ export const settingsSchema = {
             properties: { file: nonEmptyString, env: envVarName },
           },
         },
-        runAs: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['user'],
-          properties: { user: nonEmptyString, group: nonEmptyString },
-        },
         retention,
       },
     },
@@ -169,6 +163,5 @@ export interface RawRepo {
   pollInterval?: number;
   trustedNetworks?: string[];
   secrets?: Record<string, { file?: string; env?: string }>;
-  runAs?: { user?: string; group?: string };
   retention?: { deployments?: number; deliveries?: number };
 }

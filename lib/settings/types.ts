@@ -33,18 +33,8 @@ export interface RepoSettings {
   secretSource?: string;
   /** `secrets`: variable name → resolved value; the only secrets the deploy script receives */
   secrets?: Record<string, string>;
-  /** `runAs`: the user (and group) scripts and git run as for this repo */
-  runAs?: RunAs;
   /** how many deployments and deliveries of this repo are kept (oldest pruned); always set by loadSettings, undefined = the defaults */
   retention?: Retention;
-}
-
-export interface RunAs {
-  user: string;
-  group?: string;
-  /** resolved at settings load from the user and group databases */
-  uid: number;
-  gid: number;
 }
 
 export interface Retention {
