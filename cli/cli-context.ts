@@ -8,7 +8,7 @@ import type { GlobalOptions } from './global-options';
 
 /** Settings, logger and store for a command, from the global flags (cli/global-options.ts). */
 export function globals(cmd: Command): GlobalOptions {
-  return cmd.optsWithGlobals() as GlobalOptions;
+  return cmd.optsWithGlobals<GlobalOptions>();
 }
 
 export interface CliSettingsOptions {
