@@ -33,3 +33,5 @@ const source = Math.max(...sources.map((d) => newest(path.join(root, d))), ...co
 if (built >= source) process.exit(0);
 process.stderr.write(built < 0 ? 'dist/ is missing: building (npm run build)\n' : 'sources changed since the last build: building (npm run build)\n');
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+// the same second step as `npm run build`: the schemas compiled to standalone validators
+execFileSync(process.execPath, [path.join(root, 'dist', 'lib', 'validation', 'write-standalone-validators.js')], { cwd: root, stdio: 'inherit' });
