@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   IG_DATA_DIR_UNWRITABLE: { exit: 2, status: 500, summary: 'the data dir cannot be created or written by the user running integralgit' },
   IG_DATABASE_NEWER: { exit: 2, status: 500, summary: 'the database was written by a newer IntegralGit (its schema version is ahead of this code)' },
   IG_INTERRUPTED: { exit: 1, status: 500, summary: 'the server stopped while the deployment was running; the job is retried once' },
+  IG_PRIVILEGES_MISSING: { exit: 2, status: 500, summary: 'a repo has runAs but the server cannot switch users (needs root or CAP_SETUID and CAP_SETGID)' },
   IG_INTERNAL: { exit: 1, status: 500, summary: 'an unexpected internal failure' },
   IG_AUTH_REQUIRED: { exit: 2, status: 401, summary: 'the page, API route or action needs credentials (readAuth or admin in the server settings)' },
   IG_CSRF_REJECTED: { exit: 2, status: 403, summary: 'an admin form was sent from another site or without a valid CSRF token' },

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { usageError, action } from '../run-command';
 import { redactUrl } from '../../lib/remote-url';
 import { cliLogger, cliSettings } from '../cli-context';
+import { assertCanRunAs } from '../../lib/process/check-user-switch';
 
 interface ServeOptions {
   port?: string;
@@ -22,6 +23,8 @@ export function registerServe(program: Command): void {
           if (!/^\d+$/.test(opts.port) || port > 65535) throw usageError(`--port must be a number from 0 to 65535 (got "${opts.port}")`);
         }
         const settings = cliSettings(cmd, { port, host: opts.host });
+        // before anything is written: a runAs the server cannot honour is a start-up error
+        assertCanRunAs(settings);
         const logger = cliLogger(cmd, settings, { console: true });
         logger.info(`settings: ${settings.file}`);
         logger.info(`host identity: ${settings.hostname} (from ${settings.hostnameSource})`);

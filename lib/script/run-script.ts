@@ -57,7 +57,7 @@ export async function runScript(opts: RunScriptOptions): Promise<ScriptResult> {
   }
 
   const started = performance.now();
-  const parent = startScriptParent(file, location, opts.env, graceMs);
+  const parent = startScriptParent(file, location, opts.env, graceMs, opts.runAs);
   const child = parent.process;
   const exited = parent.exited;
 
@@ -87,7 +87,7 @@ export async function runScript(opts: RunScriptOptions): Promise<ScriptResult> {
     child.stdout?.destroy();
     child.stderr?.destroy();
     child.kill('SIGKILL');
-    throw startError(err, file, opts.script, location);
+    throw startError(err, file, opts.script, location, opts.runAs);
   }
   if (opts.recordDir) recordScriptGroup(opts.recordDir, pid, opts.script, location);
   logger?.debug(`deploy script ${file} started in ${location}`, { pid });
@@ -202,10 +202,17 @@ async function terminateGroup(pgid: number, graceMs: number, logger: RunScriptOp
   }
 }
 
-function startError(err: unknown, file: string, script: string, location: string): IntegralGitError {
+function startError(err: unknown, file: string, script: string, location: string, runAs?: RunScriptOptions['runAs']): IntegralGitError {
   if (err instanceof IntegralGitError) return err;
   const code = (err as NodeJS.ErrnoException).code;
   const data = { script, file, location, errno: code };
+  if (runAs && code === 'EPERM') {
+    return new IntegralGitError(
+      'IG_PRIVILEGES_MISSING',
+      `deploy script ${script} cannot run as ${runAs.user}:${runAs.group} (runAs): the server lacks CAP_SETUID/CAP_SETGID; run it as root (packaging/systemd/runas.conf)`,
+      { ...data, user: runAs.user },
+    );
+  }
   if (code === 'EACCES') return notExecutable(file, script, location);
   if (code === 'ENOEXEC') {
     return new IntegralGitError('IG_SCRIPT_FAILED', `deploy script ${script} (${file}) has no shebang line or is not a program this system can run: make its first line e.g. \`#!/bin/sh\``, data);

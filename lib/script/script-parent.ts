@@ -24,7 +24,7 @@ const groupAlive = (pid) => { try { process.kill(-pid, 0); return true; } catch 
 process.on('message', (m) => {
   graceMs = m.graceMs;
   try {
-    child = spawn(m.file, [], { cwd: m.cwd, env: m.env, detached: true, shell: false, stdio: ['ignore', 'inherit', 'inherit'] });
+    child = spawn(m.file, [], { cwd: m.cwd, env: m.env, uid: m.uid, gid: m.gid, detached: true, shell: false, stdio: ['ignore', 'inherit', 'inherit'] });
   } catch (e) {
     return send({ spawnError: { code: e.code, message: e.message } }, () => process.exit(0));
   }
@@ -53,7 +53,8 @@ export interface ScriptParent {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startScriptParent(file: string, cwd: string, env: Record<string, string>, graceMs: number): ScriptParent {
+/** `as`: the script's user and group (a repo's `runAs`); libuv also clears its supplementary groups */
+export function startScriptParent(file: string, cwd: string, env: Record<string, string>, graceMs: number, as?: { uid: number; gid: number }): ScriptParent {
   const parent = spawn(process.execPath, ['-e', SOURCE], { cwd, env: {}, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let onStarted!: (pid: number) => void;
   let onStartFailed!: (err: Error) => void;
@@ -74,6 +75,6 @@ export function startScriptParent(file: string, cwd: string, env: Record<string,
     onExit({ code, signal });
   });
   parent.on('error', () => undefined); // a later failure shows as the exit
-  parent.send({ file, cwd, env, graceMs }, () => undefined);
+  parent.send({ file, cwd, env, graceMs, uid: as?.uid, gid: as?.gid }, () => undefined);
   return { process: parent, started, exited };
 }

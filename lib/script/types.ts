@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger';
+import type { RunAs } from '../settings/types';
 
 export type ScriptStream = 'stdout' | 'stderr';
 
@@ -24,6 +25,8 @@ export interface RunScriptOptions {
   location: string;
   /** the complete environment, usually from buildScriptEnv (nothing is inherited) */
   env: Record<string, string>;
+  /** the repo's `runAs`: the script runs as this user and group (its parent stays the server's user, to end it) */
+  runAs?: RunAs;
   /** seconds before the process group gets SIGTERM */
   timeoutSeconds: number;
   /** milliseconds between SIGTERM and SIGKILL; default 5000 */

@@ -7,6 +7,7 @@ import { cidrProblem } from './check-cidr';
 import { resolveSecret, type SecretContext } from './resolve-secret';
 import { resolveScriptSecrets } from './resolve-script-secrets';
 import { resolveRetention } from './resolve-retention';
+import { resolveRunAs } from './resolve-run-as';
 import type { GitBackendName, RepoAuth, RepoSettings, Retention } from './types';
 
 export interface RepoContext extends SecretContext {
@@ -67,6 +68,8 @@ export function resolveRepo(name: string, raw: RawObject, ctx: RepoContext): Rep
   if (networks) repo.trustedNetworks = checkCidrs(networks, `${at}/trustedNetworks`, ctx.problems);
   const scriptSecrets = resolveScriptSecrets(asObject(raw.secrets), at, ctx);
   if (scriptSecrets) repo.secrets = scriptSecrets.values;
+  const runAs = resolveRunAs(asObject(raw.runAs), at, ctx);
+  if (runAs) repo.runAs = runAs;
   repo.secretEnvNames = [asString(raw.secretEnv), asString(rawAuth?.usernameEnv), asString(rawAuth?.tokenEnv), ...(scriptSecrets?.envNames ?? [])].filter(
     (v): v is string => v !== undefined,
   );

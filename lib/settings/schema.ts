@@ -125,6 +125,12 @@ export const settingsSchema = {
           },
         },
         retention,
+        runAs: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['user', 'group'],
+          properties: { user: nonEmptyString, group: nonEmptyString },
+        },
       },
     },
   },
@@ -164,4 +170,5 @@ export interface RawRepo {
   trustedNetworks?: string[];
   secrets?: Record<string, { file?: string; env?: string }>;
   retention?: { deployments?: number; deliveries?: number };
+  runAs?: { user?: string; group?: string };
 }

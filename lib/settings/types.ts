@@ -35,6 +35,18 @@ export interface RepoSettings {
   secrets?: Record<string, string>;
   /** how many deployments and deliveries of this repo are kept (oldest pruned); always set by loadSettings, undefined = the defaults */
   retention?: Retention;
+  /** `runAs`: the user and group the repo's scripts and working-copy git commands run as */
+  runAs?: RunAs;
+}
+
+/** A `runAs` with its ids looked up when the settings were loaded. */
+export interface RunAs {
+  user: string;
+  group: string;
+  uid: number;
+  gid: number;
+  /** the user's home directory (HOME for its git and scripts) */
+  home: string;
 }
 
 export interface Retention {

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { RepoSettings } from '../settings/types';
 import type { GitBackend } from './git-backend';
 import type { GitDriver } from './git-driver';
 import { IsomorphicDriver } from './isomorphic-backend';
@@ -12,6 +13,8 @@ export function createBackend(name: 'native' | 'isomorphic'): GitBackend {
 }
 
 export function backendFromDriver(driver: GitDriver): GitBackend {
+  // a repo with runAs has its working copy written (and planned) by git running as that user
+  const forRepo = (repo: RepoSettings): GitDriver => (repo.runAs && driver.forUser ? driver.forUser(repo.runAs) : driver);
   return {
     name: driver.name,
     remoteHead: async (repo, branch) => {
@@ -22,7 +25,7 @@ export function backendFromDriver(driver: GitDriver): GitBackend {
       const dotGit = await fs.stat(path.join(location, '.git')).catch(() => null);
       return dotGit?.isDirectory() ? driver.head(location) : null;
     },
-    plan: (req) => planSync(driver, req),
-    sync: (req) => syncWorkingCopy(driver, req),
+    plan: (req) => planSync(forRepo(req.repo), req),
+    sync: (req) => syncWorkingCopy(forRepo(req.repo), req),
   };
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger';
-import type { RepoSettings } from '../settings/types';
+import type { RepoSettings, RunAs } from '../settings/types';
 import { TREE_RULES_VERSION } from './check-tree-safety';
 import type { TrackedLookup } from './local-changes';
 import type { TreeChange } from './tree-changes';
@@ -58,6 +58,8 @@ export interface GitDriver {
   readonly name: 'native' | 'isomorphic';
   /** refuse early what this driver cannot do */
   assertSupported(repo: RepoSettings): void;
+  /** the same driver with every command run as `runAs` (native only; settings refuse runAs with isomorphic) */
+  forUser?(runAs: RunAs): GitDriver;
   remoteHead(repo: RepoSettings, branch: string): Promise<string | null>;
   /** HEAD commit of the copy at `dir`, null when unborn */
   head(dir: string): Promise<string | null>;

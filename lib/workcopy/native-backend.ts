@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { RepoSettings } from '../settings/types';
+import type { RepoSettings, RunAs } from '../settings/types';
 import { fetchFailed } from './fetch-error';
 import { CHECKED_REF, CheckoutOptions, CopyState, DEPLOYED_REF, DriverContext, GitDriver, LocalState } from './git-driver';
 import { TrackedLookup, trackedLookup, TrackedState } from './local-changes';
@@ -26,19 +26,26 @@ import { MODE_LINK, TreeEntry } from './tree-entry';
 export class NativeDriver implements GitDriver {
   readonly name = 'native' as const;
 
+  /** `runAs`: every command runs as that user (a repo's own driver, from forUser) */
+  constructor(private readonly runAs?: RunAs) {}
+
+  forUser(runAs: RunAs): GitDriver {
+    return new NativeDriver(runAs);
+  }
+
   assertSupported(): void {
     // HTTPS, SSH and local paths are all git's business
   }
 
   private async local(dir: string, args: string[], okCodes?: number[], input?: string): Promise<RunGitResult> {
     const inv = localInvocation(path.dirname(dir));
-    return runGit([...configArgs(inv), ...args], { cwd: dir, env: inv.env, okCodes, input });
+    return runGit([...configArgs(inv, dir), ...args], { cwd: dir, env: inv.env, okCodes, input, runAs: this.runAs });
   }
 
   private async network(cwd: string, repo: RepoSettings, args: string[], what: string, branch?: string): Promise<RunGitResult> {
     const inv = networkInvocation(repo, path.dirname(cwd));
     try {
-      return await runGit([...configArgs(inv), ...args], { cwd, env: inv.env });
+      return await runGit([...configArgs(inv, cwd), ...args], { cwd, env: inv.env, runAs: this.runAs });
     } catch (err) {
       if (!(err instanceof GitCommandError)) throw err;
       throw fetchFailed(repo, what, redact(lastLines(err.stderr), inv.secrets), branch);
@@ -114,7 +121,8 @@ export class NativeDriver implements GitDriver {
   async clone(dir: string, ctx: DriverContext): Promise<void> {
     const url = stripCredentials(ctx.repo.url);
     await this.network(
-      path.dirname(dir),
+      // a runAs user may not search the parent (the server's umask); the sync made `dir` theirs
+      this.runAs ? dir : path.dirname(dir),
       ctx.repo,
       ['clone', '--quiet', '--no-checkout', '--single-branch', '--no-tags', '--depth', '1', '--branch', ctx.branch, '--origin', ctx.remote, '--', url, dir],
       `cloning ${url} (branch ${ctx.branch})`,
@@ -227,8 +235,13 @@ export class NativeDriver implements GitDriver {
   }
 }
 
-function configArgs(inv: GitInvocation): string[] {
-  return inv.config.flatMap((c) => ['-c', c]);
+/**
+ * `safe.directory` names the copy the command runs in: a copy owned by a repo's `runAs`
+ * user is inspected by the server's user too (status, plan, the UI), and git refuses a
+ * repository owned by someone else unless told it is safe. Only that one directory, never `*`.
+ */
+function configArgs(inv: GitInvocation, dir: string): string[] {
+  return [...inv.config, `safe.directory=${dir}`].flatMap((c) => ['-c', c]);
 }
 
 /** Parse `git cat-file --batch` output into oid → content (utf8). */

@@ -1,4 +1,5 @@
 import { IntegralGitError } from '../errors';
+import type { RunAs } from '../settings/types';
 import { runProcess } from './spawn-helper';
 
 /**
@@ -15,6 +16,8 @@ export interface RunGitOptions {
   okCodes?: number[];
   /** kill git (TERM, then KILL 2 s later) and fail after this long */
   timeoutMs?: number;
+  /** run as the repo's `runAs` user (HOME set to theirs, so git reads their config, not the server's) */
+  runAs?: RunAs;
 }
 
 export interface RunGitResult {
@@ -36,8 +39,15 @@ export class GitCommandError extends Error {
 }
 
 export async function runGit(args: string[], opts: RunGitOptions): Promise<RunGitResult> {
-  const res = await runProcess('git', args, { cwd: opts.cwd, env: opts.env, input: opts.input, timeoutMs: opts.timeoutMs });
+  const as = opts.runAs;
+  const env = as ? { ...opts.env, HOME: as.home, USER: as.user, LOGNAME: as.user } : opts.env;
+  const res = await runProcess('git', args, { cwd: opts.cwd, env, input: opts.input, timeoutMs: opts.timeoutMs, uid: as?.uid, gid: as?.gid });
   if (res.spawnError) {
+    if (as && res.spawnError.code === 'EPERM') {
+      throw new IntegralGitError('IG_PRIVILEGES_MISSING', `git cannot run as ${as.user}:${as.group} (runAs): the server lacks CAP_SETUID/CAP_SETGID; run it as root (packaging/systemd/runas.conf)`, {
+        user: as.user,
+      });
+    }
     if (res.spawnError.code !== 'ENOENT') throw new Error(`could not start git: ${res.spawnError.message}`);
     throw new IntegralGitError(
       'IG_SETTINGS_INVALID',

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 
 /**
  * Starting a process from Node blocks the event loop for a time that grows with the
@@ -18,6 +18,9 @@ export interface ProcessRequest {
   input?: string | Buffer;
   /** TERM, then KILL 2 s later, after this long */
   timeoutMs?: number;
+  /** run as this user and group (a repo's `runAs`; supplementary groups are cleared by libuv) */
+  uid?: number;
+  gid?: number;
 }
 
 export interface ProcessResult {
@@ -46,7 +49,7 @@ process.on('message', (m) => {
   const reply = (r) => { if (!sent && process.connected) { sent = true; process.send(Object.assign({ id: m.id }, r), () => {}); } };
   let child;
   try {
-    child = spawn(m.cmd, m.args, { cwd: m.cwd, env: m.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child = spawn(m.cmd, m.args, { cwd: m.cwd, env: m.env, uid: m.uid, gid: m.gid, stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (e) {
     return reply({ code: null, stdout: Buffer.alloc(0), stderr: '', timedOut: false, spawnError: { code: e.code, message: e.message } });
   }
@@ -88,7 +91,7 @@ class SpawnHelper {
     return new Promise<ProcessResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) child.channel?.ref();
-      child.send({ id, cmd, args, cwd: req.cwd, env: req.env, input: req.input, timeoutMs: req.timeoutMs }, (err) => {
+      child.send({ id, cmd, args, cwd: req.cwd, env: req.env, input: req.input, timeoutMs: req.timeoutMs, uid: req.uid, gid: req.gid }, (err) => {
         if (err) this.settle(id, (p) => p.reject(err));
       });
     });
@@ -171,7 +174,14 @@ export function spawnDirect(cmd: string, args: string[], req: ProcessRequest): P
         resolve(r);
       }
     };
-    const child = spawn(cmd, args, { cwd: req.cwd, env: req.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = spawn(cmd, args, { cwd: req.cwd, env: req.env, uid: req.uid, gid: req.gid, stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (e) {
+      // EPERM from setuid/setgid is thrown synchronously, not emitted
+      done({ code: null, stdout: Buffer.alloc(0), stderr: '', timedOut: false, spawnError: { code: (e as NodeJS.ErrnoException).code, message: (e as Error).message } });
+      return;
+    }
     const out: Buffer[] = [];
     let err = '';
     let timedOut = false;

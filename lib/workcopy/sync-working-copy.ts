@@ -147,6 +147,12 @@ async function cloneInto(
   const tmp = path.join(parent, `${tempPrefix(loc)}${crypto.randomBytes(6).toString('hex')}`);
   step(`cloning ${stripCredentials(req.repo.url)} (branch ${req.branch}) into ${req.location}`);
   try {
+    const runAs = req.repo.runAs;
+    if (runAs) {
+      // the copy is created by and belongs to the runAs user; the parent stays as it is
+      await fs.mkdir(tmp);
+      await fs.chown(tmp, runAs.uid, runAs.gid);
+    }
     await driver.clone(tmp, ctx);
     const commit = await resolveTarget(driver, tmp, req, ctx);
     const tree = await driver.readTree(tmp, commit);

@@ -29,10 +29,14 @@ export const runScript: Stage = {
       configEnv: cfg.env,
       scriptSecrets: state.repoSettings.secrets,
     });
+    const runAs = state.repoSettings.runAs;
+    // the server's HOME and USER would be wrong, and unreadable, for the runAs user
+    if (runAs) Object.assign(env, { HOME: runAs.home, USER: runAs.user, LOGNAME: runAs.user });
     const result = await spawnScript({
       script: cfg.script,
       location: loc,
       env,
+      runAs,
       timeoutSeconds: cfg.timeout,
       secretValues: allSecretValues(settings),
       recordDir: scriptRecordDir(settings.dataDir),
