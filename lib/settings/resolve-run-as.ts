@@ -15,8 +15,10 @@ import type { RunAs } from './types';
 export function resolveRunAs(raw: RawObject | undefined, at: string, ctx: RepoContext): RunAs | undefined {
   if (!raw) return undefined;
   const where = `${at}/runAs`;
-  const user = asString(raw.user) ?? '';
-  const group = asString(raw.group) ?? '';
+  const user = asString(raw.user);
+  const group = asString(raw.group);
+  // a missing or mistyped key was reported by the schema already
+  if (user === undefined || group === undefined) return undefined;
   const pw = lookUp('passwd', user);
   if (!pw) {
     ctx.problems.push({ path: `${where}/user`, message: `user ${JSON.stringify(user)} does not exist on this machine (create it with useradd, or fix the name)` });
