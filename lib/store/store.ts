@@ -6,6 +6,8 @@ import { ConfigVersionsTable } from './config-versions';
 import { DeliveriesTable } from './deliveries';
 import { DeploymentLogTable } from './deployment-log';
 import { DeploymentsTable } from './deployments';
+import { DeploymentOutcomesTable, type DeploymentOutcome, type OutcomeSample } from './deployment-outcomes';
+import { CommitSearchTable, type CommitSearch } from './commit-search';
 import { JobsTable } from './jobs';
 import { PinsTable } from './pins';
 import { PushEventsTable } from './push-events';
@@ -62,6 +64,8 @@ export class Store implements ConfigVersionStore {
   private readonly configs: ConfigVersionsTable;
   private readonly deliveries: DeliveriesTable;
   private readonly pins: PinsTable;
+  private readonly outcomes: DeploymentOutcomesTable;
+  private readonly search: CommitSearchTable;
   private readonly ctx: StoreContext;
   private readonly defaultSynchronous: 'NORMAL' | 'FULL';
 
@@ -88,6 +92,8 @@ export class Store implements ConfigVersionStore {
     this.configs = new ConfigVersionsTable(this.ctx, this.repos);
     this.deliveries = new DeliveriesTable(this.ctx, options.deliveriesLimit ?? DEFAULT_DELIVERIES_LIMIT);
     this.pins = new PinsTable(this.ctx, this.repos);
+    this.outcomes = new DeploymentOutcomesTable(this.ctx);
+    this.search = new CommitSearchTable(this.ctx);
   }
 
   /**
@@ -253,6 +259,23 @@ export class Store implements ConfigVersionStore {
   }
   clearPin(repo: string, host: string): boolean {
     return this.pins.clearPin(repo, host);
+  }
+
+  // history charts and search
+  recentOutcomes(repo: string, host: string, limit: number): DeploymentOutcome[] {
+    return this.outcomes.recentOutcomes(repo, host, limit);
+  }
+  outcomesSince(repo: string, host: string, sinceIso: string): OutcomeSample[] {
+    return this.outcomes.outcomesSince(repo, host, sinceIso);
+  }
+  searchCommits(repo: string, q: CommitSearch): Page<CommitRow> {
+    return this.search.searchCommits(repo, q);
+  }
+  searchDeploymentsBySha(repo: string, prefix: string, opts: { limit: number; before?: string }): Page<Deployment> {
+    return this.deployments.searchDeploymentsBySha(repo, prefix, opts);
+  }
+  deploymentsOfCommit(repo: string, sha: string, limit: number): Deployment[] {
+    return this.deployments.deploymentsOfCommit(repo, sha, limit);
   }
 
   // health

@@ -5,6 +5,7 @@ import { repoSummary } from '../../lib/history/repo-summaries';
 import { pushTimeline } from '../../lib/history/push-timeline';
 import { configPanel } from '../../lib/history/config-panel';
 import { toApiDeployment } from '../../lib/history/repo-history';
+import { REPO_CHART_SLOTS, repoOutcomes } from '../../lib/history/repo-outcomes';
 import type { PageEnv } from './page-env';
 import { renderPage } from './render-page';
 import { knownRepo, queryString } from './known-repo';
@@ -51,6 +52,7 @@ export function repoPage(env: PageEnv): RequestHandler {
       {
         repo,
         summary,
+        outcomes: repoOutcomes(store, repo, settings.hostname, REPO_CHART_SLOTS),
         pushes: pushes.items,
         pushesNext: pushes.nextCursor,
         deployments: deployments.items.map(toApiDeployment),
