@@ -3,6 +3,7 @@ import { repoSummaries } from '../../lib/history/repo-summaries';
 import { INDEX_CHART_SLOTS, repoOutcomes } from '../../lib/history/repo-outcomes';
 import type { PageEnv } from './page-env';
 import { renderPage } from './render-page';
+import { withRuns } from '../../lib/history/delivery-runs';
 
 export const INDEX_DELIVERIES = 10;
 
@@ -13,6 +14,6 @@ export function indexPage(env: PageEnv): RequestHandler {
     const now = new Date();
     const repos = repoSummaries(settings, store).map((r) => ({ ...r, outcomes: repoOutcomes(store, r.name, settings.hostname, INDEX_CHART_SLOTS, now) }));
     const deliveries = store.listDeliveries({ limit: INDEX_DELIVERIES });
-    renderPage(env, req, res, 'index', { repos, deliveries: deliveries.items, chartSlots: INDEX_CHART_SLOTS }, { title: [`Repositories on ${settings.hostname}`], nav: 'repos' });
+    renderPage(env, req, res, 'index', { repos, deliveries: withRuns(store, deliveries.items), chartSlots: INDEX_CHART_SLOTS }, { title: [`Repositories on ${settings.hostname}`], nav: 'repos' });
   };
 }
