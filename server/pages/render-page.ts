@@ -6,6 +6,8 @@ import { projectRoot } from '../../lib/version';
 import { exactUtc, formatDuration, relativeTime } from '../../lib/history/format-time';
 import { safeWebUrl, shortSha, splitMessage } from '../../lib/history/commit-text';
 import { formatRate } from '../../lib/history/outcome-stats';
+import { compareUrl } from '../../lib/history/compare-url';
+import { CONFIG_BRANCH } from '../../lib/config/fetch-config-branch';
 import type { PageEnv } from './page-env';
 
 export const VIEWS_DIR = path.join(projectRoot(), 'views');
@@ -34,6 +36,8 @@ export const viewHelpers = {
   split: splitMessage,
   safeUrl: safeWebUrl,
   rate: formatRate,
+  compare: compareUrl,
+  configBranch: CONFIG_BRANCH,
   json: (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v)),
 };
 

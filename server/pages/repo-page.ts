@@ -55,7 +55,8 @@ export function repoPage(env: PageEnv): RequestHandler {
         outcomes: repoOutcomes(store, repo, settings.hostname, REPO_CHART_SLOTS),
         pushes: pushes.items,
         pushesNext: pushes.nextCursor,
-        deployments: deployments.items.map(toApiDeployment),
+        // the deployed commit's page on the host, for the compare link (a primary-key-sized lookup per row)
+        deployments: deployments.items.map((d) => ({ ...toApiDeployment(d), commitUrl: d.commit ? (store.getCommit(repo, d.commit)?.url ?? null) : null })),
         deploymentsNext: deployments.nextCursor,
         config,
         filter: { branch, status, pushesBefore, deploymentsBefore },
