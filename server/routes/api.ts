@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { AppContext } from '../app-context';
 import { repoSummaries } from '../../lib/history/repo-summaries';
 import { withRuns } from '../../lib/history/delivery-runs';
+import { searchHistory } from '../../lib/history/search-history';
 import { repoHistory, deploymentDetail, assertKnownRepo } from '../../lib/history/repo-history';
 import { DEPLOYMENT_STATUSES, DELIVERY_OUTCOMES, type DeploymentStatus, type DeliveryOutcome } from '../../lib/store';
 import { IntegralGitError } from '../../lib/errors';
@@ -63,6 +64,17 @@ export function apiRouter(ctx: AppContext): Router {
         limit: limit ? Number.parseInt(limit, 10) || 20 : undefined,
         before: stringParam(req, 'before'),
         branch: stringParam(req, 'branch'),
+      }),
+    );
+  });
+  router.get('/api/repos/:repo/search', (req, res) => {
+    const limit = stringParam(req, 'limit');
+    res.json(
+      searchHistory(ctx.settings, ctx.store, req.params.repo, {
+        q: stringParam(req, 'q') ?? '',
+        commitsBefore: stringParam(req, 'commitsBefore'),
+        deploymentsBefore: stringParam(req, 'deploymentsBefore'),
+        limit: limit ? Number.parseInt(limit, 10) || undefined : undefined,
       }),
     );
   });

@@ -1,0 +1,52 @@
+import { IntegralGitError } from '../errors';
+
+export const MAX_QUERY_LENGTH = 200;
+const MAX_TERMS = 8;
+const SHA_PREFIX = /^[0-9a-f]{4,40}$/i;
+const WORDLIKE = /[\p{L}\p{N}]/u;
+
+/** A user's search, parsed: never passed to SQLite as typed. */
+export interface ParsedSearch {
+  /** the query as typed, trimmed */
+  text: string;
+  terms: string[];
+  /** set when the query is one hex word of 4+ characters: it may be the start of a sha */
+  shaPrefix?: string;
+}
+
+/**
+ * Words separated by spaces; every word must match (message, author name or e-mail), the
+ * last one also as a prefix ("deplo" finds "deployment"). A lone hex word also matches
+ * commit shas that start with it. Punctuation-only words are dropped.
+ */
+export function parseSearch(q: string): ParsedSearch {
+  const text = q.trim();
+  if (text.length > MAX_QUERY_LENGTH) {
+    throw new IntegralGitError('IG_USAGE', `the search is ${text.length} characters long; at most ${MAX_QUERY_LENGTH} are searched: shorten it to a few words, an author or a sha prefix`);
+  }
+  const terms = text.split(/\s+/).filter((t) => WORDLIKE.test(t));
+  if (text !== '' && terms.length === 0) {
+    throw new IntegralGitError('IG_USAGE', `nothing to search for in “${text.slice(0, 40)}”: search for words of a commit message, an author or a commit sha prefix`);
+  }
+  if (terms.length > MAX_TERMS) {
+    throw new IntegralGitError('IG_USAGE', `the search has ${terms.length} words; at most ${MAX_TERMS} are searched: keep the most telling ones`);
+  }
+  const parsed: ParsedSearch = { text, terms };
+  if (terms.length === 1 && SHA_PREFIX.test(terms[0])) parsed.shaPrefix = terms[0].toLowerCase();
+  return parsed;
+}
+
+/** An FTS5 string literal: double quotes doubled, so no operator or column name can be smuggled in. */
+function phrase(term: string): string {
+  return `"${term.replace(/"/g, '""')}"`;
+}
+
+/**
+ * The FTS5 query over commits_fts: the repo column narrows the search inside the index
+ * (the join checks the exact name afterwards), the terms search message and author.
+ */
+export function ftsQuery(repo: string, terms: readonly string[]): string {
+  const words = terms.map((t, i) => (i === terms.length - 1 ? `${phrase(t)}*` : phrase(t)));
+  const text = `{message author_name author_email} : (${words.join(' AND ')})`;
+  return WORDLIKE.test(repo) ? `repo : ${phrase(repo)} AND ${text}` : text;
+}
