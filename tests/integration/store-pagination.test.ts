@@ -4,6 +4,8 @@ import { makeTempDir } from '../helpers/git-fixture';
 import { GET_COMMIT_SQL, LIST_BRANCH_COMMITS_SQL, LIST_COMMITS_SQL } from '../../lib/store/commits';
 import { DEPLOYED_COMMIT_SQL, LAST_DEPLOYMENT_SQL, listDeploymentsSql } from '../../lib/store/deployments';
 import { listDeliveriesSql } from '../../lib/store/deliveries';
+import { OUTCOMES_SINCE_SQL, RECENT_OUTCOMES_SQL } from '../../lib/store/deployment-outcomes';
+import { SEARCH_COMMITS_FTS_SQL } from '../../lib/store/commit-search';
 import { LIST_BRANCH_PUSH_EVENTS_SQL, LIST_PUSH_EVENTS_SQL } from '../../lib/store/push-events';
 import { openStore, type CommitRow, type Store } from '../../lib/store';
 
@@ -51,6 +53,14 @@ function checkEveryListQuery(db: Database.Database): void {
   expectIndexedSearch(db, listDeliveriesSql({ repo: true, outcome: false }), ['app', MAX, 51]);
   expectIndexedSearch(db, listDeliveriesSql({ repo: false, outcome: true }), ['rejected', MAX, 51]);
   expectIndexedSearch(db, listDeliveriesSql({ repo: true, outcome: true }), ['app', 'rejected', MAX, 51]);
+  // the history charts: the newest N by id, and a covering-index range for 7/30 days
+  expectIndexedSearch(db, RECENT_OUTCOMES_SQL, ['app', 'web1', 40]);
+  expect(plan(db, OUTCOMES_SINCE_SQL, ['app', 'web1', '2025-01-01']).join('\n')).toMatch(/SEARCH deployments USING COVERING INDEX deployments_repo_host_finished/);
+  // search: the full-text index is the outer loop, walked in rowid order (no sort), commits by primary key
+  const search = plan(db, SEARCH_COMMITS_FTS_SQL, ['"x"', MAX, 'app', 21]);
+  expect(search[0]).toMatch(/^SCAN f VIRTUAL TABLE INDEX/);
+  expect(search.join('\n')).toMatch(/SEARCH c USING INTEGER PRIMARY KEY/);
+  expect(search.join('\n')).not.toMatch(/TEMP B-TREE/);
 }
 
 function hex(n: number): string {
