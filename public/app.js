@@ -144,7 +144,15 @@
     });
   }
 
+  // long lists keep their tail folded on phones; a wide screen has the room to show it
+  function openWide() {
+    if (!window.matchMedia || !window.matchMedia('(min-width: 1000px)').matches) return;
+    var folded = document.querySelectorAll('details[data-open-wide]');
+    for (var i = 0; i < folded.length; i++) folded[i].open = true;
+  }
+
   function start() {
+    openWide();
     renderTimes();
     window.setInterval(renderTimes, 30000);
     confirmForms();

@@ -1,4 +1,4 @@
-import type { OutcomeSample } from '../store';
+import type { OutcomeCounts } from '../store';
 
 /** How deployments went over the last `days` days. */
 export interface WindowStats {
@@ -21,31 +21,25 @@ export function windowStart(now: Date, days: number): string {
 }
 
 /** The median of `values` (the mean of the middle two for an even count); null for none. */
-export function median(values: number[]): number | null {
+export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
   const sorted = Float64Array.from(values).sort();
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Figures of the samples finished at or after `sinceIso` (ISO-8601 UTC strings compare as times). */
-export function windowStats(samples: readonly OutcomeSample[], days: number, sinceIso: string): WindowStats {
-  let succeeded = 0;
-  let failed = 0;
-  let skipped = 0;
-  const durations: number[] = [];
-  for (const [status, durationMs, finishedAt] of samples) {
-    if (finishedAt < sinceIso) continue;
-    if (status === 'skipped') {
-      skipped++;
-      continue;
-    }
-    if (status === 'succeeded') succeeded++;
-    else failed++;
-    if (durationMs !== null) durations.push(durationMs);
-  }
-  const ran = succeeded + failed;
-  return { days, total: ran + skipped, succeeded, failed, skipped, successRate: ran === 0 ? null : succeeded / ran, medianMs: median(durations) };
+/** The figures of one window from the store's counts. */
+export function windowStats(days: number, c: OutcomeCounts): WindowStats {
+  const ran = c.succeeded + c.failed;
+  return {
+    days,
+    total: ran + c.skipped,
+    succeeded: c.succeeded,
+    failed: c.failed,
+    skipped: c.skipped,
+    successRate: ran === 0 ? null : c.succeeded / ran,
+    medianMs: c.medianMs,
+  };
 }
 
 /** "96 %" (no decimals but never rounds to 100 % while anything failed), or "—". */

@@ -15,9 +15,10 @@ export interface ParsedSearch {
 }
 
 /**
- * Words separated by spaces; every word must match (message, author name or e-mail), the
- * last one also as a prefix ("deplo" finds "deployment"). A lone hex word also matches
- * commit shas that start with it. Punctuation-only words are dropped.
+ * Words separated by spaces; every word must match (message, author name or e-mail) as a
+ * whole word, or as the start of one when it ends in `*` ("deplo*" finds "deployment";
+ * at least 2 characters before the star). A lone hex word also matches commit shas that
+ * start with it. Punctuation-only words are dropped.
  */
 export function parseSearch(q: string): ParsedSearch {
   const text = q.trim();
@@ -25,6 +26,10 @@ export function parseSearch(q: string): ParsedSearch {
     throw new IntegralGitError('IG_USAGE', `the search is ${text.length} characters long; at most ${MAX_QUERY_LENGTH} are searched: shorten it to a few words, an author or a sha prefix`);
   }
   const terms = text.split(/\s+/).filter((t) => WORDLIKE.test(t));
+  const shortPrefix = terms.find((t) => t.endsWith('*') && [...t.replace(/\*+$/, '')].length < 2);
+  if (shortPrefix) {
+    throw new IntegralGitError('IG_USAGE', `“${shortPrefix.slice(0, 40)}” is too short a prefix: put at least 2 characters before the *`);
+  }
   if (text !== '' && terms.length === 0) {
     throw new IntegralGitError('IG_USAGE', `nothing to search for in “${text.slice(0, 40)}”: search for words of a commit message, an author or a commit sha prefix`);
   }
@@ -33,6 +38,7 @@ export function parseSearch(q: string): ParsedSearch {
   }
   const parsed: ParsedSearch = { text, terms };
   if (terms.length === 1 && SHA_PREFIX.test(terms[0])) parsed.shaPrefix = terms[0].toLowerCase();
+  // a trailing * is the prefix operator; no other character is one (see ftsQuery)
   return parsed;
 }
 
@@ -46,7 +52,9 @@ function phrase(term: string): string {
  * (the join checks the exact name afterwards), the terms search message and author.
  */
 export function ftsQuery(repo: string, terms: readonly string[]): string {
-  const words = terms.map((t, i) => (i === terms.length - 1 ? `${phrase(t)}*` : phrase(t)));
+  // whole words unless asked: a prefix merges the lists of every word it starts, which for a
+  // common stem costs tens of milliseconds at 100,000 commits, where a word costs well under one
+  const words = terms.map((t) => (/[^*]\*+$/.test(t) ? `${phrase(t.replace(/\*+$/, ''))}*` : phrase(t)));
   const text = `{message author_name author_email} : (${words.join(' AND ')})`;
   return WORDLIKE.test(repo) ? `repo : ${phrase(repo)} AND ${text}` : text;
 }

@@ -14,28 +14,42 @@ export interface DeploymentOutcome {
   trigger: JobTrigger;
 }
 
-/** [status, durationMs, finishedAt] of one finished deployment: the figures of a time window. */
-export type OutcomeSample = [FinishedStatus, number | null, string];
+/** Counts and the median duration of the deployments finished since a time. */
+export interface OutcomeCounts {
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  /** median duration of the succeeded and failed ones with a duration; null when none */
+  medianMs: number | null;
+}
 
 const FINISHED = "status IN ('succeeded', 'failed', 'skipped')";
+const RAN = "status IN ('succeeded', 'failed') AND duration_ms IS NOT NULL";
 
 /** Keyset on deployments_repo_host (repo, host, id): the newest N, however many are stored. */
-export const RECENT_OUTCOMES_SQL =
-  `SELECT id, status, duration_ms, finished_at, commit_sha, trigger_kind FROM deployments INDEXED BY deployments_repo_host
+export const RECENT_OUTCOMES_SQL = `SELECT id, status, duration_ms, finished_at, commit_sha, trigger_kind FROM deployments INDEXED BY deployments_repo_host
    WHERE repo = ? AND host = ? AND ${FINISHED} ORDER BY id DESC LIMIT ?`;
-/** A range of the covering index deployments_repo_host_finished: the table itself is not read. */
-export const OUTCOMES_SINCE_SQL =
-  `SELECT status, duration_ms, finished_at FROM deployments INDEXED BY deployments_repo_host_finished
-   WHERE repo = ? AND host = ? AND finished_at >= ? AND ${FINISHED}`;
+/**
+ * One pass over a range of the covering index deployments_repo_host_finished (the table
+ * itself is not read), counting in SQLite: no row reaches JavaScript.
+ */
+export const OUTCOME_COUNTS_SQL = `SELECT count(*) FILTER (WHERE status = 'succeeded'), count(*) FILTER (WHERE status = 'failed'),
+   count(*) FILTER (WHERE status = 'skipped'), count(*) FILTER (WHERE ${RAN})
+   FROM deployments INDEXED BY deployments_repo_host_finished WHERE repo = ? AND host = ? AND finished_at >= ?`;
+/** The middle one or two durations of the same range (SQLite sorts the durations only). */
+export const MEDIAN_DURATION_SQL = `SELECT duration_ms FROM deployments INDEXED BY deployments_repo_host_finished
+   WHERE repo = ? AND host = ? AND finished_at >= ? AND ${RAN} ORDER BY duration_ms LIMIT ? OFFSET ?`;
 
 /** Read-only aggregates over finished deployments, for the history charts. */
 export class DeploymentOutcomesTable {
   private readonly recentStmt: Database.Statement;
-  private readonly sinceStmt: Database.Statement;
+  private readonly countsStmt: Database.Statement;
+  private readonly medianStmt: Database.Statement;
 
   constructor(ctx: StoreContext) {
     this.recentStmt = ctx.db.prepare(RECENT_OUTCOMES_SQL);
-    this.sinceStmt = ctx.db.prepare(OUTCOMES_SINCE_SQL).raw();
+    this.countsStmt = ctx.db.prepare(OUTCOME_COUNTS_SQL).raw();
+    this.medianStmt = ctx.db.prepare(MEDIAN_DURATION_SQL).pluck();
   }
 
   /** The last `limit` finished deployments of `repo` on `host`, newest first. */
@@ -51,8 +65,14 @@ export class DeploymentOutcomesTable {
     return rows.map((r) => ({ id: r.id, status: r.status, durationMs: r.duration_ms, finishedAt: r.finished_at, commit: r.commit_sha, trigger: r.trigger_kind }));
   }
 
-  /** Status and duration of every deployment of `repo` on `host` finished at or after `sinceIso`. */
-  outcomesSince(repo: string, host: string, sinceIso: string): OutcomeSample[] {
-    return this.sinceStmt.all(repo, host, sinceIso) as OutcomeSample[];
+  /** Counts and median duration of the deployments of `repo` on `host` finished at or after `sinceIso`. */
+  outcomeCounts(repo: string, host: string, sinceIso: string): OutcomeCounts {
+    const [succeeded, failed, skipped, ran] = this.countsStmt.get(repo, host, sinceIso) as number[];
+    let medianMs: number | null = null;
+    if (ran > 0) {
+      const middle = this.medianStmt.all(repo, host, sinceIso, ran % 2 === 1 ? 1 : 2, (ran - 1) >> 1) as number[];
+      medianMs = middle.length === 1 ? middle[0] : (middle[0] + middle[1]) / 2;
+    }
+    return { succeeded, failed, skipped, medianMs };
   }
 }

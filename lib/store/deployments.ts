@@ -101,6 +101,11 @@ export const LAST_DEPLOYMENT_SQL = `SELECT ${COLUMNS} FROM deployments WHERE rep
 export const DEPLOYED_COMMIT_SQL =
   "SELECT commit_sha, id, finished_at FROM deployments WHERE repo = ? AND host = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1";
 
+export const DEPLOYMENTS_OF_COMMIT_SQL = `SELECT ${COLUMNS} FROM deployments WHERE repo = ? AND commit_sha = ? ORDER BY id DESC LIMIT ?`;
+/** A range of deployments_repo_commit, the few rows found sorted (INDEXED BY: see SEARCH_COMMITS_SHA_SQL). */
+export const SEARCH_DEPLOYMENTS_SHA_SQL = `SELECT ${COLUMNS} FROM deployments INDEXED BY deployments_repo_commit
+  WHERE repo = ? AND commit_sha >= ? AND commit_sha < ? AND id < ? ORDER BY id DESC LIMIT ?`;
+
 export class DeploymentsTable {
   private readonly insert: Database.Statement;
   private readonly byId: Database.Statement;
@@ -127,11 +132,8 @@ export class DeploymentsTable {
     this.countAll = db.prepare('SELECT count(*) FROM deployments WHERE repo = ?').pluck();
     this.countStatus = db.prepare('SELECT count(*) FROM deployments WHERE repo = ? AND status = ?').pluck();
     this.ofJob = db.prepare(`SELECT ${COLUMNS} FROM deployments WHERE job_id = ? ORDER BY id`);
-    this.ofCommit = db.prepare(`SELECT ${COLUMNS} FROM deployments WHERE repo = ? AND commit_sha = ? ORDER BY id DESC LIMIT ?`);
-    // a range of deployments_repo_commit; the few rows found are sorted
-    this.byShaPrefix = db.prepare(
-      `SELECT ${COLUMNS} FROM deployments WHERE repo = ? AND commit_sha >= ? AND commit_sha < ? AND id < ? ORDER BY id DESC LIMIT ?`,
-    );
+    this.ofCommit = db.prepare(DEPLOYMENTS_OF_COMMIT_SQL);
+    this.byShaPrefix = db.prepare(SEARCH_DEPLOYMENTS_SHA_SQL);
   }
 
   createDeployment(input: NewDeployment): number {

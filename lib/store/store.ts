@@ -6,7 +6,7 @@ import { ConfigVersionsTable } from './config-versions';
 import { DeliveriesTable } from './deliveries';
 import { DeploymentLogTable } from './deployment-log';
 import { DeploymentsTable } from './deployments';
-import { DeploymentOutcomesTable, type DeploymentOutcome, type OutcomeSample } from './deployment-outcomes';
+import { DeploymentOutcomesTable, type DeploymentOutcome, type OutcomeCounts } from './deployment-outcomes';
 import { CommitSearchTable, type CommitSearch } from './commit-search';
 import { JobsTable } from './jobs';
 import { PinsTable } from './pins';
@@ -265,8 +265,8 @@ export class Store implements ConfigVersionStore {
   recentOutcomes(repo: string, host: string, limit: number): DeploymentOutcome[] {
     return this.outcomes.recentOutcomes(repo, host, limit);
   }
-  outcomesSince(repo: string, host: string, sinceIso: string): OutcomeSample[] {
-    return this.outcomes.outcomesSince(repo, host, sinceIso);
+  outcomeCounts(repo: string, host: string, sinceIso: string): OutcomeCounts {
+    return this.outcomes.outcomeCounts(repo, host, sinceIso);
   }
   searchCommits(repo: string, q: CommitSearch): Page<CommitRow> {
     return this.search.searchCommits(repo, q);

@@ -76,8 +76,9 @@ describe('commit search (FTS5, migration 004)', () => {
       const page2 = searchHistory(settings, store, 'app', { q: 'widget', commitsBefore: page1.next.commits });
       expect(page2.commits.map((c) => c.message)).toEqual([5, 4, 3, 2, 1].map((i) => `Deploy the widget, part ${i}`));
       expect(page2.next.commits).toBeUndefined();
-      // the last word as a prefix, every word required, authors by name
-      expect(searchHistory(settings, store, 'app', { q: 'log' }).commits.map((c) => c.id)).toEqual([sha(100, 'bb')]);
+      // a prefix when asked ("log*"), whole words otherwise, every word required, authors by name
+      expect(searchHistory(settings, store, 'app', { q: 'log*' }).commits.map((c) => c.id)).toEqual([sha(100, 'bb')]);
+      expect(searchHistory(settings, store, 'app', { q: 'log' }).commits).toEqual([]);
       expect(searchHistory(settings, store, 'app', { q: 'widget login' }).commits).toEqual([]);
       expect(searchHistory(settings, store, 'app', { q: 'grace' }).commits.map((c) => c.id)).toEqual([sha(100, 'bb')]);
       // a sha prefix, with its push

@@ -29,6 +29,11 @@ describe('parseSearch', () => {
 
 describe('ftsQuery', () => {
   it('quotes every word so operators and column names stay text', () => {
-    expect(ftsQuery('my-app', ['fix', 'NOT', 'a"b'])).toBe('repo : "my-app" AND {message author_name author_email} : ("fix" AND "NOT" AND "a""b"*)');
+    expect(ftsQuery('my-app', ['fix', 'NOT', 'a"b'])).toBe('repo : "my-app" AND {message author_name author_email} : ("fix" AND "NOT" AND "a""b")');
+  });
+
+  it('a trailing * asks for a prefix, of at least 2 characters', () => {
+    expect(ftsQuery('app', ['fix', 'deplo*'])).toBe('repo : "app" AND {message author_name author_email} : ("fix" AND "deplo"*)');
+    expect(usage(() => parseSearch('d*'))).toMatch(/too short a prefix/);
   });
 });
