@@ -10,6 +10,7 @@ import { DeploymentOutcomesTable, type DeploymentOutcome, type OutcomeCounts } f
 import { CommitSearchTable, type CommitSearch } from './commit-search';
 import { JobsTable } from './jobs';
 import { PinsTable } from './pins';
+import { OutboxTable, type OutboxAttempt, type OutboxAttemptResult, type OutboxMessage, type OutboxMessageInput, type OutboxStatus } from './outbox';
 import { PushEventsTable } from './push-events';
 import { ReposTable } from './repos';
 import { recoverInterrupted } from './recover-interrupted';
@@ -66,6 +67,7 @@ export class Store implements ConfigVersionStore {
   private readonly pins: PinsTable;
   private readonly outcomes: DeploymentOutcomesTable;
   private readonly search: CommitSearchTable;
+  private readonly outbox: OutboxTable;
   private readonly ctx: StoreContext;
   private readonly defaultSynchronous: 'NORMAL' | 'FULL';
 
@@ -94,6 +96,7 @@ export class Store implements ConfigVersionStore {
     this.pins = new PinsTable(this.ctx, this.repos);
     this.outcomes = new DeploymentOutcomesTable(this.ctx);
     this.search = new CommitSearchTable(this.ctx);
+    this.outbox = new OutboxTable(this.ctx);
   }
 
   /**
@@ -276,6 +279,33 @@ export class Store implements ConfigVersionStore {
   }
   deploymentsOfCommit(repo: string, sha: string, limit: number): Deployment[] {
     return this.deployments.deploymentsOfCommit(repo, sha, limit);
+  }
+
+  // outbox (OutboxStore)
+  enqueueOutbox(messages: OutboxMessageInput[]): number[] {
+    return this.outbox.enqueue(messages);
+  }
+  dueOutbox(now: string, limit: number): OutboxMessage[] {
+    return this.outbox.dueMessages(now, limit);
+  }
+  claimOutbox(id: number, now: string, leaseUntil: string): OutboxMessage | undefined {
+    return this.outbox.claimAttempt(id, now, leaseUntil);
+  }
+  recordOutboxAttempt(id: number, attempt: Omit<OutboxAttempt, 'ok' | 'error'>, result: OutboxAttemptResult): void {
+    this.outbox.recordAttempt(id, attempt, result);
+  }
+  getOutboxMessage(id: number): OutboxMessage | undefined {
+    return this.outbox.get(id);
+  }
+  /** A deployment's outgoing messages, oldest first (its `notifications: [...]`). */
+  outboxOfDeployment(deploymentId: number): OutboxMessage[] {
+    return this.outbox.ofDeployment(deploymentId);
+  }
+  outboxAttempts(id: number): OutboxAttempt[] {
+    return this.outbox.attempts(id);
+  }
+  countOutbox(status?: OutboxStatus): number {
+    return this.outbox.countMessages(status);
   }
 
   // health

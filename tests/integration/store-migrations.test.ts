@@ -16,7 +16,7 @@ afterAll(() => {
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const TABLES = ['commits', 'commits_fts', 'commits_fts_config', 'commits_fts_data', 'commits_fts_docsize', 'commits_fts_idx', 'config_versions', 'deliveries', 'deployment_log', 'deployments', 'jobs', 'pins', 'push_event_commits', 'push_events', 'repos'];
+const TABLES = ['commits', 'commits_fts', 'commits_fts_config', 'commits_fts_data', 'commits_fts_docsize', 'commits_fts_idx', 'config_versions', 'deliveries', 'deployment_log', 'deployments', 'jobs', 'outbox', 'outbox_attempts', 'pins', 'push_event_commits', 'push_events', 'repos'];
 
 function tablesOf(file: string): string[] {
   const db = new Database(file, { readonly: true });

@@ -10,8 +10,7 @@ import type { Migration } from './types';
  * - deployments_repo_commit: deployments of one commit, and search by sha prefix.
  */
 export const migration004: Migration = {
-  // numbered 004 as assigned; the version follows the list position (no 003 on this branch yet)
-  version: 3,
+  version: 4,
   name: 'history-search',
   up: `
 CREATE VIRTUAL TABLE commits_fts USING fts5(
