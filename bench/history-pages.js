@@ -6,6 +6,7 @@
 // --baseline DIR, `/<repo>` p99 of this checkout (with the chart) against another checkout
 // (built, e.g. the commit before the chart), both seeded alike and asked in turn.
 // Usage: npm run build && node bench/history-pages.js [--commits N] [--deployments N] [--samples N] [--baseline DIR]
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { makeTempRoot, runCleanups } = require('./lib/temp-root');
@@ -30,7 +31,8 @@ const API_PAGE = 50; // the API's default page size
 const HOST = 'bench-host';
 const SELF = path.join(__dirname, '..');
 
-const sha = (n) => n.toString(16).padStart(40, '0');
+// shas as git makes them (uniformly spread), so a short prefix matches one commit, not all
+const sha = (n) => crypto.createHash('sha1').update(String(n)).digest('hex');
 
 /**
  * Deployments every 5 minutes up to now (so the last 30 days hold 8,640 of them: the chart's

@@ -53,7 +53,7 @@ const TEMPLATE_NAMES = [
   'lastSeq', 'live', 'job', 'ahead', 'waiting', 'status', 'heading', 'message',
   // partials' parameters
   'label', 'iso', 'mode', 'sha', 'url', 'repoName', 'next', 'nextHref', 'showNewest', 'newestHref', 'filtered',
-  'outcomes', 'chart', 'chartId', 'compact', 'windows', 'chartSlots', 'result', 'value', 'p',
+  'outcomes', 'chart', 'chartId', 'compact', 'windows', 'chartSlots', 'result', 'value', 'p', 'steps',
 ];
 
 /** Templates are compiled once per process (their includes are cached by EJS too). */
