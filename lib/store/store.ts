@@ -44,6 +44,8 @@ import type {
   StoreOptions,
 } from './types';
 
+import { RetentionPruner, type PruneResult, type RetentionLimits } from './retention';
+
 export const DEFAULT_LOG_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_DELIVERIES_LIMIT = 1000;
 export const DEFAULT_DELIVERY_BODY_LIMIT_BYTES = 64 * 1024;
@@ -67,6 +69,7 @@ export class Store implements ConfigVersionStore {
   private readonly pins: PinsTable;
   private readonly outcomes: DeploymentOutcomesTable;
   private readonly search: CommitSearchTable;
+  private readonly retention: RetentionPruner;
   private readonly outbox: OutboxTable;
   private readonly ctx: StoreContext;
   private readonly defaultSynchronous: 'NORMAL' | 'FULL';
@@ -96,7 +99,13 @@ export class Store implements ConfigVersionStore {
     this.pins = new PinsTable(this.ctx, this.repos);
     this.outcomes = new DeploymentOutcomesTable(this.ctx);
     this.search = new CommitSearchTable(this.ctx);
+    this.retention = new RetentionPruner(this.ctx);
     this.outbox = new OutboxTable(this.ctx);
+  }
+
+  /** Delete the oldest deployments (with their logs) and deliveries of `repo` beyond the limits. */
+  applyRetention(repo: string, limits: RetentionLimits): PruneResult {
+    return this.retention.prune(repo, limits);
   }
 
   /**
@@ -112,11 +121,6 @@ export class Store implements ConfigVersionStore {
     } finally {
       this.db.pragma(`synchronous = ${this.defaultSynchronous}`);
     }
-  }
-
-  /** Inside `durably()`: a savepoint, so one failing piece of work leaves the others committed. */
-  savepoint<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
   }
 
   close(): void {

@@ -34,7 +34,7 @@ describe('repo and deployment pages: config changes apart, compare links', () =>
   it('a push to the config branch and what it ran are shown as a config change', async () => {
     const text = (await h.get('/app')).text;
     expect(text).toContain('<li class="push push-config">');
-    expect(text).toContain('<li class="deploy-row deploy-config">');
+    expect(text).toMatch(/<li class="deploy-row deploy-config" data-id="\d+">/);
     expect(text.match(/>config change</g)?.length).toBeGreaterThanOrEqual(3);
   });
 });

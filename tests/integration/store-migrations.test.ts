@@ -1,20 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { makeTempDir } from '../helpers/git-fixture';
+import { useTempDirs } from '../helpers/temp-store';
 import { IntegralGitError } from '../../lib/errors';
 import { applyMigrations, DATABASE_FILE, LATEST_SCHEMA_VERSION, MIGRATIONS, openStore, schemaVersion } from '../../lib/store';
 
 // temp dirs of this file, removed when it ends
-const tempDirs: string[] = [];
-function tempDir(): string {
-  const dir = makeTempDir('ig-store-');
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs('ig-store-');
 
 const TABLES = ['commits', 'commits_fts', 'commits_fts_config', 'commits_fts_data', 'commits_fts_docsize', 'commits_fts_idx', 'config_versions', 'deliveries', 'deployment_log', 'deployments', 'jobs', 'outbox', 'outbox_attempts', 'pins', 'push_event_commits', 'push_events', 'repos'];
 
@@ -133,7 +125,7 @@ describe('store migrations', () => {
     const blocker = path.join(dir, 'file');
     fs.writeFileSync(blocker, 'x');
     const notADir = caught(() => openStore(path.join(blocker, 'data')));
-    expect(notADir.code).toBe('IG_DATABASE_UNAVAILABLE');
+    expect(notADir.code).toBe('IG_DATA_DIR_UNWRITABLE');
     expect(notADir.message).toContain('dataDir');
 
     fs.writeFileSync(path.join(dir, DATABASE_FILE), 'this is not a database, just text long enough to fill a header'.repeat(20));
