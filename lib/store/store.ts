@@ -6,6 +6,8 @@ import { ConfigVersionsTable } from './config-versions';
 import { DeliveriesTable } from './deliveries';
 import { DeploymentLogTable } from './deployment-log';
 import { DeploymentsTable } from './deployments';
+import { DeploymentOutcomesTable, type DeploymentOutcome, type OutcomeCounts } from './deployment-outcomes';
+import { CommitSearchTable, type CommitSearch } from './commit-search';
 import { JobsTable } from './jobs';
 import { PinsTable } from './pins';
 import { OutboxTable, type OutboxAttempt, type OutboxAttemptResult, type OutboxMessage, type OutboxMessageInput, type OutboxStatus } from './outbox';
@@ -65,6 +67,8 @@ export class Store implements ConfigVersionStore {
   private readonly configs: ConfigVersionsTable;
   private readonly deliveries: DeliveriesTable;
   private readonly pins: PinsTable;
+  private readonly outcomes: DeploymentOutcomesTable;
+  private readonly search: CommitSearchTable;
   private readonly retention: RetentionPruner;
   private readonly outbox: OutboxTable;
   private readonly ctx: StoreContext;
@@ -93,6 +97,8 @@ export class Store implements ConfigVersionStore {
     this.configs = new ConfigVersionsTable(this.ctx, this.repos);
     this.deliveries = new DeliveriesTable(this.ctx, options.deliveriesLimit ?? DEFAULT_DELIVERIES_LIMIT);
     this.pins = new PinsTable(this.ctx, this.repos);
+    this.outcomes = new DeploymentOutcomesTable(this.ctx);
+    this.search = new CommitSearchTable(this.ctx);
     this.retention = new RetentionPruner(this.ctx);
     this.outbox = new OutboxTable(this.ctx);
   }
@@ -260,6 +266,23 @@ export class Store implements ConfigVersionStore {
   }
   clearPin(repo: string, host: string): boolean {
     return this.pins.clearPin(repo, host);
+  }
+
+  // history charts and search
+  recentOutcomes(repo: string, host: string, limit: number): DeploymentOutcome[] {
+    return this.outcomes.recentOutcomes(repo, host, limit);
+  }
+  outcomeCounts(repo: string, host: string, sinceIso: string): OutcomeCounts {
+    return this.outcomes.outcomeCounts(repo, host, sinceIso);
+  }
+  searchCommits(repo: string, q: CommitSearch): Page<CommitRow> {
+    return this.search.searchCommits(repo, q);
+  }
+  searchDeploymentsBySha(repo: string, prefix: string, opts: { limit: number; before?: string }): Page<Deployment> {
+    return this.deployments.searchDeploymentsBySha(repo, prefix, opts);
+  }
+  deploymentsOfCommit(repo: string, sha: string, limit: number): Deployment[] {
+    return this.deployments.deploymentsOfCommit(repo, sha, limit);
   }
 
   // outbox (OutboxStore)
