@@ -6,6 +6,7 @@ import { classifyRepoUrl, type RepoUrlKind } from './check-repo-url';
 import { cidrProblem } from './check-cidr';
 import { resolveSecret, type SecretContext } from './resolve-secret';
 import type { GitBackendName, RepoAuth, RepoSettings } from './types';
+import { resolveRepoSafety } from './resolve-safe-deployments';
 
 export interface RepoContext extends SecretContext {
   git: GitBackendName;
@@ -44,6 +45,7 @@ export function resolveRepo(name: string, raw: RawObject, ctx: RepoContext): Rep
     insecure,
     pollInterval: asInteger(raw.pollInterval) ?? 0,
     secretEnvNames: [],
+    ...resolveRepoSafety(raw, at, ctx),
   };
   if (secret !== undefined) repo.secret = secret;
   const rawAuth = asObject(raw.auth);

@@ -8,6 +8,7 @@ import { checkCidrs, resolveRepo } from './resolve-repo';
 import { resolveCredentials } from './resolve-credentials';
 import { resolveHostname } from './resolve-hostname';
 import type { GitBackendName, RepoSettings, Settings, SettingsOverrides } from './types';
+import { resolveHealthcheckHosts } from './resolve-safe-deployments';
 
 export const DEFAULTS = {
   listen: { host: '0.0.0.0', port: 8080 },
@@ -84,6 +85,7 @@ export function resolveSettings(raw: RawObject, opts: ResolveOptions, problems: 
     logFormat: overrides.logFormat ?? (raw.logFormat === 'json' ? 'json' : DEFAULTS.logFormat),
     secretEnvNames: credentials.secretEnvNames,
     warnings,
+    healthcheckHosts: resolveHealthcheckHosts(raw.healthcheckHosts, problems),
   };
   if (gitDefaulted) settings.gitDefaulted = gitDefaulted;
   if (credentials.admin) settings.admin = credentials.admin;

@@ -77,6 +77,8 @@ export const settingsSchema = {
     triggerToken: { type: 'string' },
     triggerTokenEnv: envVarName,
     logFormat: { type: 'string', enum: ['text', 'json'] },
+    // safe deployments (SPEC §10): hosts besides loopback a repo config's healthcheck.url may reach
+    healthcheckHosts: { type: 'array', items: nonEmptyString, uniqueItems: true },
   },
   definitions: {
     repo: {
@@ -103,6 +105,17 @@ export const settingsSchema = {
         knownHostsFile: nonEmptyString,
         pollInterval: { type: 'integer', minimum: 0 },
         trustedNetworks: { ...cidrList, minItems: 1 },
+        // safe deployments (SPEC §10)
+        requireSignedCommits: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            allowedSignersFile: nonEmptyString,
+            gpgKeyring: nonEmptyString,
+          },
+        },
+        refuseNonFastForward: { type: 'boolean' },
       },
     },
   },
@@ -126,6 +139,7 @@ export interface RawSettings {
   triggerToken?: string;
   triggerTokenEnv?: string;
   logFormat?: 'text' | 'json';
+  healthcheckHosts?: string[];
 }
 
 export interface RawRepo {
@@ -139,4 +153,6 @@ export interface RawRepo {
   knownHostsFile?: string;
   pollInterval?: number;
   trustedNetworks?: string[];
+  requireSignedCommits?: { allowedSignersFile?: string; gpgKeyring?: string };
+  refuseNonFastForward?: boolean;
 }

@@ -31,6 +31,19 @@ export interface RepoSettings {
    * signature-mismatch messages. Undefined = `repos.<name>.secret`.
    */
   secretSource?: string;
+  // safe deployments (SPEC §10)
+  /** the deployed head and the config branch's head must carry a good signature by one of these keys */
+  requireSignedCommits?: SignedCommitsPolicy;
+  /** refuse a head that does not descend from the deployed commit until `trigger --allow-rewind` */
+  refuseNonFastForward?: boolean;
+}
+
+/** `repos.<name>.requireSignedCommits`, paths absolute; at least one is set. */
+export interface SignedCommitsPolicy {
+  /** SSH signatures: git's allowed-signers format (gpg.ssh.allowedSignersFile) */
+  allowedSignersFile?: string;
+  /** OpenPGP signatures: a GnuPG home directory, or a file of exported public keys */
+  gpgKeyring?: string;
 }
 
 export interface Settings {
@@ -65,6 +78,8 @@ export interface Settings {
   /** bearer token for the generic JSON trigger provider */
   triggerToken?: string;
   logFormat: 'text' | 'json';
+  /** hosts besides loopback that a repo config's `healthcheck.url` may reach (lower case) */
+  healthcheckHosts: string[];
   /**
    * names of env vars read for server-wide secrets (admin, readAuth, triggerToken); each
    * repo has its own list. Always set by loadSettings; use allSecretEnvNames() for the union.
