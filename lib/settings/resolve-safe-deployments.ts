@@ -15,9 +15,8 @@ export function resolveRepoSafety(
   at: string,
   ctx: { baseDir: string; problems: Problem[] },
 ): Pick<RepoSettings, 'requireSignedCommits' | 'refuseNonFastForward'> {
-  const out: Pick<RepoSettings, 'requireSignedCommits' | 'refuseNonFastForward'> = {
-    refuseNonFastForward: raw.refuseNonFastForward === true,
-  };
+  // set only when on, so a repo entry without the keys reads as before
+  const out: Pick<RepoSettings, 'requireSignedCommits' | 'refuseNonFastForward'> = raw.refuseNonFastForward === true ? { refuseNonFastForward: true } : {};
   const signed = asObject(raw.requireSignedCommits);
   if (!signed) return out;
   const policy: SignedCommitsPolicy = {};

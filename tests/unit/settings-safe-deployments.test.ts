@@ -21,7 +21,7 @@ describe('settings: safe deployments (SPEC §10)', () => {
     const s = loadSettings(writeSettings({ repos: { app: repo() } }), {}, {});
     expect(s.healthcheckHosts).toEqual([]);
     expect(s.repos.app.requireSignedCommits).toBeUndefined();
-    expect(s.repos.app.refuseNonFastForward).toBe(false);
+    expect(s.repos.app.refuseNonFastForward).toBeUndefined();
   });
 
   it('reads healthcheckHosts (lower-cased, IPv6 brackets dropped), requireSignedCommits with paths relative to the file, refuseNonFastForward', () => {
