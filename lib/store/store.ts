@@ -8,10 +8,12 @@ import { DeploymentLogTable } from './deployment-log';
 import { DeploymentsTable } from './deployments';
 import { JobsTable } from './jobs';
 import { PinsTable } from './pins';
+import { BadCommitsTable } from './bad-commits';
 import { PushEventsTable } from './push-events';
 import { ReposTable } from './repos';
 import { recoverInterrupted } from './recover-interrupted';
 import type {
+  BadCommit,
   ClaimedJob,
   CommitListOptions,
   CommitRow,
@@ -62,6 +64,7 @@ export class Store implements ConfigVersionStore {
   private readonly configs: ConfigVersionsTable;
   private readonly deliveries: DeliveriesTable;
   private readonly pins: PinsTable;
+  private readonly badCommits: BadCommitsTable;
   private readonly ctx: StoreContext;
   private readonly defaultSynchronous: 'NORMAL' | 'FULL';
 
@@ -88,6 +91,7 @@ export class Store implements ConfigVersionStore {
     this.configs = new ConfigVersionsTable(this.ctx, this.repos);
     this.deliveries = new DeliveriesTable(this.ctx, options.deliveriesLimit ?? DEFAULT_DELIVERIES_LIMIT);
     this.pins = new PinsTable(this.ctx, this.repos);
+    this.badCommits = new BadCommitsTable(this.ctx, this.repos);
   }
 
   /**
@@ -253,6 +257,17 @@ export class Store implements ConfigVersionStore {
   }
   clearPin(repo: string, host: string): boolean {
     return this.pins.clearPin(repo, host);
+  }
+
+  // commits remembered as bad (SPEC §10)
+  rememberBadCommit(repo: string, host: string, commit: string, deploymentId: number | null, reason: string | null): void {
+    this.badCommits.rememberBadCommit(repo, host, commit, deploymentId, reason);
+  }
+  badCommit(repo: string, host: string, commit: string): BadCommit | undefined {
+    return this.badCommits.badCommit(repo, host, commit);
+  }
+  forgetBadCommit(repo: string, host: string, commit: string): boolean {
+    return this.badCommits.forgetBadCommit(repo, host, commit);
   }
 
   // health
