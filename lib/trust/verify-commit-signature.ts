@@ -35,7 +35,8 @@ export async function verifyCommitSignature(req: VerifyCommitRequest): Promise<v
     await runGit([...config.flatMap((c) => ['-c', c]), '--git-dir', req.gitdir, 'verify-commit', '--', req.commit], { cwd: req.gitdir, env });
   } catch (err) {
     if (!(err instanceof GitCommandError)) throw err;
-    throw untrusted(req, lastLines(err.stderr, 3) || `git verify-commit exited ${err.code}`);
+    // an unsigned commit makes git exit 1 without a word
+    throw untrusted(req, lastLines(err.stderr, 3) || 'the commit is not signed');
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
   }
