@@ -4,7 +4,7 @@ import type { RepoSettings } from '../settings/types';
 import { assertBranchName } from '../workcopy/check-names';
 import { fetchFailed } from '../workcopy/fetch-error';
 import { localInvocation, networkInvocation, redact } from '../workcopy/native-git-env';
-import { stripCredentials } from '../workcopy/remote-url';
+import { stripCredentials } from '../remote-url';
 import { GitCommandError, lastLines, runGit } from '../workcopy/run-git';
 import { IntegralGitError } from '../errors';
 

@@ -9,6 +9,7 @@ import { DeploymentsTable } from './deployments';
 import { JobsTable } from './jobs';
 import { PinsTable } from './pins';
 import { BadCommitsTable } from './bad-commits';
+import { OutboxTable, type OutboxAttempt, type OutboxAttemptResult, type OutboxMessage, type OutboxMessageInput, type OutboxStatus } from './outbox';
 import { PushEventsTable } from './push-events';
 import { ReposTable } from './repos';
 import { recoverInterrupted } from './recover-interrupted';
@@ -65,6 +66,7 @@ export class Store implements ConfigVersionStore {
   private readonly deliveries: DeliveriesTable;
   private readonly pins: PinsTable;
   private readonly badCommits: BadCommitsTable;
+  private readonly outbox: OutboxTable;
   private readonly ctx: StoreContext;
   private readonly defaultSynchronous: 'NORMAL' | 'FULL';
 
@@ -92,6 +94,7 @@ export class Store implements ConfigVersionStore {
     this.deliveries = new DeliveriesTable(this.ctx, options.deliveriesLimit ?? DEFAULT_DELIVERIES_LIMIT);
     this.pins = new PinsTable(this.ctx, this.repos);
     this.badCommits = new BadCommitsTable(this.ctx, this.repos);
+    this.outbox = new OutboxTable(this.ctx);
   }
 
   /**
@@ -268,6 +271,33 @@ export class Store implements ConfigVersionStore {
   }
   forgetBadCommit(repo: string, host: string, commit: string): boolean {
     return this.badCommits.forgetBadCommit(repo, host, commit);
+  }
+
+  // outbox (OutboxStore)
+  enqueueOutbox(messages: OutboxMessageInput[]): number[] {
+    return this.outbox.enqueue(messages);
+  }
+  dueOutbox(now: string, limit: number): OutboxMessage[] {
+    return this.outbox.dueMessages(now, limit);
+  }
+  claimOutbox(id: number, now: string, leaseUntil: string): OutboxMessage | undefined {
+    return this.outbox.claimAttempt(id, now, leaseUntil);
+  }
+  recordOutboxAttempt(id: number, attempt: Omit<OutboxAttempt, 'ok' | 'error'>, result: OutboxAttemptResult): void {
+    this.outbox.recordAttempt(id, attempt, result);
+  }
+  getOutboxMessage(id: number): OutboxMessage | undefined {
+    return this.outbox.get(id);
+  }
+  /** A deployment's outgoing messages, oldest first (its `notifications: [...]`). */
+  outboxOfDeployment(deploymentId: number): OutboxMessage[] {
+    return this.outbox.ofDeployment(deploymentId);
+  }
+  outboxAttempts(id: number): OutboxAttempt[] {
+    return this.outbox.attempts(id);
+  }
+  countOutbox(status?: OutboxStatus): number {
+    return this.outbox.countMessages(status);
   }
 
   // health

@@ -10,7 +10,7 @@ import type { Migration } from './types';
  * health gate, the commit a revert went back to, and the release directory's name.
  */
 export const migration008: Migration = {
-  version: 3,
+  version: 4,
   name: 'safe-deployments',
   up: `
 CREATE TABLE bad_commits (
