@@ -12,12 +12,16 @@ import { createBackend } from '../../lib/workcopy/create-backend';
 import { silentLogger } from '../../lib/log/logger';
 import type { DeployRequest } from '../../lib/deploy/types';
 import { toApiDeployment } from '../../lib/history/repo-history';
+import { planDeployment } from '../../lib/deploy/plan-deployment';
 
 /**
  * SPEC §10 end to end through runDeployment: a real repository over HTTP, a real SQLite
  * file, real scripts, and a real app on 127.0.0.1 whose /health answers from the file the
  * deployed commit holds (`health.txt`: "ok" → 200, anything else → 500).
  */
+// whole deployments with health checks and reverts, several per test
+jest.setTimeout(240_000);
+
 let fx: GitFixture;
 let app: http.Server;
 let appPort: number;
@@ -167,6 +171,14 @@ describe('releases', () => {
       expect(await e.deploy()).toMatchObject({ status: 'succeeded' });
     }
     expect(fs.readdirSync(path.join(e.location, 'releases'))).toHaveLength(2);
+  });
+
+  it('trigger --dry-run plans a release (the location is not a working copy) and changes nothing', async () => {
+    const e = make('native', { releases: { shared: ['storage'] }, activate: './reload.sh' });
+    const before = await planDeployment({ settings: e.settings, store: e.store, backend: createBackend('native') }, { repo: 'app' });
+    expect(before.sync).toMatchObject({ action: 'update', previousCommit: null, commit: e.repo.head() });
+    expect(before.sync!.steps.join('\n')).toMatch(/releases\/<yyyymmddHHMMSS>-[0-9a-f]{12}, link storage from .*\/shared[\s\S]*switch .*current[\s\S]*activate \.\/reload\.sh/);
+    expect(fs.existsSync(e.location)).toBe(false);
   });
 
   it('a failed build never touches current', async () => {

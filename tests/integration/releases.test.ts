@@ -10,6 +10,9 @@ import { cleanupReleases, listReleases } from '../../lib/releases/cleanup-releas
 import { GitFixture, git, makeTempDir, type FixtureRepo } from '../helpers/git-fixture';
 import { pushRawTree } from '../helpers/tree-builder';
 
+// real git fetches and checkouts; on a loaded CI machine a few of them take a while
+jest.setTimeout(180_000);
+
 let fx: GitFixture;
 let repo: FixtureRepo;
 let settings: RepoSettings;
@@ -62,8 +65,10 @@ describe('releases: prepare, share, switch, clean up', () => {
   it('cleanup keeps `keep` newest, and never the current one nor a protected one (the last that passed)', async () => {
     const location = path.join(root, 'app');
     const names: string[] = [];
-    for (let i = 0; i < 6; i++) names.push((await release(location, { now: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) })).name);
     const layout = releaseLayout(location);
+    // one fetch, six releases of it: cleanup looks only at names and links
+    const commit = await fetchReleaseCache({ repo: settings, cache: layout.cache, branch: 'master' });
+    for (let i = 0; i < 6; i++) names.push((await prepareRelease({ layout, commit, now: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) })).name);
     await switchCurrent(layout, names[1]);
     const removed = await cleanupReleases(layout, 2, [names[0]]);
     expect(removed).toEqual([names[2], names[3]]);
