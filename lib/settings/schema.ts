@@ -88,6 +88,8 @@ export const settingsSchema = {
     triggerTokenEnv: envVarName,
     logFormat: { type: 'string', enum: ['text', 'json'] },
     retention,
+    // safe deployments (SPEC §10): hosts besides loopback a repo config's healthcheck.url may reach
+    healthcheckHosts: { type: 'array', items: nonEmptyString, uniqueItems: true },
   },
   definitions: {
     repo: {
@@ -125,6 +127,17 @@ export const settingsSchema = {
           },
         },
         retention,
+        // safe deployments (SPEC §10)
+        requireSignedCommits: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            allowedSignersFile: nonEmptyString,
+            gpgKeyring: nonEmptyString,
+          },
+        },
+        refuseNonFastForward: { type: 'boolean' },
       },
     },
   },
@@ -149,6 +162,7 @@ export interface RawSettings {
   triggerTokenEnv?: string;
   logFormat?: 'text' | 'json';
   retention?: { deployments?: number; deliveries?: number };
+  healthcheckHosts?: string[];
 }
 
 export interface RawRepo {
@@ -164,4 +178,6 @@ export interface RawRepo {
   trustedNetworks?: string[];
   secrets?: Record<string, { file?: string; env?: string }>;
   retention?: { deployments?: number; deliveries?: number };
+  requireSignedCommits?: { allowedSignersFile?: string; gpgKeyring?: string };
+  refuseNonFastForward?: boolean;
 }

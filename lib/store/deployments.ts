@@ -6,6 +6,7 @@ import {
   DEPLOYMENT_STATUSES,
   JOB_TRIGGERS,
   type DeployedCommit,
+  type DeploymentHealth,
   type Deployment,
   type DeploymentListOptions,
   type DeploymentPatch,
@@ -15,9 +16,11 @@ import {
 } from './types';
 import { checkEnum, checkLimit, checkName, parseCursor, parseJsonArray, toPage } from './sql-helpers';
 
+const DEPLOYMENT_HEALTH: readonly DeploymentHealth[] = ['passed', 'failed', 'none'];
+
 const COLUMNS =
   'id, repo, host, branch, status, commit_sha, previous_commit, trigger_kind, job_id, config_commit, queued_at, started_at, finished_at, ' +
-  'duration_ms, exit_code, signal, error_code, error, skip_reason, steps, coalesced_job_ids';
+  'duration_ms, exit_code, signal, error_code, error, skip_reason, steps, coalesced_job_ids, health, reverted_to, release_name';
 
 interface DeploymentDbRow {
   id: number;
@@ -41,10 +44,13 @@ interface DeploymentDbRow {
   skip_reason: string | null;
   steps: string;
   coalesced_job_ids: string;
+  health: string | null;
+  reverted_to: string | null;
+  release_name: string | null;
 }
 
 function toDeployment(r: DeploymentDbRow): Deployment {
-  return {
+  const d: Deployment = {
     id: r.id,
     repo: r.repo,
     host: r.host,
@@ -67,6 +73,10 @@ function toDeployment(r: DeploymentDbRow): Deployment {
     steps: parseJsonArray<string>(r.steps),
     coalescedJobIds: parseJsonArray<number>(r.coalesced_job_ids),
   };
+  if (r.health !== null) d.health = r.health as DeploymentHealth;
+  if (r.reverted_to !== null) d.revertedTo = r.reverted_to;
+  if (r.release_name !== null) d.release = r.release_name;
+  return d;
 }
 
 /** Patch field → column, and how its value is stored. */
@@ -86,6 +96,9 @@ const PATCH_COLUMNS: Record<keyof DeploymentPatch, { column: string; encode?: (v
   skipReason: { column: 'skip_reason' },
   steps: { column: 'steps', encode: (v) => JSON.stringify(v ?? []) },
   coalescedJobIds: { column: 'coalesced_job_ids', encode: (v) => JSON.stringify(v ?? []) },
+  health: { column: 'health', encode: (v) => checkEnum('health', v, DEPLOYMENT_HEALTH) },
+  revertedTo: { column: 'reverted_to' },
+  release: { column: 'release_name' },
 };
 
 /** The keyset listing; each filter combination uses an index ending in id. */

@@ -10,11 +10,13 @@ import { DeploymentOutcomesTable, type DeploymentOutcome, type OutcomeCounts } f
 import { CommitSearchTable, type CommitSearch } from './commit-search';
 import { JobsTable } from './jobs';
 import { PinsTable } from './pins';
+import { BadCommitsTable } from './bad-commits';
 import { OutboxTable, type OutboxAttempt, type OutboxAttemptResult, type OutboxMessage, type OutboxMessageInput, type OutboxStatus } from './outbox';
 import { PushEventsTable } from './push-events';
 import { ReposTable } from './repos';
 import { recoverInterrupted } from './recover-interrupted';
 import type {
+  BadCommit,
   ClaimedJob,
   CommitListOptions,
   CommitRow,
@@ -70,6 +72,7 @@ export class Store implements ConfigVersionStore {
   private readonly outcomes: DeploymentOutcomesTable;
   private readonly search: CommitSearchTable;
   private readonly retention: RetentionPruner;
+  private readonly badCommits: BadCommitsTable;
   private readonly outbox: OutboxTable;
   private readonly ctx: StoreContext;
   private readonly defaultSynchronous: 'NORMAL' | 'FULL';
@@ -100,6 +103,7 @@ export class Store implements ConfigVersionStore {
     this.outcomes = new DeploymentOutcomesTable(this.ctx);
     this.search = new CommitSearchTable(this.ctx);
     this.retention = new RetentionPruner(this.ctx);
+    this.badCommits = new BadCommitsTable(this.ctx, this.repos);
     this.outbox = new OutboxTable(this.ctx);
   }
 
@@ -283,6 +287,17 @@ export class Store implements ConfigVersionStore {
   }
   deploymentsOfCommit(repo: string, sha: string, limit: number): Deployment[] {
     return this.deployments.deploymentsOfCommit(repo, sha, limit);
+  }
+
+  // commits remembered as bad (SPEC §10)
+  rememberBadCommit(repo: string, host: string, commit: string, deploymentId: number | null, reason: string | null): void {
+    this.badCommits.rememberBadCommit(repo, host, commit, deploymentId, reason);
+  }
+  badCommit(repo: string, host: string, commit: string): BadCommit | undefined {
+    return this.badCommits.badCommit(repo, host, commit);
+  }
+  forgetBadCommit(repo: string, host: string, commit: string): boolean {
+    return this.badCommits.forgetBadCommit(repo, host, commit);
   }
 
   // outbox (OutboxStore)
