@@ -88,6 +88,8 @@ export const settingsSchema = {
     triggerTokenEnv: envVarName,
     logFormat: { type: 'string', enum: ['text', 'json'] },
     retention,
+    // safe deployments (SPEC §10): hosts besides loopback a repo config's healthcheck.url may reach
+    healthcheckHosts: { type: 'array', items: nonEmptyString, uniqueItems: true },
   },
   definitions: {
     repo: {
@@ -131,6 +133,17 @@ export const settingsSchema = {
           required: ['user', 'group'],
           properties: { user: nonEmptyString, group: nonEmptyString },
         },
+        // safe deployments (SPEC §10)
+        requireSignedCommits: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            allowedSignersFile: nonEmptyString,
+            gpgKeyring: nonEmptyString,
+          },
+        },
+        refuseNonFastForward: { type: 'boolean' },
       },
     },
   },
@@ -155,6 +168,7 @@ export interface RawSettings {
   triggerTokenEnv?: string;
   logFormat?: 'text' | 'json';
   retention?: { deployments?: number; deliveries?: number };
+  healthcheckHosts?: string[];
 }
 
 export interface RawRepo {
@@ -171,4 +185,6 @@ export interface RawRepo {
   secrets?: Record<string, { file?: string; env?: string }>;
   retention?: { deployments?: number; deliveries?: number };
   runAs?: { user?: string; group?: string };
+  requireSignedCommits?: { allowedSignersFile?: string; gpgKeyring?: string };
+  refuseNonFastForward?: boolean;
 }
