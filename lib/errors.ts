@@ -33,6 +33,8 @@ export const ERROR_CODES = {
   IG_AUTH_REQUIRED: { exit: 2, status: 401, summary: 'the page, API route or action needs credentials (readAuth or admin in the server settings)' },
   IG_CSRF_REJECTED: { exit: 2, status: 403, summary: 'an admin form was sent from another site or without a valid CSRF token' },
   IG_READ_ONLY: { exit: 2, status: 403, summary: 'UI actions are off because the server settings define no admin credentials' },
+  IG_FLEET_UNAVAILABLE: { exit: 1, status: 503, summary: 'the fleet\'s NATS server cannot be reached (or `fleet` is not configured)' },
+  IG_ROLLOUT_BLOCKED: { exit: 1, status: 409, summary: 'an earlier rollout wave has not deployed this commit successfully in time' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

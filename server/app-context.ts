@@ -4,6 +4,7 @@ import type { Store } from '../lib/store';
 import type { DeployQueue } from '../lib/queue/deploy-queue';
 import type { Metrics } from '../lib/metrics/metrics';
 import type { GitBackend } from '../lib/workcopy/git-backend';
+import type { FleetNode } from '../lib/fleet/fleet-node';
 
 /** Everything a route needs; routes translate HTTP to calls on these and nothing more. */
 export interface AppContext {
@@ -15,4 +16,6 @@ export interface AppContext {
   backend: GitBackend;
   startedAt: Date;
   version: string;
+  /** set when the settings have `fleet` (SPEC §11) */
+  fleet?: FleetNode;
 }

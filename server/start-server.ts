@@ -13,6 +13,8 @@ import { createApp } from './create-app';
 import { holdFileLock } from '../lib/locks/file-lock';
 import { createUpdateHandler } from './routes/update';
 import type { AppContext } from './app-context';
+import { FleetNode } from '../lib/fleet/fleet-node';
+import { GroupCommitter } from '../lib/ingest/group-commit';
 
 export interface RunningServer {
   url: string;
@@ -39,6 +41,7 @@ export async function startServer(settings: Settings, logger: Logger, opts: { st
   }
   for (const name of Object.keys(settings.repos)) store.ensureRepo(name);
   const backend = createBackend(settings.git);
+  let fleet: FleetNode | undefined;
   const metrics = new Metrics(() => Object.keys(settings.repos).map((repo) => ({ repo, depth: store.queueDepth(repo) })));
   const queue = new DeployQueue(
     { settings, store, logger, backend },
@@ -46,10 +49,15 @@ export async function startServer(settings: Settings, logger: Logger, opts: { st
       onDeploymentFinished: (repo, outcome, durationMs) => {
         metrics.deployments.inc({ repo, status: outcome.status });
         metrics.deploymentDuration.observe({ repo, status: outcome.status }, durationMs / 1000);
+        fleet?.publishState(repo);
       },
     },
   );
-  const ctx: AppContext = { settings, store, queue, metrics, logger, backend, startedAt: new Date(), version: packageVersion() };
+  const fleetSettings = settings.fleet;
+  if (fleetSettings) {
+    fleet = new FleetNode({ settings: { ...settings, fleet: fleetSettings }, store, committer: new GroupCommitter(store), logger, metrics, kick: (repo) => queue.kick(repo) });
+  }
+  const ctx: AppContext = { settings, store, queue, metrics, logger, backend, startedAt: new Date(), version: packageVersion(), fleet };
   const app = createApp(ctx);
   // POST /update is served ahead of Express (server/routes/update.ts says why)
   const update = createUpdateHandler(ctx);
@@ -83,6 +91,7 @@ export async function startServer(settings: Settings, logger: Logger, opts: { st
   queue.start();
   const poller = new Poller({ settings, store, logger, backend, kick: (repo) => queue.kick(repo), isRunning: (repo) => queue.isRunning(repo) });
   poller.start();
+  fleet?.start();
   let closed = false;
   return {
     url,
@@ -93,6 +102,7 @@ export async function startServer(settings: Settings, logger: Logger, opts: { st
       if (closed) return;
       closed = true;
       poller.stop();
+      await fleet?.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const settled = await queue.stop(graceMs);

@@ -16,6 +16,14 @@ export interface IngestDeps {
   metrics?: Metrics;
   /** wakes the repo's worker once the jobs are on disk */
   kick: (repo: string) => void;
+  /**
+   * Set for deliveries that came over the fleet's bus: the host that accepted it first.
+   * Their log entries say `via fleet from <host>`, and one for a repository this host does
+   * not have is none of its business (not logged).
+   */
+  viaFleetFrom?: string;
+  /** called once an accepted delivery is on disk (the fleet publishes it); must not throw or block */
+  onAccepted?: (repo: string, req: IncomingRequest, deliveryId: string | undefined) => void;
 }
 
 export interface IngestAnswer {
@@ -31,6 +39,10 @@ export interface IngestAnswer {
 export async function ingestWebhook(deps: IngestDeps, req: IncomingRequest): Promise<IngestAnswer> {
   const { store, logger } = deps;
   const decision = receiveWebhook(req, deps.settings);
+  const via = deps.viaFleetFrom !== undefined ? `via fleet from ${deps.viaFleetFrom}: ` : '';
+  if (via && decision.outcome === 'rejected' && decision.errorCode === 'IG_REPO_UNKNOWN') {
+    return { status: decision.status, body: { error: decision.reason, code: decision.errorCode } };
+  }
   const base = {
     remoteAddr: req.remoteAddress,
     provider: decision.provider ?? null,
@@ -42,13 +54,13 @@ export async function ingestWebhook(deps: IngestDeps, req: IncomingRequest): Pro
     ...base,
     outcome,
     statusCode: status,
-    reason,
+    reason: via + reason,
     jobIds,
     body: outcome === 'accepted' ? req.rawBody.toString('utf8') : null,
   });
   const report = (outcome: DeliveryOutcome, status: number, reason: string): void => {
     deps.metrics?.deliveries.inc({ provider: decision.provider ?? 'unknown', outcome });
-    const line = `delivery ${decision.deliveryId ?? '-'} from ${req.remoteAddress} (${decision.provider ?? 'unknown provider'}${decision.repo ? `, repo ${decision.repo}` : ''}): ${outcome} ${status}: ${reason}`;
+    const line = `${via}delivery ${decision.deliveryId ?? '-'} from ${req.remoteAddress} (${decision.provider ?? 'unknown provider'}${decision.repo ? `, repo ${decision.repo}` : ''}): ${outcome} ${status}: ${reason}`;
     if (outcome === 'rejected') logger.warn(line);
     else logger.info(line);
   };
@@ -112,6 +124,7 @@ export async function ingestWebhook(deps: IngestDeps, req: IncomingRequest): Pro
   }
   report('accepted', 202, outcome.reason);
   if (outcome.jobIds.length > 0) deps.kick(repo);
+  deps.onAccepted?.(repo, req, decision.deliveryId);
   return { status: 202, body: { accepted: true, repo, jobs: outcome.jobIds, refs: outcome.refs } };
 }
 

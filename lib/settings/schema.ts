@@ -6,6 +6,8 @@
  * never a silently ignored key.
  */
 
+import { fleetSchema, type RawFleet } from './fleet-schema';
+
 const envVarName = {
   type: 'string',
   pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
@@ -77,6 +79,7 @@ export const settingsSchema = {
     triggerToken: { type: 'string' },
     triggerTokenEnv: envVarName,
     logFormat: { type: 'string', enum: ['text', 'json'] },
+    fleet: fleetSchema,
   },
   definitions: {
     repo: {
@@ -126,6 +129,7 @@ export interface RawSettings {
   triggerToken?: string;
   triggerTokenEnv?: string;
   logFormat?: 'text' | 'json';
+  fleet?: RawFleet;
 }
 
 export interface RawRepo {
