@@ -9,6 +9,7 @@ import { registerValidate } from './commands/validate';
 import { registerDeliveries } from './commands/deliveries';
 import { registerRollback } from './commands/rollback';
 import { registerDemo } from './commands/demo';
+import { registerFleet } from './commands/fleet';
 
 import { packageVersion } from '../lib/version';
 
@@ -25,7 +26,7 @@ export function buildProgram(): Command {
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerServe, registerTrigger, registerStatus, registerConfig, registerValidate, registerInit, registerDeliveries, registerRollback, registerDemo]) register(program);
+  for (const register of [registerServe, registerTrigger, registerStatus, registerConfig, registerValidate, registerInit, registerDeliveries, registerRollback, registerDemo, registerFleet]) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
