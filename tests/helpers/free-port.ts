@@ -1,0 +1,13 @@
+import net from 'node:net';
+
+/** A free TCP port on 127.0.0.1 (kept when the same server restarts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
