@@ -12,6 +12,10 @@ export interface HostConfig {
 export interface RepoConfig {
   hostgroups?: Record<string, string[]>;
   configs: Record<string, HostConfig>;
+  /** fleet waves: hostgroup names in order, `*` = every other host (SPEC §11) */
+  rollout?: string[];
+  /** seconds a host of a later wave waits for the earlier ones (default 900) */
+  rolloutTimeout?: number;
 }
 
 /** Which layer set a key: `base`, `group:<name>` or `host:<name>`, or `default`. */
