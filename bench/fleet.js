@@ -144,7 +144,6 @@ async function pushAndWaitFleet(hosts, kv, repo, message, size) {
   const sha = repo.commit('master', message);
   const watch = await kv.watch({ key: 'app.*' });
   const done = new Set();
-  let t0 = 0;
   const converged = (async () => {
     for await (const e of watch) {
       if (e.operation !== 'PUT') continue;
@@ -154,7 +153,7 @@ async function pushAndWaitFleet(hosts, kv, repo, message, size) {
       if (done.size === size) return performance.now();
     }
   })();
-  t0 = await postPush(hosts[0], repo, sha, message);
+  const t0 = await postPush(hosts[0], repo, sha, message);
   const timeout = sleep(300_000).then(() => {
     throw new Error(`not converged after 300 s: ${done.size}/${size} hosts`);
   });
