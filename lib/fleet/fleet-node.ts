@@ -7,6 +7,7 @@ import type { Metrics } from '../metrics/metrics';
 import type { IncomingRequest } from '../providers/types';
 import type { Settings, FleetSettings } from '../settings/types';
 import type { Store } from '../store';
+import type { DeploymentEvents } from '../deploy/events';
 import { DeliveryConsumer } from './consume-deliveries';
 import { encodeDelivery } from './delivery-message';
 import { ensureStream, openBucket } from './ensure-stream';
@@ -63,6 +64,11 @@ export class FleetNode {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.consumer.stop();
     await this.bus.stop();
+  }
+
+  /** Every finished deployment of this process republishes its repo's state (read from the store). */
+  subscribeTo(events: DeploymentEvents): () => void {
+    return events.on('finished', (e) => this.publishState(e.repo));
   }
 
   /** An accepted delivery goes to the other hosts; the webhook's answer never waits for this. */
