@@ -16,7 +16,7 @@ const SECRET = 'fleet-secret-1';
 jest.setTimeout(120_000);
 
 interface Deployments {
-  deployments: Array<{ id: number; status: string; commit: string | null; trigger: string }>;
+  deployments: Array<{ id: number; status: string; commit: string | null; trigger: string; errorCode: string | null; error: string | null; startedAt: string | null; finishedAt: string | null }>;
 }
 interface Delivery {
   outcome: string;
@@ -201,6 +201,50 @@ describe('the bus down, a host down', () => {
     expect(after[0].commit).toBe(b.sha);
     const seen = (await deliveries('web3')).filter((d) => d.deliveryId === 'fleet-d3' || d.deliveryId === 'fleet-d4');
     expect(seen).toHaveLength(2);
+  });
+});
+
+describe('rollout in waves', () => {
+  const waves = (script: string) => {
+    repo.commit({ 'deploy.sh': script }, 'change the deploy script'); // the file keeps its executable bit
+    repo.writeConfig({
+      hostgroups: { canary: ['web1'] },
+      rollout: ['canary', '*'],
+      rolloutTimeout: 60,
+      configs: {
+        base: { script: './deploy.sh', branch: 'master' },
+        web1: { location: path.join(root, 'web1', 'deployments', 'app') },
+        web2: { location: path.join(root, 'web2', 'deployments', 'app') },
+        web3: { location: path.join(root, 'web3', 'deployments', 'app') },
+      },
+    });
+  };
+
+  it('the * wave starts a commit only after the canary wave deployed it', async () => {
+    // the canary is slow: the later wave must wait for it, not race it
+    waves('#!/bin/sh\nif [ "$INTEGRALGIT_HOST" = web1 ]; then sleep 3; fi\necho "deployed $INTEGRALGIT_COMMIT"\n');
+    const { sha } = await pushTo('web1', 'rollout one', 'fleet-r1');
+    const [canary, later] = await Promise.all([deployedOn('web1', sha), deployedOn('web2', sha, 60_000)]);
+    expect(Date.parse(later.startedAt!)).toBeLessThan(Date.parse(canary.finishedAt!)); // it started, then waited
+    const detail = await hosts.web2.getJson<{ log: string; steps?: string[] }>(`/api/repos/app/deployments/${later.id}`);
+    expect(JSON.stringify(detail.body)).toMatch(/rollout wave 2 \(\*\): waiting for web1/);
+    expect(JSON.stringify(detail.body)).toMatch(/earlier waves done: web1 deployed/);
+  });
+
+  it('a failed canary stops the later waves for that commit: IG_ROLLOUT_BLOCKED at once, not after the timeout', async () => {
+    waves('#!/bin/sh\nif [ "$INTEGRALGIT_HOST" = web1 ]; then echo boom; exit 3; fi\necho ok\n');
+    const { sha } = await pushTo('web1', 'rollout two', 'fleet-r2');
+    const blocked = await until(
+      'web2 to refuse the commit',
+      async () => (await hosts.web2.getJson<Deployments>('/api/repos/app')).body.deployments.find((d) => d.commit === sha && d.status === 'failed'),
+      50_000,
+    );
+    expect(blocked.errorCode).toBe('IG_ROLLOUT_BLOCKED');
+    expect(blocked.error).toMatch(/host web1 of wave 1 \(canary\) failed commit/);
+    const web1 = (await hosts.web1.getJson<Deployments>('/api/repos/app')).body.deployments.find((d) => d.commit === sha);
+    expect(web1?.status).toBe('failed');
+    // web2 kept the last good commit
+    expect(fs.readFileSync(path.join(root, 'web2', 'deployments', 'app', 'deploy.sh'), 'utf8')).toContain('sleep 3');
   });
 });
 
