@@ -109,7 +109,8 @@ async function startHost(root, repo, name, natsUrl) {
   };
   if (natsUrl) settings.fleet = { nats: { servers: [natsUrl] } };
   const settingsFile = writeSettings(path.join(dir, 'settings.json'), settings);
-  return startIntegralGit({ settingsFile, port, logFile: path.join(dir, 'serve.log'), timeoutMs: 120_000 });
+  const child = await startIntegralGit({ settingsFile, port, logFile: path.join(dir, 'serve.log'), timeoutMs: 120_000 });
+  return { ...child, name };
 }
 
 async function postPush(host, repo, sha, message) {
@@ -149,7 +150,11 @@ async function pushAndWaitFleet(hosts, kv, repo, message, size) {
       if (e.operation !== 'PUT') continue;
       const state = JSON.parse(new TextDecoder().decode(e.value));
       if (state.commit === sha && state.status === 'succeeded') done.add(e.key);
-      if (state.commit === sha && state.status === 'failed') throw new Error(`${e.key} failed the deployment`);
+      if (state.commit === sha && state.status === 'failed') {
+        const host = hosts.find((h) => `app.${h.name}` === e.key);
+        const detail = host ? await fetch(`${host.url}/api/repos/app/deployments/${state.deploymentId}`).then((r) => r.json()).catch(() => ({})) : {};
+        throw new Error(`${e.key} failed the deployment: ${detail.errorCode ?? ''} ${detail.error ?? ''}`);
+      }
       if (done.size === size) return performance.now();
     }
   })();

@@ -4,7 +4,7 @@ import { ingestWebhook, type IngestDeps } from '../ingest/ingest-webhook';
 import { decodeDelivery } from './delivery-message';
 import { ensureConsumer } from './ensure-stream';
 
-export interface ConsumeDeps extends Omit<IngestDeps, 'viaFleetFrom' | 'onAccepted'> {
+export interface ConsumeDeps extends Omit<IngestDeps, 'viaFleetFrom' | 'recordAccepted'> {
   stream: string;
 }
 

@@ -20,14 +20,21 @@ export interface DeliveryMessage {
   data: Uint8Array;
 }
 
-/** An accepted delivery as a stream message: its HTTP headers as NATS headers, its raw body as the data. */
-export function encodeDelivery(req: IncomingRequest, fromHost: string): DeliveryMessage {
-  const h = natsHeaders();
+/** The headers of a delivery worth forwarding: the git host's, without hop-by-hop or bus-control ones. */
+export function forwardedHeaders(req: IncomingRequest): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     const lower = name.toLowerCase();
     if (value === undefined || HOP_HEADERS.has(lower) || lower.startsWith('nats-') || lower.startsWith('integralgit-')) continue;
-    h.set(lower, value);
+    out[lower] = value;
   }
+  return out;
+}
+
+/** An accepted delivery as a stream message: its HTTP headers as NATS headers, its raw body as the data. */
+export function encodeDelivery(req: IncomingRequest, fromHost: string): DeliveryMessage {
+  const h = natsHeaders();
+  for (const [name, value] of Object.entries(forwardedHeaders(req))) h.set(name, value);
   h.set(FROM_HOST_HEADER, fromHost);
   h.set(REMOTE_ADDRESS_HEADER, req.remoteAddress);
   return { headers: h, data: req.rawBody };

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { KV, NatsConnection } from 'nats';
 import { IntegralGitError, describeError } from '../errors';
 import type { GroupCommitter } from '../ingest/group-commit';
@@ -9,10 +8,11 @@ import type { Settings, FleetSettings } from '../settings/types';
 import type { Store } from '../store';
 import type { DeploymentEvents } from '../deploy/events';
 import { DeliveryConsumer } from './consume-deliveries';
-import { encodeDelivery } from './delivery-message';
+import { OutboxDispatcher } from '../outbox';
+import { FLEET_DELIVERY_KIND, deliveryOutboxMessage, deliverySender } from './delivery-outbox';
 import { ensureStream, openBucket } from './ensure-stream';
 import { FleetBus, type BusStatus } from './fleet-bus';
-import { HEARTBEAT_INTERVAL_MS, deliverySubject, heartbeatKey, stateKey } from './fleet-names';
+import { HEARTBEAT_INTERVAL_MS, heartbeatKey, stateKey } from './fleet-names';
 import { hostState } from './host-state';
 import { readFleet, type FleetView } from './read-fleet';
 
@@ -27,26 +27,34 @@ export interface FleetNodeDeps {
   publicUrl?: string;
 }
 
-/** Deliveries waiting for the bus in memory before the oldest are dropped (their hosts still poll). */
-const MAX_UNSENT = 1000;
+/**
+ * Publishing retries quickly and never backs off past 15 s: the only failure worth waiting
+ * out is the bus being away, and the deliveries must go soon after it is back.
+ */
+const PUBLISH_RETRY = { baseDelayMs: 1_000, maxDelayMs: 15_000 };
 
 /**
  * This server's place in the fleet (SPEC §11): one bus connection; on every connection the
  * stream, the bucket and this host's consumer are ensured, the heartbeat and every repo's
- * state republished, and deliveries accepted while the bus was away are published. Nothing
- * here is on the path of a webhook's answer or a deployment: every call returns at once.
+ * state republished. Accepted deliveries are outbox rows (written with the delivery, so a
+ * crash after the 202 loses none) that a dispatcher of its own publishes, retrying while
+ * the bus is away. Nothing here is on the path of a webhook's answer or a deployment.
  */
 export class FleetNode {
   private readonly bus: FleetBus;
   private readonly consumer: DeliveryConsumer;
   private kv: KV | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
-  private readonly unsent = new Map<string, { repo: string; req: IncomingRequest }>();
+  private readonly publisher: OutboxDispatcher;
 
   constructor(private readonly deps: FleetNodeDeps) {
     const { settings, logger } = deps;
     this.bus = new FleetBus(settings.fleet, settings.hostname, logger);
     this.consumer = new DeliveryConsumer({ ...deps, stream: settings.fleet.stream });
+    this.publisher = new OutboxDispatcher(deps.store, logger, { pollMs: 1_000, retry: PUBLISH_RETRY }).register(
+      FLEET_DELIVERY_KIND,
+      deliverySender(() => this.bus.connection, settings.hostname),
+    );
     this.bus.onReady((nc) => this.onConnected(nc));
   }
 
@@ -56,6 +64,7 @@ export class FleetNode {
 
   start(): void {
     this.bus.start();
+    this.publisher.start();
     this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_INTERVAL_MS);
     this.heartbeat.unref();
   }
@@ -63,6 +72,7 @@ export class FleetNode {
   async stop(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.consumer.stop();
+    await this.publisher.stop();
     await this.bus.stop();
   }
 
@@ -71,16 +81,13 @@ export class FleetNode {
     return events.on('finished', (e) => this.publishState(e.repo));
   }
 
-  /** An accepted delivery goes to the other hosts; the webhook's answer never waits for this. */
-  publishDelivery(repo: string, req: IncomingRequest, deliveryId: string | undefined): void {
-    const msgId = deliveryId ?? `${this.deps.settings.hostname}-${randomUUID()}`;
-    this.unsent.set(msgId, { repo, req });
-    if (this.unsent.size > MAX_UNSENT) {
-      const [oldest] = this.unsent.keys();
-      this.unsent.delete(oldest);
-      this.deps.logger.warn(`fleet: more than ${MAX_UNSENT} deliveries wait for the bus; delivery ${oldest} is dropped (the other hosts' pollers catch up)`);
-    }
-    void this.send(msgId);
+  /**
+   * An accepted delivery, for the other hosts: an outbox row written inside the transaction
+   * that stores the delivery (ingest's `recordAccepted`); published right after it commits.
+   */
+  recordDelivery(repo: string, req: IncomingRequest, deliveryId: string | undefined): void {
+    this.deps.store.enqueueOutbox([deliveryOutboxMessage(repo, req, deliveryId, this.deps.settings.hostname)]);
+    this.publisher.kick(); // runs after this turn, once the transaction has committed
   }
 
   /** This host's state of `repo`, after a deployment or at (re)connection. */
@@ -107,21 +114,8 @@ export class FleetNode {
     this.kv = await openBucket(nc);
     await this.beat();
     for (const repo of Object.keys(settings.repos)) this.publishState(repo);
-    for (const msgId of [...this.unsent.keys()]) await this.send(msgId);
+    this.publisher.kick();
     await this.consumer.start(nc);
-  }
-
-  private async send(msgId: string): Promise<void> {
-    const nc = this.bus.connection;
-    const item = this.unsent.get(msgId);
-    if (!nc || !item) return;
-    const { headers, data } = encodeDelivery(item.req, this.deps.settings.hostname);
-    try {
-      await nc.jetstream().publish(deliverySubject(item.repo), data, { msgID: msgId, headers });
-      this.unsent.delete(msgId);
-    } catch (err) {
-      this.deps.logger.warn(`fleet: delivery ${msgId} not published yet (${describeError(err)}); it is sent when the bus is back`);
-    }
   }
 
   private async beat(): Promise<void> {

@@ -22,8 +22,11 @@ export interface IngestDeps {
    * not have is none of its business (not logged).
    */
   viaFleetFrom?: string;
-  /** called once an accepted delivery is on disk (the fleet publishes it); must not throw or block */
-  onAccepted?: (repo: string, req: IncomingRequest, deliveryId: string | undefined) => void;
+  /**
+   * Runs inside the transaction that stores a new accepted delivery, so what it writes
+   * (the fleet's outbox row) is on disk with it before the 202; store writes only.
+   */
+  recordAccepted?: (repo: string, req: IncomingRequest, deliveryId: string | undefined) => void;
 }
 
 export interface IngestAnswer {
@@ -116,6 +119,7 @@ export async function ingestWebhook(deps: IngestDeps, req: IncomingRequest): Pro
       ? `duplicate delivery ${decision.deliveryId}: already received, no new job`
       : refs.map((r) => `${r.ref}: ${r.reason}`).join('; ') || 'push with no refs';
     store.recordDelivery(deliveryRow(duplicate ? 'duplicate' : 'accepted', duplicate ? 200 : 202, reason, duplicate ? results.flatMap((r) => r.jobIds) : jobIds));
+    if (!duplicate) deps.recordAccepted?.(repo, req, decision.deliveryId);
     return { duplicate, jobIds, refs, reason, allJobIds: results.flatMap((r) => r.jobIds) };
   });
   if (outcome.duplicate) {
@@ -124,7 +128,6 @@ export async function ingestWebhook(deps: IngestDeps, req: IncomingRequest): Pro
   }
   report('accepted', 202, outcome.reason);
   if (outcome.jobIds.length > 0) deps.kick(repo);
-  deps.onAccepted?.(repo, req, decision.deliveryId);
   return { status: 202, body: { accepted: true, repo, jobs: outcome.jobIds, refs: outcome.refs } };
 }
 
