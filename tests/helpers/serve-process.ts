@@ -40,7 +40,7 @@ export class ServeProcess {
     const child = spawn(process.execPath, [path.resolve(BIN), '--settings', this.settingsFile, 'serve'], { stdio: ['ignore', out, out] });
     fs.closeSync(out);
     this.child = child;
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 60_000; // three node processes starting at once on a busy 2-core machine
     for (;;) {
       if (child.exitCode !== null) throw new Error(`serve exited (${child.exitCode}):\n${this.output()}`);
       try {

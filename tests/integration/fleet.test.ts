@@ -185,6 +185,17 @@ describe('the bus down, a host down', () => {
     await Promise.all([deployedOn('web2', sha), deployedOn('web3', sha)]);
   });
 
+  it('the accepting host killed right after its 202 with the bus down: the delivery is published when it is back', async () => {
+    await nats.kill();
+    await until('web1 to notice', async () => ((await hosts.web1.getJson('/healthz')).body.fleet === 'disconnected' ? true : undefined));
+    const { sha, status } = await pushTo('web1', 'accepted, then the host died', 'fleet-d5');
+    expect(status).toBe(202);
+    await hosts.web1.stop('SIGKILL');
+    await nats.start();
+    await hosts.web1.start();
+    await Promise.all([deployedOn('web2', sha), deployedOn('web3', sha)]);
+  });
+
   it('a host that was down catches up: the pushes it missed become one deployment of the newest head', async () => {
     const before = (await fetchDeployments()).length;
     await hosts.web3.stop('SIGKILL');
