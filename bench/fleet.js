@@ -109,7 +109,7 @@ async function startHost(root, repo, name, natsUrl) {
   };
   if (natsUrl) settings.fleet = { nats: { servers: [natsUrl] } };
   const settingsFile = writeSettings(path.join(dir, 'settings.json'), settings);
-  const child = await startIntegralGit({ settingsFile, port, logFile: path.join(dir, 'serve.log'), timeoutMs: 120_000 });
+  const child = await startIntegralGit({ settingsFile, port, logFile: path.join(dir, 'serve.log'), timeoutMs: 600_000 });
   return { ...child, name };
 }
 
