@@ -131,8 +131,8 @@ async function pushAndWaitAlone(host, repo, message) {
   const sha = repo.commit('master', message);
   const t0 = await postPush(host, repo, sha, message);
   for (;;) {
-    const res = await fetch(`${host.url}/api/repos/app`);
-    const { deployments } = await res.json();
+    // a poll may race the server closing an idle keep-alive socket on a loaded machine: try again
+    const deployments = await fetch(`${host.url}/api/repos/app`).then((r) => r.json()).then((b) => b.deployments, () => []);
     const d = deployments.find((x) => x.commit === sha);
     if (d && d.status === 'succeeded') return performance.now() - t0;
     if (d && d.status === 'failed') throw new Error(`deployment failed on the lone host`);
