@@ -13,7 +13,7 @@ import { runCli } from '../helpers/run-cli';
  */
 
 const SECRET = 'fleet-secret-1';
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 interface Deployments {
   deployments: Array<{ id: number; status: string; commit: string | null; trigger: string; errorCode: string | null; error: string | null; startedAt: string | null; finishedAt: string | null }>;
@@ -30,7 +30,7 @@ let repo: FixtureRepo;
 let root: string;
 const hosts: Record<string, ServeProcess> = {};
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe().catch(() => undefined);
