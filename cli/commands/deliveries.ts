@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { IntegralGitError } from '../../lib/errors';
-import { DELIVERY_OUTCOMES, type DeliveryOutcome } from '../../lib/store';
+import { DELIVERY_OUTCOMES, type DeliveryOutcome } from '../../lib/store/types';
 import { action } from '../run-command';
 import { cliSettings, cliStore, printJson } from '../cli-context';
 import { age, formatTable } from '../format-table';

@@ -1,7 +1,5 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { parseRepoConfig } from '../../lib/config/parse-repo-config';
-import { resolveHostConfig } from '../../lib/config/merge-layers';
 import { IntegralGitError } from '../../lib/errors';
 import { action } from '../run-command';
 import { printJson } from '../cli-context';
@@ -24,6 +22,7 @@ export function registerValidate(program: Command): void {
         } catch (err) {
           throw new IntegralGitError('IG_USAGE', `cannot read ${file}: ${(err as Error).message}`);
         }
+        const [{ parseRepoConfig }, { resolveHostConfig }] = await Promise.all([import('../../lib/config/parse-repo-config'), import('../../lib/config/merge-layers')]);
         const parsed = parseRepoConfig(text);
         const effective = parsed.config && opts.host ? resolveHostConfig(parsed.config, opts.host) : undefined;
         if (opts.json) {

@@ -108,11 +108,6 @@ export class Store implements ConfigVersionStore {
     }
   }
 
-  /** Inside `durably()`: a savepoint, so one failing piece of work leaves the others committed. */
-  savepoint<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
-
   close(): void {
     if (this.db.open) this.db.close();
   }
