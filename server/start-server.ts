@@ -1,5 +1,6 @@
 import http from 'node:http';
 import path from 'node:path';
+import { localServerUrl } from '../lib/settings/local-server-url';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../lib/log/logger';
 import type { Settings } from '../lib/settings/types';
@@ -14,6 +15,7 @@ import { Poller } from '../lib/queue/poller';
 import { packageVersion } from '../lib/version';
 import { createApp } from './create-app';
 import { holdFileLock } from '../lib/locks/file-lock';
+import { endOrphanedScripts, scriptRecordDir } from '../lib/script/script-records';
 import { createUpdateHandler } from './routes/update';
 import type { AppContext } from './app-context';
 import { FleetNode } from '../lib/fleet/fleet-node';
@@ -47,6 +49,8 @@ export async function startServer(
     throw err;
   }
   for (const name of Object.keys(settings.repos)) store.ensureRepo(name);
+  // a script that outlived a server killed with -9 must be gone before its deployment is retried
+  await endOrphanedScripts(scriptRecordDir(settings.dataDir), logger);
   const backend = createBackend(settings.git);
   const metrics = new Metrics(() => Object.keys(settings.repos).map((repo) => ({ repo, depth: store.queueDepth(repo) })));
   const events = new DeploymentEvents(logger);
@@ -89,8 +93,7 @@ export async function startServer(
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
-  const shownHost = settings.listen.host === '0.0.0.0' || settings.listen.host === '::' ? '127.0.0.1' : settings.listen.host;
-  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}${settings.basePath}`;
+  const url = localServerUrl(settings, port);
   queue.start();
   // messages left pending by an earlier run or by CLI deployments are picked up here
   outbox.start();

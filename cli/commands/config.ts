@@ -15,7 +15,7 @@ export function registerConfig(program: Command): void {
     .description('effective repo config for a host, with the layer that set each key')
     .action(
       action(async (repo: string, opts: { host?: string; fetch: boolean; json?: boolean }, cmd: Command) => {
-        const settings = cliSettings(cmd);
+        const settings = cliSettings(cmd, {}, { readOnly: true });
         const repoSettings = requireRepo(settings, repo);
         // the config code (and the git it may run) loads only for this command
         const [{ loadRepoConfig, effectiveConfigFor }, { nativeConfigFetcherIfAvailable }] = await Promise.all([

@@ -28,7 +28,7 @@ export interface DeploymentPlan {
  */
 export async function planDeployment(
   deps: { settings: Settings; store: Store; backend: GitBackend },
-  req: { repo: string; branchOverride?: string; noFetch?: boolean },
+  req: { repo: string; branchOverride?: string; noFetch?: boolean; targetCommit?: string },
 ): Promise<DeploymentPlan> {
   const { settings, store, backend } = deps;
   const repoSettings = requireRepo(settings, req.repo);
@@ -75,6 +75,7 @@ export async function planDeployment(
     remote: effective.config.remote,
     allowedRoots: settings.allowedRoots,
     noFetch: req.noFetch,
+    targetCommit: req.targetCommit,
   });
   plan.script = effective.config.script;
   return plan;

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type Winston from 'winston';
+import { ensureDataDir } from '../store/ensure-data-dir';
 
 export type LogFormat = 'text' | 'json';
 
@@ -37,7 +37,7 @@ const textLine = (): Winston.Logform.Format => winston().format.printf((info) =>
  * so that a bad one still fails where the logger is asked for.
  */
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  if (opts.dataDir) fs.mkdirSync(opts.dataDir, { recursive: true });
+  if (opts.dataDir) ensureDataDir(opts.dataDir);
   let real: Logger | undefined;
   const get = (): Logger => (real ??= buildLogger(opts));
   return new Proxy({} as Logger, {

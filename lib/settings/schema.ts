@@ -19,6 +19,16 @@ const nonEmptyString = { type: 'string', minLength: 1 } as const;
 /** CIDR syntax is checked semantically (v4 and v6 with ipaddr.js); the schema only wants strings. */
 const cidrList = { type: 'array', items: { type: 'string' } } as const;
 
+/** Inlined where used, not a $ref: "did you mean" hints find their keys by schema path. */
+const retention = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    deployments: { type: 'integer', minimum: 1 },
+    deliveries: { type: 'integer', minimum: 1 },
+  },
+} as const;
+
 export const settingsSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'IntegralGit server settings',
@@ -80,6 +90,7 @@ export const settingsSchema = {
     triggerTokenEnv: envVarName,
     logFormat: { type: 'string', enum: ['text', 'json'] },
     fleet: fleetSchema,
+    retention,
   },
   definitions: {
     repo: {
@@ -106,6 +117,17 @@ export const settingsSchema = {
         knownHostsFile: nonEmptyString,
         pollInterval: { type: 'integer', minimum: 0 },
         trustedNetworks: { ...cidrList, minItems: 1 },
+        secrets: {
+          type: 'object',
+          // keys are the variable names the script receives; checked in resolve-script-secrets.ts
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            // exactly one of the two: checked in resolve-script-secrets.ts, with a clearer message
+            properties: { file: nonEmptyString, env: envVarName },
+          },
+        },
+        retention,
       },
     },
   },
@@ -130,6 +152,7 @@ export interface RawSettings {
   triggerTokenEnv?: string;
   logFormat?: 'text' | 'json';
   fleet?: RawFleet;
+  retention?: { deployments?: number; deliveries?: number };
 }
 
 export interface RawRepo {
@@ -143,4 +166,6 @@ export interface RawRepo {
   knownHostsFile?: string;
   pollInterval?: number;
   trustedNetworks?: string[];
+  secrets?: Record<string, { file?: string; env?: string }>;
+  retention?: { deployments?: number; deliveries?: number };
 }

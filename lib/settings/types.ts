@@ -31,6 +31,15 @@ export interface RepoSettings {
    * signature-mismatch messages. Undefined = `repos.<name>.secret`.
    */
   secretSource?: string;
+  /** `secrets`: variable name → resolved value; the only secrets the deploy script receives */
+  secrets?: Record<string, string>;
+  /** how many deployments and deliveries of this repo are kept (oldest pruned); always set by loadSettings, undefined = the defaults */
+  retention?: Retention;
+}
+
+export interface Retention {
+  deployments: number;
+  deliveries: number;
 }
 
 export interface Settings {
@@ -70,6 +79,8 @@ export interface Settings {
    * repo has its own list. Always set by loadSettings; use allSecretEnvNames() for the union.
    */
   secretEnvNames?: string[];
+  /** read-only commands only: secrets that could not be resolved here (SPEC §12), each with why */
+  unresolvedSecrets?: string[];
   /** allowed but worth a line in the log at every start (insecure repos, ...); always set by loadSettings */
   warnings?: string[];
   /** the hosts share a NATS JetStream server (SPEC §11); undefined = this server works alone */

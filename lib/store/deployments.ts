@@ -101,6 +101,11 @@ export const LAST_DEPLOYMENT_SQL = `SELECT ${COLUMNS} FROM deployments WHERE rep
 export const DEPLOYED_COMMIT_SQL =
   "SELECT commit_sha, id, finished_at FROM deployments WHERE repo = ? AND host = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1";
 
+export const DEPLOYMENTS_OF_COMMIT_SQL = `SELECT ${COLUMNS} FROM deployments WHERE repo = ? AND commit_sha = ? ORDER BY id DESC LIMIT ?`;
+/** A range of deployments_repo_commit, the few rows found sorted (INDEXED BY: see SEARCH_COMMITS_SHA_SQL). */
+export const SEARCH_DEPLOYMENTS_SHA_SQL = `SELECT ${COLUMNS} FROM deployments INDEXED BY deployments_repo_commit
+  WHERE repo = ? AND commit_sha >= ? AND commit_sha < ? AND id < ? ORDER BY id DESC LIMIT ?`;
+
 export class DeploymentsTable {
   private readonly insert: Database.Statement;
   private readonly byId: Database.Statement;
@@ -109,6 +114,8 @@ export class DeploymentsTable {
   private readonly countAll: Database.Statement;
   private readonly countStatus: Database.Statement;
   private readonly ofJob: Database.Statement;
+  private readonly ofCommit: Database.Statement;
+  private readonly byShaPrefix: Database.Statement;
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
@@ -125,6 +132,8 @@ export class DeploymentsTable {
     this.countAll = db.prepare('SELECT count(*) FROM deployments WHERE repo = ?').pluck();
     this.countStatus = db.prepare('SELECT count(*) FROM deployments WHERE repo = ? AND status = ?').pluck();
     this.ofJob = db.prepare(`SELECT ${COLUMNS} FROM deployments WHERE job_id = ? ORDER BY id`);
+    this.ofCommit = db.prepare(DEPLOYMENTS_OF_COMMIT_SQL);
+    this.byShaPrefix = db.prepare(SEARCH_DEPLOYMENTS_SHA_SQL);
   }
 
   createDeployment(input: NewDeployment): number {
@@ -196,6 +205,18 @@ export class DeploymentsTable {
 
   countDeployments(repo: string, status?: DeploymentStatus): number {
     return (status === undefined ? this.countAll.get(repo) : this.countStatus.get(repo, checkEnum('deployment status', status, DEPLOYMENT_STATUSES))) as number;
+  }
+
+  /** The newest `limit` deployments of one commit. */
+  deploymentsOfCommit(repo: string, sha: string, limit: number): Deployment[] {
+    return (this.ofCommit.all(repo, sha, checkLimit(limit)) as DeploymentDbRow[]).map(toDeployment);
+  }
+
+  /** Deployments whose commit starts with `prefix` (lower-case hex), newest first, keyset on the id. */
+  searchDeploymentsBySha(repo: string, prefix: string, opts: { limit: number; before?: string }): Page<Deployment> {
+    const limit = checkLimit(opts.limit);
+    const rows = this.byShaPrefix.all(repo, prefix, prefix + '~', parseCursor(opts.before), limit + 1) as DeploymentDbRow[];
+    return toPage(rows, limit, toDeployment);
   }
 
   deploymentsOfJob(jobId: number): Deployment[] {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { IntegralGitError, isIntegralGitError } from '../errors';
 import { applyMigrations } from './migrate';
+import { ensureDataDir } from './ensure-data-dir';
 import { LATEST_SCHEMA_VERSION } from './migrations';
 import { Store } from './store';
 import type { StoreOptions } from './types';
@@ -33,9 +34,9 @@ function nativeBinding(): { nativeBinding?: string } {
  */
 export function openStore(dataDir: string, options: StoreOptions = {}): Store {
   const file = path.join(path.resolve(dataDir), DATABASE_FILE);
+  ensureDataDir(dataDir);
   let db: Database.Database;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
     db = new Database(file, nativeBinding());
   } catch (err) {
     throw new IntegralGitError(

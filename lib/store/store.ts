@@ -6,6 +6,8 @@ import { ConfigVersionsTable } from './config-versions';
 import { DeliveriesTable } from './deliveries';
 import { DeploymentLogTable } from './deployment-log';
 import { DeploymentsTable } from './deployments';
+import { DeploymentOutcomesTable, type DeploymentOutcome, type OutcomeCounts } from './deployment-outcomes';
+import { CommitSearchTable, type CommitSearch } from './commit-search';
 import { JobsTable } from './jobs';
 import { PinsTable } from './pins';
 import { OutboxTable, type OutboxAttempt, type OutboxAttemptResult, type OutboxMessage, type OutboxMessageInput, type OutboxStatus } from './outbox';
@@ -42,6 +44,8 @@ import type {
   StoreOptions,
 } from './types';
 
+import { RetentionPruner, type PruneResult, type RetentionLimits } from './retention';
+
 export const DEFAULT_LOG_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_DELIVERIES_LIMIT = 1000;
 export const DEFAULT_DELIVERY_BODY_LIMIT_BYTES = 64 * 1024;
@@ -63,6 +67,9 @@ export class Store implements ConfigVersionStore {
   private readonly configs: ConfigVersionsTable;
   private readonly deliveries: DeliveriesTable;
   private readonly pins: PinsTable;
+  private readonly outcomes: DeploymentOutcomesTable;
+  private readonly search: CommitSearchTable;
+  private readonly retention: RetentionPruner;
   private readonly outbox: OutboxTable;
   private readonly ctx: StoreContext;
   private readonly defaultSynchronous: 'NORMAL' | 'FULL';
@@ -90,7 +97,15 @@ export class Store implements ConfigVersionStore {
     this.configs = new ConfigVersionsTable(this.ctx, this.repos);
     this.deliveries = new DeliveriesTable(this.ctx, options.deliveriesLimit ?? DEFAULT_DELIVERIES_LIMIT);
     this.pins = new PinsTable(this.ctx, this.repos);
+    this.outcomes = new DeploymentOutcomesTable(this.ctx);
+    this.search = new CommitSearchTable(this.ctx);
+    this.retention = new RetentionPruner(this.ctx);
     this.outbox = new OutboxTable(this.ctx);
+  }
+
+  /** Delete the oldest deployments (with their logs) and deliveries of `repo` beyond the limits. */
+  applyRetention(repo: string, limits: RetentionLimits): PruneResult {
+    return this.retention.prune(repo, limits);
   }
 
   /**
@@ -251,6 +266,23 @@ export class Store implements ConfigVersionStore {
   }
   clearPin(repo: string, host: string): boolean {
     return this.pins.clearPin(repo, host);
+  }
+
+  // history charts and search
+  recentOutcomes(repo: string, host: string, limit: number): DeploymentOutcome[] {
+    return this.outcomes.recentOutcomes(repo, host, limit);
+  }
+  outcomeCounts(repo: string, host: string, sinceIso: string): OutcomeCounts {
+    return this.outcomes.outcomeCounts(repo, host, sinceIso);
+  }
+  searchCommits(repo: string, q: CommitSearch): Page<CommitRow> {
+    return this.search.searchCommits(repo, q);
+  }
+  searchDeploymentsBySha(repo: string, prefix: string, opts: { limit: number; before?: string }): Page<Deployment> {
+    return this.deployments.searchDeploymentsBySha(repo, prefix, opts);
+  }
+  deploymentsOfCommit(repo: string, sha: string, limit: number): Deployment[] {
+    return this.deployments.deploymentsOfCommit(repo, sha, limit);
   }
 
   // outbox (OutboxStore)

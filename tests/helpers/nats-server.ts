@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from './free-port';
+import { freePort } from './serve-process';
 import { makeTempDir } from './git-fixture';
 
 /**

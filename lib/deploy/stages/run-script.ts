@@ -1,5 +1,6 @@
 import { runScript as spawnScript } from '../../script/run-script';
 import { buildScriptEnv } from '../../script/build-script-env';
+import { scriptRecordDir } from '../../script/script-records';
 import { allSecretEnvNames, allSecretValues } from '../../settings/load-settings';
 import { fail, proceed, type DeploymentState, type Stage, type StageResult } from './stage';
 
@@ -26,12 +27,15 @@ export const runScript: Stage = {
       secretValues: allSecretValues(settings),
       integralgit: { repo: req.repo, branch: state.branch!, commit: state.commit!, previousCommit: state.previousCommit ?? '', host },
       configEnv: cfg.env,
+      scriptSecrets: state.repoSettings.secrets,
     });
     const result = await spawnScript({
       script: cfg.script,
       location: loc,
       env,
       timeoutSeconds: cfg.timeout,
+      secretValues: allSecretValues(settings),
+      recordDir: scriptRecordDir(settings.dataDir),
       logger,
       signal: req.signal,
       onOutput: (chunk) => recorder.output(chunk.stream, chunk.text),
