@@ -40,6 +40,9 @@ export const ERROR_CODES = {
   IG_COMMIT_UNTRUSTED: { exit: 1, status: 403, summary: 'a commit to deploy carries no good signature by a key requireSignedCommits allows' },
   IG_REWIND_REFUSED: { exit: 1, status: 409, summary: 'refuseNonFastForward: the new head does not descend from the deployed commit (a force-push)' },
   IG_RELEASE_FAILED: { exit: 1, status: 500, summary: 'a release directory could not be prepared, linked or switched' },
+  // fleet (SPEC §11)
+  IG_FLEET_UNAVAILABLE: { exit: 1, status: 503, summary: 'the fleet\'s NATS server cannot be reached (or `fleet` is not configured)' },
+  IG_ROLLOUT_BLOCKED: { exit: 1, status: 409, summary: 'an earlier rollout wave has not deployed this commit successfully in time' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

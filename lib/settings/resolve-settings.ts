@@ -7,6 +7,7 @@ import { repoNameProblem } from './repo-name';
 import { checkCidrs, resolveRepo } from './resolve-repo';
 import { resolveCredentials } from './resolve-credentials';
 import { resolveHostname } from './resolve-hostname';
+import { resolveFleet } from './resolve-fleet';
 import { resolveRetention } from './resolve-retention';
 import type { GitBackendName, RepoSettings, Settings, SettingsOverrides } from './types';
 import { resolveHealthcheckHosts } from './resolve-safe-deployments';
@@ -96,6 +97,8 @@ export function resolveSettings(raw: RawObject, opts: ResolveOptions, problems: 
   if (credentials.admin) settings.admin = credentials.admin;
   if (credentials.readAuth) settings.readAuth = credentials.readAuth;
   if (credentials.triggerToken !== undefined) settings.triggerToken = credentials.triggerToken;
+  const fleet = resolveFleet(asObject(raw.fleet), ctx, { repos: Object.keys(repos), hostname });
+  if (fleet) settings.fleet = fleet;
   return settings;
 }
 

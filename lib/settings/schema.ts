@@ -6,6 +6,8 @@
  * never a silently ignored key.
  */
 
+import { fleetSchema, type RawFleet } from './fleet-schema';
+
 const envVarName = {
   type: 'string',
   pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
@@ -87,6 +89,7 @@ export const settingsSchema = {
     triggerToken: { type: 'string' },
     triggerTokenEnv: envVarName,
     logFormat: { type: 'string', enum: ['text', 'json'] },
+    fleet: fleetSchema,
     retention,
     // safe deployments (SPEC §10): hosts besides loopback a repo config's healthcheck.url may reach
     healthcheckHosts: { type: 'array', items: nonEmptyString, uniqueItems: true },
@@ -161,6 +164,7 @@ export interface RawSettings {
   triggerToken?: string;
   triggerTokenEnv?: string;
   logFormat?: 'text' | 'json';
+  fleet?: RawFleet;
   retention?: { deployments?: number; deliveries?: number };
   healthcheckHosts?: string[];
 }

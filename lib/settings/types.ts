@@ -98,6 +98,17 @@ export interface Settings {
   unresolvedSecrets?: string[];
   /** allowed but worth a line in the log at every start (insecure repos, ...); always set by loadSettings */
   warnings?: string[];
+  /** the hosts share a NATS JetStream server (SPEC §11); undefined = this server works alone */
+  fleet?: FleetSettings;
+}
+
+/** `fleet` after resolution: paths absolute, files checked readable. */
+export interface FleetSettings {
+  servers: string[];
+  credsFile?: string;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
+  /** JetStream stream name, default INTEGRALGIT */
+  stream: string;
 }
 
 /** Overrides given on the command line; they win over the file. */
