@@ -7,6 +7,7 @@ import { repoNameProblem } from './repo-name';
 import { checkCidrs, resolveRepo } from './resolve-repo';
 import { resolveCredentials } from './resolve-credentials';
 import { resolveHostname } from './resolve-hostname';
+import { applyOutcomeSettings } from './resolve-outcomes';
 import type { GitBackendName, RepoSettings, Settings, SettingsOverrides } from './types';
 
 export const DEFAULTS = {
@@ -89,6 +90,8 @@ export function resolveSettings(raw: RawObject, opts: ResolveOptions, problems: 
   if (credentials.admin) settings.admin = credentials.admin;
   if (credentials.readAuth) settings.readAuth = credentials.readAuth;
   if (credentials.triggerToken !== undefined) settings.triggerToken = credentials.triggerToken;
+  // SPEC §9: publicUrl, notify, repos.*.commitStatus
+  applyOutcomeSettings(raw, settings, ctx);
   return settings;
 }
 

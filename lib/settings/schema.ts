@@ -6,6 +6,8 @@
  * never a silently ignored key.
  */
 
+import { commitStatusSchema, outcomeTopLevelSchema } from './outcome-schema';
+
 const envVarName = {
   type: 'string',
   pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
@@ -77,6 +79,8 @@ export const settingsSchema = {
     triggerToken: { type: 'string' },
     triggerTokenEnv: envVarName,
     logFormat: { type: 'string', enum: ['text', 'json'] },
+    // SPEC §9: outcomes leaving the host (publicUrl, notify); see outcome-schema.ts
+    ...outcomeTopLevelSchema,
   },
   definitions: {
     repo: {
@@ -103,6 +107,8 @@ export const settingsSchema = {
         knownHostsFile: nonEmptyString,
         pollInterval: { type: 'integer', minimum: 0 },
         trustedNetworks: { ...cidrList, minItems: 1 },
+        // SPEC §9: commit status on the git host; see outcome-schema.ts
+        commitStatus: commitStatusSchema,
       },
     },
   },
@@ -126,6 +132,9 @@ export interface RawSettings {
   triggerToken?: string;
   triggerTokenEnv?: string;
   logFormat?: 'text' | 'json';
+  // SPEC §9 (outcome-schema.ts)
+  publicUrl?: string;
+  notify?: Record<string, unknown>[];
 }
 
 export interface RawRepo {
@@ -139,4 +148,6 @@ export interface RawRepo {
   knownHostsFile?: string;
   pollInterval?: number;
   trustedNetworks?: string[];
+  // SPEC §9 (outcome-schema.ts)
+  commitStatus?: Record<string, unknown>;
 }

@@ -1,4 +1,5 @@
 /** Server settings after loading, validation and resolution (secrets read, paths absolute). */
+import type { CommitStatusSettings, NotifyTarget } from './outcome-types';
 
 export type GitBackendName = 'native' | 'isomorphic';
 
@@ -31,6 +32,9 @@ export interface RepoSettings {
    * signature-mismatch messages. Undefined = `repos.<name>.secret`.
    */
   secretSource?: string;
+  // SPEC §9 (outcome-types.ts)
+  /** where deployment outcomes are posted as commit statuses; undefined = none */
+  commitStatus?: CommitStatusSettings;
 }
 
 export interface Settings {
@@ -72,6 +76,11 @@ export interface Settings {
   secretEnvNames?: string[];
   /** allowed but worth a line in the log at every start (insecure repos, ...); always set by loadSettings */
   warnings?: string[];
+  // SPEC §9 (outcome-types.ts)
+  /** base URL of the pages in links sent out, without trailing slash; undefined = no links */
+  publicUrl?: string;
+  /** notification targets; always set by loadSettings (empty when none) */
+  notify?: NotifyTarget[];
 }
 
 /** Overrides given on the command line; they win over the file. */
