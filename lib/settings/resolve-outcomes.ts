@@ -1,6 +1,7 @@
 import { didYouMean } from '../validation/validate-with-schema';
 import { resolveStatusTarget } from '../outcomes/commit-status/resolve-endpoint';
 import { DEFAULT_NOTIFY_ON } from '../outcomes/notify/select-targets';
+import { COMMIT_STATUS_PROVIDERS } from './outcome-schema';
 import { asObject, asString, asStringArray, pointer, type RawObject } from './raw-access';
 import { resolveSecret, type SecretContext } from './resolve-secret';
 import type { Settings } from './types';
@@ -66,7 +67,9 @@ export function resolveCommitStatus(
 ): CommitStatusResult {
   const at = `${pointer('repos', repoName)}/commitStatus`;
   const secretEnvNames = [asString(raw.tokenEnv), asString(raw.usernameEnv)].filter((v): v is string => v !== undefined);
-  const provider = asString(raw.provider) as CommitStatusProviderName | undefined;
+  // an unknown provider was reported by the schema; resolve as if none were named
+  const named = asString(raw.provider);
+  const provider = (COMMIT_STATUS_PROVIDERS as readonly string[]).includes(named ?? '') ? (named as CommitStatusProviderName) : undefined;
   const apiUrl = asString(raw.apiUrl);
   if (apiUrl !== undefined) {
     const problem = httpUrlProblem(apiUrl, 'the token');
@@ -119,7 +122,7 @@ export function resolveNotify(raw: unknown, repoNames: string[], ctx: SecretCont
     for (const key of Object.keys(t)) {
       if (COMMON_KEYS.includes(key) || KEYS_BY_TYPE[type].includes(key)) continue;
       const hint = didYouMean(key, KEYS_BY_TYPE[type]);
-      ctx.problems.push({ path: `${at}/${key}`, message: `is not a key of a ${type} target${hint ? `; did you mean "${hint}"?` : ` (it takes ${KEYS_BY_TYPE[type].join(', ')})`}` });
+      ctx.problems.push({ path: `${at}/${key}`, message: `is not a key of ${type === 'email' ? 'an' : 'a'} ${type} target${hint ? `; did you mean "${hint}"?` : ` (it takes ${KEYS_BY_TYPE[type].join(', ')})`}` });
     }
     const count = (perType.get(type) ?? 0) + 1;
     perType.set(type, count);
