@@ -103,10 +103,10 @@ export class FakeOutcomeApi {
 
   /** A status API for `provider` (checked) or, without one, a plain receiver that accepts any POST. */
   static async start(opts: { provider?: CommitStatusProviderName; prefix?: string; token?: string } = {}): Promise<FakeOutcomeApi> {
-    let api: FakeOutcomeApi | undefined;
-    const server = http.createServer((req, res) => api?.handle(req, res));
+    const server = http.createServer();
+    const api = new FakeOutcomeApi(server, opts.prefix ?? '', opts.provider ? HOST_FORMATS[opts.provider] : undefined, opts.token ?? '');
+    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => api.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    api = new FakeOutcomeApi(server, opts.prefix ?? '', opts.provider ? HOST_FORMATS[opts.provider] : undefined, opts.token ?? '');
     return api;
   }
 
