@@ -7,6 +7,7 @@ import { DeliveriesTable } from './deliveries';
 import { DeploymentLogTable } from './deployment-log';
 import { DeploymentsTable } from './deployments';
 import { JobsTable } from './jobs';
+import { MissedHeadsQueries } from './missed-heads';
 import { PinsTable } from './pins';
 import { PushEventsTable } from './push-events';
 import { ReposTable } from './repos';
@@ -62,6 +63,7 @@ export class Store implements ConfigVersionStore {
   private readonly configs: ConfigVersionsTable;
   private readonly deliveries: DeliveriesTable;
   private readonly pins: PinsTable;
+  private readonly missedHeads: MissedHeadsQueries;
   private readonly ctx: StoreContext;
   private readonly defaultSynchronous: 'NORMAL' | 'FULL';
 
@@ -88,6 +90,7 @@ export class Store implements ConfigVersionStore {
     this.configs = new ConfigVersionsTable(this.ctx, this.repos);
     this.deliveries = new DeliveriesTable(this.ctx, options.deliveriesLimit ?? DEFAULT_DELIVERIES_LIMIT);
     this.pins = new PinsTable(this.ctx, this.repos);
+    this.missedHeads = new MissedHeadsQueries(this.ctx);
   }
 
   /**
@@ -242,6 +245,18 @@ export class Store implements ConfigVersionStore {
   }
   getDelivery(id: number): DeliveryWithBody | undefined {
     return this.deliveries.getDelivery(id);
+  }
+
+  // ── missed webhooks (SPEC §9) ──
+
+  /** Whether any delivery for the repo ever announced `sha` as a new head. */
+  headAnnounced(repo: string, sha: string): boolean {
+    return this.missedHeads.headAnnounced(repo, sha);
+  }
+
+  /** Whether a `missed` entry for this head is in the deliveries log already. */
+  missedRecorded(repo: string, sha: string): boolean {
+    return this.missedHeads.missedRecorded(repo, sha);
   }
 
   // pins
