@@ -3,13 +3,19 @@ import type { OutgoingRequest } from './types';
 
 export interface SendOptions {
   /** one attempt's bound: a target that hangs fails this attempt and is retried later */
-  timeoutMs: number;
+  timeoutMs?: number;
+  /** the outbox's abort of this attempt (its timeout, or the server stopping) */
+  signal?: AbortSignal;
   /** values never to repeat in an error (the token, a signing secret) */
   secrets?: string[];
 }
 
-/** The host answered but refuses this request as it is: retrying will not help until the settings change. */
-const PERMANENT = new Set([400, 401, 403, 404, 405, 410, 413, 422]);
+/**
+ * The host refuses this request as it is, whatever the time: retrying cannot help. 401,
+ * 403 and 404 are not in it: a token fixed in the settings (and a restart) makes the
+ * pending retries succeed, and GitHub answers 404 for a repo the token cannot see.
+ */
+const PERMANENT = new Set([400, 405, 410, 413, 422]);
 const MAX_ERROR_BODY_CHARS = 200;
 
 /**
@@ -20,14 +26,17 @@ const MAX_ERROR_BODY_CHARS = 200;
  */
 export async function sendHttp(req: OutgoingRequest, opts: SendOptions): Promise<{ status: number }> {
   const origin = safeOrigin(req.url);
+  const signals = [...(opts.signal ? [opts.signal] : []), ...(opts.timeoutMs !== undefined ? [AbortSignal.timeout(opts.timeoutMs)] : [])];
   let res: Response;
   try {
-    res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, redirect: 'manual', signal: AbortSignal.timeout(opts.timeoutMs) });
+    res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, redirect: 'manual', signal: signals.length ? AbortSignal.any(signals) : null });
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
     const why =
       e.name === 'TimeoutError' || e.name === 'AbortError'
-        ? `no answer within ${opts.timeoutMs} ms`
+        ? opts.signal?.aborted
+          ? `aborted: ${opts.signal.reason instanceof Error ? opts.signal.reason.message : 'the attempt was stopped'}`
+          : `no answer within ${opts.timeoutMs} ms`
         : (e.cause?.code ?? e.cause?.message ?? e.message);
     throw new IntegralGitError('IG_OUTCOME_SEND_FAILED', `POST to ${origin} failed: ${why}`, { origin, permanent: false });
   }

@@ -168,6 +168,8 @@ export class FakeOutcomeApi {
       return;
     }
     const send = () => {
+      // like the hosts: 401 for a missing or wrong token, 422 for a request they cannot take
+      if (problems.some((p) => p.includes('authentication'))) return res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"message":"Bad credentials"}');
       if (problems.length) return res.writeHead(422, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: problems.join('; ') }));
       if (mode === 'fail') return res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"message":"internal error"}');
       res.writeHead(this.format?.okStatus ?? 200, { 'Content-Type': 'application/json' }).end(this.format?.okStatus === 204 ? undefined : '{}');

@@ -117,11 +117,25 @@ describe('a target that fails, hangs or redirects', () => {
     expect(err.data.permanent).toBe(false);
   });
 
-  it('a refused token is permanent and never repeated', async () => {
+  it('a refused token is retried (fixing the settings makes the retries succeed) and never repeated', async () => {
     const err = await failure(sendHttp(request('wrong-token-999'), { timeoutMs: 2000, secrets: ['wrong-token-999'] }));
-    expect(err.data).toMatchObject({ status: 422, permanent: true });
-    expect(err.message).toContain('authentication');
+    expect(err.data).toMatchObject({ status: 401, permanent: false });
+    expect(err.message).toContain('HTTP 401: {"message":"Bad credentials"}');
     expect(err.message).not.toContain('wrong-token-999');
+  });
+
+  it('a request the host cannot take (422) is permanent', async () => {
+    const bad = { ...request(), body: JSON.stringify({ state: 'bogus' }) };
+    const err = await failure(sendHttp(bad, { timeoutMs: 2000 }));
+    expect(err.data).toMatchObject({ status: 422, permanent: true });
+  });
+
+  it('the outbox can abort an attempt through its signal', async () => {
+    api.mode = 'hang';
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(new Error('the dispatcher stopped')), 100);
+    const err = await failure(sendHttp(request(), { signal: abort.signal, timeoutMs: 10_000 }));
+    expect(err.message).toContain('aborted: the dispatcher stopped');
   });
 
   it('a hanging target fails the attempt at its time bound', async () => {

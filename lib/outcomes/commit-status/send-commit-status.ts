@@ -10,7 +10,7 @@ import { commitStatusUpdate } from './status-update';
  * is the provider of the repo's last delivery, used when the settings name none.
  * Throws IG_OUTCOME_SEND_FAILED (permanent when the settings must change first).
  */
-export async function sendCommitStatus(repo: RepoSettings, facts: OutcomeFacts, opts: { timeoutMs: number; webhookProvider?: string }): Promise<void> {
+export async function sendCommitStatus(repo: RepoSettings, facts: OutcomeFacts, opts: { timeoutMs: number; signal?: AbortSignal; webhookProvider?: string }): Promise<void> {
   if (!repo.commitStatus) return;
   const update = commitStatusUpdate(facts);
   if (!update) return;
@@ -18,5 +18,5 @@ export async function sendCommitStatus(repo: RepoSettings, facts: OutcomeFacts, 
   if ('problem' in target) {
     throw new IntegralGitError('IG_OUTCOME_SEND_FAILED', `repos.${repo.name}.commitStatus: ${target.problem}`, { permanent: !target.providerUnknown });
   }
-  await sendHttp(target.provider.request(target.endpoint, update), { timeoutMs: opts.timeoutMs, secrets: [repo.commitStatus.token] });
+  await sendHttp(target.provider.request(target.endpoint, update), { timeoutMs: opts.timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}), secrets: [repo.commitStatus.token] });
 }

@@ -21,7 +21,8 @@ export function emailMessage(target: EmailTarget, facts: OutcomeFacts): EmailMes
  * byte. Every phase (connect, greeting, each command) is bounded by `timeoutMs`, and so is
  * the whole: a server that hangs fails this attempt, the outbox retries later.
  */
-export async function sendEmail(target: EmailTarget, message: EmailMessage, timeoutMs: number): Promise<void> {
+export async function sendEmail(target: EmailTarget, message: EmailMessage, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
+  const { timeoutMs, signal } = opts;
   const url = new URL(target.smtp);
   const secure = url.protocol === 'smtps:';
   const transport = nodemailer.createTransport({
@@ -34,8 +35,12 @@ export async function sendEmail(target: EmailTarget, message: EmailMessage, time
     ...(target.username !== undefined && target.password !== undefined ? { auth: { user: target.username, pass: target.password } } : {}),
   });
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    onAbort = () => reject(signal?.reason instanceof Error ? signal.reason : new Error('the attempt was stopped'));
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
     await Promise.race([transport.sendMail({ ...message, to: message.to.join(', ') }), deadline]);
@@ -49,6 +54,7 @@ export async function sendEmail(target: EmailTarget, message: EmailMessage, time
     });
   } finally {
     clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
     transport.close();
   }
 }
