@@ -32,11 +32,11 @@ export async function sendHttp(req: OutgoingRequest, opts: SendOptions): Promise
     res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, redirect: 'manual', signal: signals.length ? AbortSignal.any(signals) : null });
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
-    const why =
-      e.name === 'TimeoutError' || e.name === 'AbortError'
-        ? opts.signal?.aborted
-          ? `aborted: ${opts.signal.reason instanceof Error ? opts.signal.reason.message : 'the attempt was stopped'}`
-          : `no answer within ${opts.timeoutMs} ms`
+    // fetch rejects with the signal's reason itself when the outbox aborts
+    const why = opts.signal?.aborted
+      ? `aborted: ${opts.signal.reason instanceof Error ? opts.signal.reason.message : 'the attempt was stopped'}`
+      : e.name === 'TimeoutError' || e.name === 'AbortError'
+        ? `no answer within ${opts.timeoutMs} ms`
         : (e.cause?.code ?? e.cause?.message ?? e.message);
     throw new IntegralGitError('IG_OUTCOME_SEND_FAILED', `POST to ${origin} failed: ${why}`, { origin, permanent: false });
   }
