@@ -3,6 +3,7 @@ import type { Settings } from '../lib/settings/types';
 import type { Store } from '../lib/store';
 import type { DeployQueue } from '../lib/queue/deploy-queue';
 import type { Metrics } from '../lib/metrics/metrics';
+import type { DeploymentEvents } from '../lib/deploy/events';
 import type { GitBackend } from '../lib/workcopy/git-backend';
 
 /** Everything a route needs; routes translate HTTP to calls on these and nothing more. */
@@ -10,6 +11,8 @@ export interface AppContext {
   settings: Settings;
   store: Store;
   queue: DeployQueue;
+  /** every deployment of this process, as it happens (live log, metrics, outbox writers) */
+  events: DeploymentEvents;
   metrics: Metrics;
   logger: Logger;
   backend: GitBackend;

@@ -6,6 +6,7 @@ import type { Settings } from '../lib/settings/types';
 import { openStore, type Store } from '../lib/store';
 import { DeployQueue } from '../lib/queue/deploy-queue';
 import { Metrics } from '../lib/metrics/metrics';
+import { DeploymentEvents } from '../lib/deploy/events';
 import { createBackend } from '../lib/workcopy/create-backend';
 import { Poller } from '../lib/queue/poller';
 import { packageVersion } from '../lib/version';
@@ -40,16 +41,10 @@ export async function startServer(settings: Settings, logger: Logger, opts: { st
   for (const name of Object.keys(settings.repos)) store.ensureRepo(name);
   const backend = createBackend(settings.git);
   const metrics = new Metrics(() => Object.keys(settings.repos).map((repo) => ({ repo, depth: store.queueDepth(repo) })));
-  const queue = new DeployQueue(
-    { settings, store, logger, backend },
-    {
-      onDeploymentFinished: (repo, outcome, durationMs) => {
-        metrics.deployments.inc({ repo, status: outcome.status });
-        metrics.deploymentDuration.observe({ repo, status: outcome.status }, durationMs / 1000);
-      },
-    },
-  );
-  const ctx: AppContext = { settings, store, queue, metrics, logger, backend, startedAt: new Date(), version: packageVersion() };
+  const events = new DeploymentEvents(logger);
+  metrics.subscribeTo(events);
+  const queue = new DeployQueue({ settings, store, logger, backend, events });
+  const ctx: AppContext = { settings, store, queue, events, metrics, logger, backend, startedAt: new Date(), version: packageVersion() };
   const app = createApp(ctx);
   // POST /update is served ahead of Express (server/routes/update.ts says why)
   const update = createUpdateHandler(ctx);

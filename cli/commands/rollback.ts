@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { IntegralGitError } from '../../lib/errors';
-import { action, abortOnSignals } from '../run-command';
-import { cliLogger, cliSettings, cliStore } from '../cli-context';
-import { printProgress } from './trigger';
+import { action } from '../run-command';
+import { cliSettings, cliStore } from '../cli-context';
+import { deployNow } from '../deploy-now';
 import { requireRepo } from '../../lib/settings/require-repo';
 
 export function registerRollback(program: Command): void {
@@ -18,15 +18,7 @@ export function registerRollback(program: Command): void {
         requireRepo(settings, repo);
         const store = cliStore(settings);
         try {
-          const [{ runDeployment }, { createBackend }] = await Promise.all([import('../../lib/deploy/run-deployment'), import('../../lib/workcopy/create-backend')]);
-          const stop = abortOnSignals();
-          const outcome = await runDeployment(
-            { settings, store, logger: cliLogger(cmd, settings), backend: createBackend(settings.git) },
-            { repo, trigger: 'cli', targetCommit: commit.toLowerCase(), onProgress: printProgress, signal: stop.signal },
-          ).finally(stop.dispose);
-          const line = `rollback deployment #${outcome.deploymentId} ${outcome.status}${outcome.commit ? ` at ${outcome.commit.slice(0, 12)}` : ''}${outcome.reason ? `: ${outcome.reason}` : ''}\n`;
-          (outcome.status === 'failed' ? process.stderr : process.stdout).write(line);
-          return outcome.status === 'failed' ? 1 : 0;
+          return await deployNow(cmd, settings, store, { repo, targetCommit: commit.toLowerCase() });
         } finally {
           store.close();
         }

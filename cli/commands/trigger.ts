@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { DeployProgress, Trigger } from '../../lib/deploy/types';
-import { action, abortOnSignals } from '../run-command';
-import { cliLogger, cliSettings, cliStore, printJson } from '../cli-context';
+import { action } from '../run-command';
+import { cliSettings, cliStore, printJson } from '../cli-context';
+import { deployNow } from '../deploy-now';
 import { printEffectiveConfig } from './print-effective-config';
 import { requireRepo } from '../../lib/settings/require-repo';
 
@@ -27,16 +27,12 @@ export function registerTrigger(program: Command): void {
       action(async (repo: string, opts: TriggerOptions, cmd: Command) => {
         const settings = cliSettings(cmd, { hostname: opts.host });
         requireRepo(settings, repo);
-        // the git and deployment code loads only when a deployment is asked for (fast `--help`, `status`)
-        const [{ runDeployment }, { planDeployment }, { createBackend }] = await Promise.all([
-          import('../../lib/deploy/run-deployment'),
-          import('../../lib/deploy/plan-deployment'),
-          import('../../lib/workcopy/create-backend'),
-        ]);
         const store = cliStore(settings, { readOnly: opts.dryRun });
-        const backend = createBackend(settings.git);
         try {
           if (opts.dryRun) {
+            // the git code loads only when a deployment is asked for (fast `--help`, `status`)
+            const [{ planDeployment }, { createBackend }] = await Promise.all([import('../../lib/deploy/plan-deployment'), import('../../lib/workcopy/create-backend')]);
+            const backend = createBackend(settings.git);
             const plan = await planDeployment({ settings, store, backend }, { repo, branchOverride: opts.branch, noFetch: !opts.fetch });
             if (opts.json) {
               printJson(plan);
@@ -57,23 +53,10 @@ export function registerTrigger(program: Command): void {
             process.stdout.write(plan.script ? `  - run ${plan.script}\n` : `  - no script: working copy only\n`);
             return 0;
           }
-          const logger = cliLogger(cmd, settings);
-          const stop = abortOnSignals();
-          const outcome = await runDeployment(
-            { settings, store, logger, backend },
-            { repo, trigger: 'cli' as Trigger, branchOverride: opts.branch, noFetch: !opts.fetch, onProgress: printProgress, signal: stop.signal },
-          ).finally(stop.dispose);
-          const line = `deployment #${outcome.deploymentId} ${outcome.status}${outcome.commit ? ` at ${outcome.commit.slice(0, 12)}` : ''}${outcome.reason ? `: ${outcome.reason}` : ''}\n`;
-          (outcome.status === 'failed' ? process.stderr : process.stdout).write(line);
-          return outcome.status === 'failed' ? 1 : 0;
+          return await deployNow(cmd, settings, store, { repo, branchOverride: opts.branch, noFetch: !opts.fetch });
         } finally {
           store.close();
         }
       }),
     );
-}
-
-export function printProgress(event: DeployProgress): void {
-  if (event.kind === 'step') process.stdout.write(`==> ${event.text}\n`);
-  else (event.stream === 'stderr' ? process.stderr : process.stdout).write(event.text);
 }

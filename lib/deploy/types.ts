@@ -13,18 +13,14 @@ export interface DeployRequest {
   /** a rollback: deploy this commit and pin the host to it */
   targetCommit?: string;
   noFetch?: boolean;
+  /** the head a push payload named: recorded on a failure when the remote cannot say (never deployed from) */
+  requestedCommit?: string;
   jobId?: number;
   coalescedJobIds?: number[];
   /** an existing deployment row to fill (the queue creates it as 'queued') */
   deploymentId?: number;
-  /** output and progress as they happen (CLI streaming, live pages) */
-  onProgress?: (event: DeployProgress) => void;
   signal?: AbortSignal;
 }
-
-export type DeployProgress =
-  | { kind: 'step'; text: string }
-  | { kind: 'output'; stream: 'stdout' | 'stderr'; text: string };
 
 export interface DeployOutcome {
   deploymentId: number;

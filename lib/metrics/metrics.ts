@@ -1,4 +1,5 @@
 import client from 'prom-client';
+import type { DeploymentEvents } from '../deploy/events';
 
 /**
  * Prometheus metrics for one server instance. A registry per instance (not the global
@@ -41,6 +42,14 @@ export class Metrics {
         this.reset();
         for (const { repo, depth } of queueDepthOf()) this.set({ repo }, depth);
       },
+    });
+  }
+
+  /** Count every finished deployment of this process (webhook, poll, UI) from the event stream. */
+  subscribeTo(events: DeploymentEvents): () => void {
+    return events.on('finished', (e) => {
+      this.deployments.inc({ repo: e.repo, status: e.status });
+      this.deploymentDuration.observe({ repo: e.repo, status: e.status }, e.durationMs / 1000);
     });
   }
 

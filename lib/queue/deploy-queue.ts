@@ -1,13 +1,11 @@
 import type { Logger } from '../log/logger';
 import type { Store, ClaimedJob } from '../store';
 import { describeError } from '../errors';
-import { runDeployment, DeployDeps } from '../deploy/run-deployment';
-import type { DeployOutcome } from '../deploy/types';
+import { runDeployment } from '../deploy/run-deployment';
+import type { DeployDeps } from '../deploy/deploy-deps';
+import { DeploymentEvents } from '../deploy/events';
+import { createQueuedDeployment } from '../deploy/recorder';
 import { fillTruncatedCommits } from '../deploy/fill-truncated-commits';
-
-export interface QueueEvents {
-  onDeploymentFinished?: (repo: string, outcome: DeployOutcome, durationMs: number) => void;
-}
 
 /** After a worker failed outside a deployment (the database went away): wait before retrying. */
 const FAILURE_BACKOFF_MS = 5_000;
@@ -25,11 +23,16 @@ export class DeployQueue {
   private readonly aborts = new Map<string, AbortController>();
   private readonly backoff = new Set<string>();
   private stopping = false;
+  private readonly deps: DeployDeps & { events: DeploymentEvents };
 
-  constructor(
-    private readonly deps: DeployDeps,
-    private readonly events: QueueEvents = {},
-  ) {}
+  /** `deps.events`: the process's event stream (metrics, live log, outbox writers subscribe to it). */
+  constructor(deps: DeployDeps) {
+    this.deps = { ...deps, events: deps.events ?? new DeploymentEvents(deps.logger) };
+  }
+
+  get events(): DeploymentEvents {
+    return this.deps.events;
+  }
 
   private get store(): Store {
     return this.deps.store;
@@ -115,20 +118,29 @@ export class DeployQueue {
     }
   }
 
+  /** The newest head a push of this job (or of an older one coalesced into it) named, if any. */
+  private pushedHead(job: ClaimedJob): string | undefined {
+    let head: string | undefined;
+    for (const id of [...job.coalescedJobIds, job.id]) {
+      const eventId = id === job.id ? job.eventId : this.store.getJob(id)?.eventId;
+      const after = eventId ? this.store.getPushEvent(eventId)?.after : null;
+      if (after && !/^0+$/.test(after)) head = after;
+    }
+    return head;
+  }
+
   private async runJob(repo: string, job: ClaimedJob): Promise<void> {
     const ac = new AbortController();
     this.aborts.set(repo, ac);
-    const started = Date.now();
     let deploymentId: number | undefined;
     try {
-      deploymentId = this.store.createDeployment({
+      deploymentId = createQueuedDeployment(this.store, this.deps.events, {
         repo,
         host: this.deps.settings.hostname,
         branch: job.branch,
         trigger: job.trigger,
         jobId: job.id,
         coalescedJobIds: job.coalescedJobIds,
-        status: 'queued',
       });
       this.store.attachDeployment(job.id, deploymentId);
       const byPerson = job.trigger === 'cli' || job.trigger === 'ui';
@@ -139,6 +151,7 @@ export class DeployQueue {
         pushedBranch: byPerson || job.trigger === 'poll' ? undefined : (job.branch ?? undefined),
         branchOverride: byPerson ? (job.branch ?? undefined) : undefined,
         targetCommit: job.targetCommit ?? undefined,
+        requestedCommit: this.pushedHead(job),
         jobId: job.id,
         coalescedJobIds: job.coalescedJobIds,
         deploymentId,
@@ -150,7 +163,6 @@ export class DeployQueue {
         return;
       }
       this.store.finishJob(job.id, outcome.deploymentId);
-      this.events.onDeploymentFinished?.(repo, outcome, Date.now() - started);
       if (outcome.status === 'succeeded' && outcome.location) {
         const eventIds = [job.eventId, ...job.coalescedJobIds.map((id) => this.store.getJob(id)?.eventId ?? null)];
         await fillTruncatedCommits(this.store, outcome.location, eventIds, this.logger).catch((err: unknown) =>

@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import type { Settings } from '../lib/settings/types';
+import type { Store } from '../lib/store';
+import type { DeploymentEvent } from '../lib/deploy/events';
+import { abortOnSignals } from './run-command';
+import { cliLogger } from './cli-context';
+
+export interface CliDeploymentRequest {
+  repo: string;
+  branchOverride?: string;
+  noFetch?: boolean;
+  /** a rollback: deploy this commit and pin the host to it */
+  targetCommit?: string;
+}
+
+/**
+ * `trigger` and `rollback`: one deployment run in this process, through the same
+ * runDeployment and event stream as the server's queue. Progress is printed from the
+ * events; Ctrl-C aborts the script. Resolves to the exit code (1 when it failed).
+ */
+export async function deployNow(cmd: Command, settings: Settings, store: Store, req: CliDeploymentRequest): Promise<number> {
+  // the git and deployment code loads only when a deployment is asked for (fast `--help`, `status`)
+  const [{ runDeployment }, { DeploymentEvents }, { createBackend }] = await Promise.all([
+    import('../lib/deploy/run-deployment'),
+    import('../lib/deploy/events'),
+    import('../lib/workcopy/create-backend'),
+  ]);
+  const logger = cliLogger(cmd, settings);
+  const events = new DeploymentEvents(logger);
+  events.subscribe(printProgress);
+  const stop = abortOnSignals();
+  const outcome = await runDeployment(
+    { settings, store, logger, backend: createBackend(settings.git), events },
+    { repo: req.repo, trigger: 'cli', branchOverride: req.branchOverride, noFetch: req.noFetch, targetCommit: req.targetCommit, signal: stop.signal },
+  ).finally(stop.dispose);
+  const what = req.targetCommit ? 'rollback deployment' : 'deployment';
+  const line = `${what} #${outcome.deploymentId} ${outcome.status}${outcome.commit ? ` at ${outcome.commit.slice(0, 12)}` : ''}${outcome.reason ? `: ${outcome.reason}` : ''}\n`;
+  (outcome.status === 'failed' ? process.stderr : process.stdout).write(line);
+  return outcome.status === 'failed' ? 1 : 0;
+}
+
+/** Steps as `==> …` lines, the script's output as it comes (stderr to stderr). */
+export function printProgress(event: DeploymentEvent): void {
+  if (event.type === 'step') process.stdout.write(`==> ${event.text}\n`);
+  else if (event.type === 'output') (event.stream === 'stderr' ? process.stderr : process.stdout).write(event.text);
+}

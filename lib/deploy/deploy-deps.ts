@@ -1,0 +1,14 @@
+import type { Store } from '../store';
+import type { GitBackend } from '../workcopy/git-backend';
+import type { DeploymentEvents } from './events';
+import type { DeployEnv } from './types';
+
+/** What a deployment needs from its process: settings, logger, store, git backend and the event stream. */
+export interface DeployDeps extends DeployEnv {
+  store: Store;
+  backend: GitBackend;
+  /** the process's event stream; a private one (no subscribers) when absent */
+  events?: DeploymentEvents;
+  /** how long to wait for another deployment of the same working copy; default 30 min */
+  lockWaitMs?: number;
+}

@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { GitFixture, FixtureRepo, makeTempDir } from '../helpers/git-fixture';
+import { settingsFromObject } from '../../lib/settings/load-settings';
+import type { Settings } from '../../lib/settings/types';
+import { openStore, type Store } from '../../lib/store';
+import { runDeployment } from '../../lib/deploy/run-deployment';
+import { DeploymentEvents, type DeploymentEvent } from '../../lib/deploy/events';
+import { createBackend } from '../../lib/workcopy/create-backend';
+import { silentLogger } from '../../lib/log/logger';
+import type { DeployRequest } from '../../lib/deploy/types';
+
+/** runDeployment over its stages, on a real repository served over HTTP and a real SQLite file. */
+describe('runDeployment: stages, recorder and events', () => {
+  let fx: GitFixture;
+  let root: string;
+  let repo: FixtureRepo;
+  let settings: Settings;
+  let store: Store;
+  let events: DeploymentEvents;
+  let seen: DeploymentEvent[];
+  const location = () => path.join(root, 'www', 'app');
+
+  beforeAll(async () => {
+    fx = await GitFixture.create();
+  });
+  afterAll(async () => {
+    await fx.close();
+  });
+  beforeEach(() => {
+    root = makeTempDir('ig-stages-');
+    fs.mkdirSync(path.join(root, 'www'));
+    repo = fx.createRepo(`app-${path.basename(root)}`, { 'index.html': 'v1\n', 'deploy.sh': '#!/bin/sh\necho "out $INTEGRALGIT_COMMIT"\necho err >&2\n' });
+    repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
+    repo.git(['commit', '-q', '-m', 'exec']);
+    repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    repo.writeConfig({ configs: { base: { location: location(), branch: 'master', script: './deploy.sh' } } });
+    settings = settingsFromObject(
+      { dataDir: path.join(root, 'data'), hostname: 'web1', allowedRoots: [path.join(root, 'www')], repos: { app: { url: repo.url, secret: 's' } } },
+      { file: path.join(root, 'settings.json'), baseDir: root, env: {} },
+    );
+    store = openStore(settings.dataDir);
+    events = new DeploymentEvents(silentLogger());
+    seen = [];
+    events.subscribe((e) => {
+      seen.push(e);
+    });
+  });
+  afterEach(() => {
+    store.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  const deploy = (req: Partial<DeployRequest> = {}) =>
+    runDeployment({ settings, store, logger: silentLogger(), backend: createBackend('native'), events }, { repo: 'app', trigger: 'cli', ...req });
+
+  it('emits queued, started, steps, output and finished with the whole outcome, in order', async () => {
+    const outcome = await deploy();
+    expect(outcome).toMatchObject({ status: 'succeeded', commit: repo.head(), exitCode: 0 });
+    const types = seen.map((e) => e.type);
+    expect(types[0]).toBe('queued');
+    expect(types[1]).toBe('started');
+    expect(types[types.length - 1]).toBe('finished');
+    expect(types).toContain('step');
+    expect(seen.filter((e) => e.type === 'output').map((e) => (e.type === 'output' ? [e.stream, e.text] : null))).toEqual(
+      expect.arrayContaining([['stdout', `out ${repo.head()}\n`], ['stderr', 'err\n']]),
+    );
+    expect(seen[seen.length - 1]).toMatchObject({
+      type: 'finished',
+      deploymentId: outcome.deploymentId,
+      repo: 'app',
+      host: 'web1',
+      branch: 'master',
+      trigger: 'cli',
+      status: 'succeeded',
+      health: 'none',
+      commit: repo.head(),
+      previousCommit: null,
+      errorCode: null,
+      exitCode: 0,
+    });
+    // the live log's sequence numbers are the store's
+    const seqs = seen.flatMap((e) => (e.type === 'step' || e.type === 'output' ? [e.seq] : []));
+    expect(seqs).toEqual(store.getLog(outcome.deploymentId).map((c) => c.seq));
+  });
+
+  it('a subscriber that throws or rejects never breaks the deployment', async () => {
+    events.subscribe(() => {
+      throw new Error('boom');
+    });
+    events.subscribe(() => Promise.reject(new Error('async boom')));
+    const outcome = await deploy();
+    expect(outcome.status).toBe('succeeded');
+    expect(seen[seen.length - 1]).toMatchObject({ type: 'finished', status: 'succeeded' });
+  });
+
+  it('a deployment refused for a location outside allowedRoots records the remote head it was asked to deploy', async () => {
+    repo.writeConfig({ configs: { base: { location: path.join(root, 'elsewhere'), branch: 'master' } } });
+    const outcome = await deploy();
+    expect(outcome).toMatchObject({ status: 'failed', errorCode: 'IG_LOCATION_FORBIDDEN', commit: repo.head() });
+    expect(store.getDeployment(outcome.deploymentId)).toMatchObject({ status: 'failed', commit: repo.head() });
+    expect(seen[seen.length - 1]).toMatchObject({ type: 'finished', status: 'failed', commit: repo.head(), errorCode: 'IG_LOCATION_FORBIDDEN' });
+  });
+
+  it('a deployment refused for local changes records the new head, not null', async () => {
+    expect((await deploy()).status).toBe('succeeded');
+    fs.writeFileSync(path.join(location(), 'index.html'), 'edited on the server\n');
+    const next = repo.commit({ 'index.html': 'v2\n' }, 'v2');
+    const outcome = await deploy();
+    expect(outcome).toMatchObject({ status: 'failed', errorCode: 'IG_WORKCOPY_DIRTY', commit: next });
+    expect(store.getDeployment(outcome.deploymentId)?.steps.join('\n')).toContain(`requested commit: ${next.slice(0, 12)}`);
+  });
+
+  it('a failed rollback records its target; a config that was never valid records the pushed head as requested', async () => {
+    const valid = repo.writeConfig('{ not json');
+    const pushed = repo.head();
+    const outcome = await deploy({ trigger: 'webhook', pushedBranch: 'master', requestedCommit: pushed });
+    expect(outcome).toMatchObject({ status: 'failed', errorCode: 'IG_CONFIG_NEVER_VALID', commit: pushed });
+    expect(store.getDeployment(outcome.deploymentId)?.steps.join('\n')).toContain('the head named by the push (not read from the remote)');
+    expect(valid).not.toBe(pushed);
+    repo.writeConfig({ configs: { base: { location: location(), branch: 'master' } } });
+    const rollback = await deploy({ targetCommit: 'deadbeefdeadbeef' });
+    expect(rollback).toMatchObject({ status: 'failed', commit: 'deadbeefdeadbeef' });
+  });
+
+  it('skips are terminal outcomes of the gate with their reason, and emit finished', async () => {
+    const other = await deploy({ trigger: 'webhook', pushedBranch: 'feature' });
+    expect(other).toMatchObject({ status: 'skipped', commit: null, reason: 'push to branch `feature`; host web1 deploys `master`' });
+    const configPush = await deploy({ trigger: 'webhook', pushedBranch: 'integralgit' });
+    expect(configPush.status).toBe('skipped');
+    expect(fs.existsSync(location())).toBe(false);
+    expect(seen.filter((e) => e.type === 'finished').map((e) => (e.type === 'finished' ? e.status : ''))).toEqual(['skipped', 'skipped']);
+  });
+});
