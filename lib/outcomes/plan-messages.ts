@@ -1,34 +1,24 @@
-import type { NotifyEvent } from '../settings/outcome-types';
+import type { NotifyEvent, NotifyTarget } from '../settings/outcome-types';
 import type { Settings } from '../settings/types';
-import { finishedEvents, type HealthMemory } from './notify/failure-dedupe';
+import { finishedEvents } from './notify/failure-dedupe';
 import { selectTargets } from './notify/select-targets';
 
-/** The `target` name of a repo's commit status in `notifications` and /metrics. */
-export const COMMIT_STATUS_TARGET = 'commit-status';
-
-/** One message to put in the outbox: who gets which event. */
-export interface PlannedMessage {
-  /** `commit-status` or the name of a `notify` target */
-  target: string;
-  kind: 'commit-status' | 'notify';
-  event: NotifyEvent;
-}
-
-export type DeploymentPhase = { phase: 'started' } | { phase: 'finished'; status: string; previous: HealthMemory | undefined } | { phase: 'missed' };
+export type DeploymentPhase = { phase: 'started' } | { phase: 'finished'; status: string; previous: 'succeeded' | 'failed' | undefined } | { phase: 'missed' };
 
 /**
- * Every message one deployment event sends. A commit status follows every deployment
- * that has a commit (pending at start, its outcome at the end); notifications follow
- * each target's `repos` and `on`, with failures de-duplicated per repo and host.
+ * Which notification targets one event reaches, and as which event: each target's `repos`
+ * and `on`, with failures de-duplicated per repo and host (after a `failed`, the next
+ * failures are silent until a success, which is `recovered`). `previous` is how the last
+ * succeeded-or-failed deployment of the repo on this host ended: the history is the memory,
+ * so the de-duplication survives restarts.
  */
-export function planMessages(settings: Pick<Settings, 'repos' | 'notify'>, repo: string, what: DeploymentPhase): PlannedMessage[] {
-  const events: NotifyEvent[] = what.phase === 'started' ? ['started'] : what.phase === 'missed' ? ['missed'] : finishedEvents(what.previous, what.status).events;
-  const out: PlannedMessage[] = [];
-  const statusWanted = what.phase === 'started' || (what.phase === 'finished' && (what.status === 'succeeded' || what.status === 'failed' || what.status === 'skipped'));
-  if (settings.repos[repo]?.commitStatus && statusWanted) {
-    const event: NotifyEvent = what.phase === 'started' ? 'started' : what.phase === 'finished' && what.status === 'failed' ? 'failed' : 'succeeded';
-    out.push({ target: COMMIT_STATUS_TARGET, kind: 'commit-status', event });
+export function planNotifications(settings: Pick<Settings, 'notify'>, repo: string, what: DeploymentPhase): { target: NotifyTarget; event: NotifyEvent }[] {
+  let events: NotifyEvent[];
+  if (what.phase === 'finished') {
+    const memory = what.previous === 'failed' ? 'failing' : what.previous === 'succeeded' ? 'ok' : undefined;
+    events = finishedEvents(memory, what.status).events;
+  } else {
+    events = [what.phase];
   }
-  for (const { target, event } of selectTargets(settings.notify ?? [], repo, events)) out.push({ target: target.name, kind: 'notify', event });
-  return out;
+  return events.length ? selectTargets(settings.notify ?? [], repo, events) : [];
 }

@@ -7,7 +7,7 @@ import { DeliveriesTable } from './deliveries';
 import { DeploymentLogTable } from './deployment-log';
 import { DeploymentsTable } from './deployments';
 import { JobsTable } from './jobs';
-import { MissedHeadsQueries } from './missed-heads';
+import { OutcomeQueries } from './outcome-queries';
 import { PinsTable } from './pins';
 import { PushEventsTable } from './push-events';
 import { ReposTable } from './repos';
@@ -63,7 +63,7 @@ export class Store implements ConfigVersionStore {
   private readonly configs: ConfigVersionsTable;
   private readonly deliveries: DeliveriesTable;
   private readonly pins: PinsTable;
-  private readonly missedHeads: MissedHeadsQueries;
+  private readonly outcomes: OutcomeQueries;
   private readonly ctx: StoreContext;
   private readonly defaultSynchronous: 'NORMAL' | 'FULL';
 
@@ -90,7 +90,7 @@ export class Store implements ConfigVersionStore {
     this.configs = new ConfigVersionsTable(this.ctx, this.repos);
     this.deliveries = new DeliveriesTable(this.ctx, options.deliveriesLimit ?? DEFAULT_DELIVERIES_LIMIT);
     this.pins = new PinsTable(this.ctx, this.repos);
-    this.missedHeads = new MissedHeadsQueries(this.ctx);
+    this.outcomes = new OutcomeQueries(this.ctx);
   }
 
   /**
@@ -247,16 +247,26 @@ export class Store implements ConfigVersionStore {
     return this.deliveries.getDelivery(id);
   }
 
-  // ── missed webhooks (SPEC §9) ──
+  // ── deployment outcomes leaving the host (SPEC §9) ──
 
   /** Whether any delivery for the repo ever announced `sha` as a new head. */
   headAnnounced(repo: string, sha: string): boolean {
-    return this.missedHeads.headAnnounced(repo, sha);
+    return this.outcomes.headAnnounced(repo, sha);
   }
 
   /** Whether a `missed` entry for this head is in the deliveries log already. */
   missedRecorded(repo: string, sha: string): boolean {
-    return this.missedHeads.missedRecorded(repo, sha);
+    return this.outcomes.missedRecorded(repo, sha);
+  }
+
+  /** How the last succeeded-or-failed deployment of the repo on the host before this one ended. */
+  previousOutcome(repo: string, host: string, beforeDeploymentId: number): 'succeeded' | 'failed' | undefined {
+    return this.outcomes.previousOutcome(repo, host, beforeDeploymentId);
+  }
+
+  /** The provider of the repo's newest push event (not the generic trigger), if any came. */
+  lastWebhookProvider(repo: string): string | undefined {
+    return this.outcomes.lastWebhookProvider(repo);
   }
 
   // pins
