@@ -16,18 +16,24 @@ export interface CliDeploymentRequest {
 /**
  * `trigger` and `rollback`: one deployment run in this process, through the same
  * runDeployment and event stream as the server's queue. Progress is printed from the
- * events; Ctrl-C aborts the script. Resolves to the exit code (1 when it failed).
+ * events; Ctrl-C aborts the script. Outgoing messages are written to the outbox like the
+ * server's and flushed for up to CLI_FLUSH_MS before the command exits; a message still
+ * pending then (a target down) is delivered by the server sharing the data dir.
+ * Resolves to the exit code (1 when it failed).
  */
 export async function deployNow(cmd: Command, settings: Settings, store: Store, req: CliDeploymentRequest): Promise<number> {
   // the git and deployment code loads only when a deployment is asked for (fast `--help`, `status`)
-  const [{ runDeployment }, { DeploymentEvents }, { createBackend }] = await Promise.all([
+  const [{ runDeployment }, { DeploymentEvents }, { createBackend }, { setUpOutgoing, CLI_FLUSH_MS }] = await Promise.all([
     import('../lib/deploy/run-deployment'),
     import('../lib/deploy/events'),
     import('../lib/workcopy/create-backend'),
+    import('../lib/outbox'),
   ]);
   const logger = cliLogger(cmd, settings);
   const events = new DeploymentEvents(logger);
   events.subscribe(printProgress);
+  // the same outgoing messages as a server deployment, written to the same database
+  const outbox = setUpOutgoing({ settings, store, logger, events });
   const stop = abortOnSignals();
   const outcome = await runDeployment(
     { settings, store, logger, backend: createBackend(settings.git), events },
@@ -36,6 +42,8 @@ export async function deployNow(cmd: Command, settings: Settings, store: Store, 
   const what = req.targetCommit ? 'rollback deployment' : 'deployment';
   const line = `${what} #${outcome.deploymentId} ${outcome.status}${outcome.commit ? ` at ${outcome.commit.slice(0, 12)}` : ''}${outcome.reason ? `: ${outcome.reason}` : ''}\n`;
   (outcome.status === 'failed' ? process.stderr : process.stdout).write(line);
+  // deliver now what can be; what is still pending after that, a running server delivers
+  await outbox.flush(CLI_FLUSH_MS);
   return outcome.status === 'failed' ? 1 : 0;
 }
 

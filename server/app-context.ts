@@ -4,6 +4,7 @@ import type { Store } from '../lib/store';
 import type { DeployQueue } from '../lib/queue/deploy-queue';
 import type { Metrics } from '../lib/metrics/metrics';
 import type { DeploymentEvents } from '../lib/deploy/events';
+import type { OutboxDispatcher } from '../lib/outbox';
 import type { GitBackend } from '../lib/workcopy/git-backend';
 
 /** Everything a route needs; routes translate HTTP to calls on these and nothing more. */
@@ -13,6 +14,8 @@ export interface AppContext {
   queue: DeployQueue;
   /** every deployment of this process, as it happens (live log, metrics, outbox writers) */
   events: DeploymentEvents;
+  /** delivers the outbox's messages (SPEC §9) */
+  outbox: OutboxDispatcher;
   metrics: Metrics;
   logger: Logger;
   backend: GitBackend;

@@ -7,6 +7,8 @@ import { openStore, type Store } from '../lib/store';
 import { DeployQueue } from '../lib/queue/deploy-queue';
 import { Metrics } from '../lib/metrics/metrics';
 import { DeploymentEvents } from '../lib/deploy/events';
+import { setUpOutgoing, type OutgoingChannel } from '../lib/outbox';
+import type { DispatcherOptions } from '../lib/outbox/dispatcher';
 import { createBackend } from '../lib/workcopy/create-backend';
 import { Poller } from '../lib/queue/poller';
 import { packageVersion } from '../lib/version';
@@ -28,7 +30,11 @@ export interface RunningServer {
  * Open the store, recover interrupted work, start the workers, poller and HTTP server.
  * Timeouts are set so that slow or trickling clients (slowloris) cannot hold the server.
  */
-export async function startServer(settings: Settings, logger: Logger, opts: { store?: Store } = {}): Promise<RunningServer> {
+export async function startServer(
+  settings: Settings,
+  logger: Logger,
+  opts: { store?: Store; outgoing?: OutgoingChannel[]; outbox?: DispatcherOptions } = {},
+): Promise<RunningServer> {
   // one server per data dir: a second one would "recover" the first one's running jobs
   const releaseDataDir = holdFileLock(path.join(settings.dataDir, 'serve.lock'), `another IntegralGit server uses the data dir ${settings.dataDir}`);
   let store: Store;
@@ -43,8 +49,9 @@ export async function startServer(settings: Settings, logger: Logger, opts: { st
   const metrics = new Metrics(() => Object.keys(settings.repos).map((repo) => ({ repo, depth: store.queueDepth(repo) })));
   const events = new DeploymentEvents(logger);
   metrics.subscribeTo(events);
+  const outbox = setUpOutgoing({ settings, store, logger, events, extra: opts.outgoing, options: opts.outbox });
   const queue = new DeployQueue({ settings, store, logger, backend, events });
-  const ctx: AppContext = { settings, store, queue, events, metrics, logger, backend, startedAt: new Date(), version: packageVersion() };
+  const ctx: AppContext = { settings, store, queue, events, outbox, metrics, logger, backend, startedAt: new Date(), version: packageVersion() };
   const app = createApp(ctx);
   // POST /update is served ahead of Express (server/routes/update.ts says why)
   const update = createUpdateHandler(ctx);
@@ -76,6 +83,8 @@ export async function startServer(settings: Settings, logger: Logger, opts: { st
   const shownHost = settings.listen.host === '0.0.0.0' || settings.listen.host === '::' ? '127.0.0.1' : settings.listen.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}${settings.basePath}`;
   queue.start();
+  // messages left pending by an earlier run or by CLI deployments are picked up here
+  outbox.start();
   const poller = new Poller({ settings, store, logger, backend, kick: (repo) => queue.kick(repo), isRunning: (repo) => queue.isRunning(repo) });
   poller.start();
   let closed = false;
@@ -91,6 +100,7 @@ export async function startServer(settings: Settings, logger: Logger, opts: { st
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const settled = await queue.stop(graceMs);
+      await outbox.stop();
       server.closeAllConnections();
       await stopped;
       // a worker stuck in git past the grace still holds the database: leave it to the exit

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { usageError, action } from '../run-command';
-import { redactUrl } from '../../lib/config/remote-url';
+import { redactUrl } from '../../lib/remote-url';
 import { cliLogger, cliSettings } from '../cli-context';
 
 interface ServeOptions {

@@ -5,7 +5,7 @@ import type { RepoSettings } from '../settings/types';
 import { configCacheDir, countPacks, ensureBareCache, removeCache, withCacheLock } from './config-cache';
 import { guardedHttp } from './guarded-http';
 import { readConfigAtCommit, type ConfigBranch } from './read-config-at-commit';
-import { redactUrl, remoteKind } from './remote-url';
+import { redactUrl, remoteKind } from '../remote-url';
 
 export type { ConfigBranch } from './read-config-at-commit';
 

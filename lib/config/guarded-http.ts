@@ -1,7 +1,7 @@
 import nodeHttp from 'isomorphic-git/http/node';
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
 import { IntegralGitError } from '../errors';
-import { redactUrl } from './remote-url';
+import { redactUrl } from '../remote-url';
 
 export interface GuardedHttpOptions {
   /** the remote URL from the settings: its origin is the only one credentials go to */

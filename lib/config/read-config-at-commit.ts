@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import git from 'isomorphic-git';
 import { IntegralGitError } from '../errors';
-import { redactUrl } from './remote-url';
+import { redactUrl } from '../remote-url';
 
 /** The file names read on the `integralgit` branch, in order of preference. */
 export const CONFIG_FILENAMES = ['config', 'config.json'] as const;

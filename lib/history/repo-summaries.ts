@@ -1,6 +1,6 @@
 import type { Settings } from '../settings/types';
 import type { Store, Deployment, Pin } from '../store';
-import { redactUrl } from '../config/remote-url';
+import { redactUrl } from '../remote-url';
 
 export interface RepoSummary {
   name: string;

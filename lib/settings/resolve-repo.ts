@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Problem } from '../errors';
 import { asInteger, asObject, asString, asStringArray, pointer, type RawObject } from './raw-access';
-import { classifyRepoUrl, type RepoUrlKind } from './check-repo-url';
+import { classifyRepoUrl, type RepoUrlKind } from '../remote-url';
 import { cidrProblem } from './check-cidr';
 import { resolveSecret, type SecretContext } from './resolve-secret';
 import type { GitBackendName, RepoAuth, RepoSettings } from './types';

@@ -5,3 +5,4 @@ export { MIGRATIONS, LATEST_SCHEMA_VERSION, type Migration } from './migrations'
 export { INTERRUPTED_MESSAGE, MAX_ATTEMPTS } from './recover-interrupted';
 export { MAX_PAGE_SIZE } from './sql-helpers';
 export * from './types';
+export type { OutboxMessage, OutboxMessageInput, OutboxAttempt, OutboxAttemptResult, OutboxStatus } from './outbox';

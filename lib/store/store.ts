@@ -9,6 +9,7 @@ import { DeploymentsTable } from './deployments';
 import { JobsTable } from './jobs';
 import { OutcomeQueries } from './outcome-queries';
 import { PinsTable } from './pins';
+import { OutboxTable, type OutboxAttempt, type OutboxAttemptResult, type OutboxMessage, type OutboxMessageInput, type OutboxStatus } from './outbox';
 import { PushEventsTable } from './push-events';
 import { ReposTable } from './repos';
 import { recoverInterrupted } from './recover-interrupted';
@@ -63,6 +64,7 @@ export class Store implements ConfigVersionStore {
   private readonly configs: ConfigVersionsTable;
   private readonly deliveries: DeliveriesTable;
   private readonly pins: PinsTable;
+  private readonly outbox: OutboxTable;
   private readonly outcomes: OutcomeQueries;
   private readonly ctx: StoreContext;
   private readonly defaultSynchronous: 'NORMAL' | 'FULL';
@@ -90,6 +92,7 @@ export class Store implements ConfigVersionStore {
     this.configs = new ConfigVersionsTable(this.ctx, this.repos);
     this.deliveries = new DeliveriesTable(this.ctx, options.deliveriesLimit ?? DEFAULT_DELIVERIES_LIMIT);
     this.pins = new PinsTable(this.ctx, this.repos);
+    this.outbox = new OutboxTable(this.ctx);
     this.outcomes = new OutcomeQueries(this.ctx);
   }
 
@@ -278,6 +281,33 @@ export class Store implements ConfigVersionStore {
   }
   clearPin(repo: string, host: string): boolean {
     return this.pins.clearPin(repo, host);
+  }
+
+  // outbox (OutboxStore)
+  enqueueOutbox(messages: OutboxMessageInput[]): number[] {
+    return this.outbox.enqueue(messages);
+  }
+  dueOutbox(now: string, limit: number): OutboxMessage[] {
+    return this.outbox.dueMessages(now, limit);
+  }
+  claimOutbox(id: number, now: string, leaseUntil: string): OutboxMessage | undefined {
+    return this.outbox.claimAttempt(id, now, leaseUntil);
+  }
+  recordOutboxAttempt(id: number, attempt: Omit<OutboxAttempt, 'ok' | 'error'>, result: OutboxAttemptResult): void {
+    this.outbox.recordAttempt(id, attempt, result);
+  }
+  getOutboxMessage(id: number): OutboxMessage | undefined {
+    return this.outbox.get(id);
+  }
+  /** A deployment's outgoing messages, oldest first (its `notifications: [...]`). */
+  outboxOfDeployment(deploymentId: number): OutboxMessage[] {
+    return this.outbox.ofDeployment(deploymentId);
+  }
+  outboxAttempts(id: number): OutboxAttempt[] {
+    return this.outbox.attempts(id);
+  }
+  countOutbox(status?: OutboxStatus): number {
+    return this.outbox.countMessages(status);
   }
 
   // health

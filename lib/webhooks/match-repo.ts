@@ -1,12 +1,11 @@
 import { IntegralGitError } from '../errors';
 import type { RepoSettings } from '../settings/types';
-import { normalizeRepoPath, normalizeRepoUrl, repoUrlPath } from './normalize-repo-url';
+import { normalizeRepoPath, repoMatchKey, repoUrlPath } from '../remote-url';
 
-export { normalizeRepoUrl } from './normalize-repo-url';
 
 /**
  * The configured repo a delivery is about. Identities are the payload's clone URLs, web
- * URL and `owner/name`. URLs are compared first, by host and path (normalizeRepoUrl);
+ * URL and `owner/name`. URLs are compared first, by host and path (repoMatchKey);
  * only when no URL matches is `owner/name` tried, matching a settings URL whose path ends
  * with it (so `group/sub/project` works, and `PROJ/repo` matches Bitbucket Server's
  * `/scm/proj/repo.git`). Undefined when nothing matches; when two repos match equally
@@ -14,15 +13,15 @@ export { normalizeRepoUrl } from './normalize-repo-url';
  */
 export function matchRepo(identities: string[], repos: Record<string, RepoSettings>): RepoSettings | undefined {
   const entries = Object.values(repos);
-  const urls = new Set(identities.map(normalizeRepoUrl).filter((u): u is string => u !== undefined));
+  const urls = new Set(identities.map(repoMatchKey).filter((u): u is string => u !== undefined));
   const byUrl = entries.filter((repo) => {
-    const normalized = normalizeRepoUrl(repo.url);
+    const normalized = repoMatchKey(repo.url);
     return normalized !== undefined && urls.has(normalized);
   });
   if (byUrl.length > 0) return single(byUrl, identities);
 
   const names = identities
-    .filter((id) => normalizeRepoUrl(id) === undefined && id.includes('/'))
+    .filter((id) => repoMatchKey(id) === undefined && id.includes('/'))
     .map(normalizeRepoPath)
     .filter((n) => n.includes('/'));
   const byName = entries.filter((repo) => {

@@ -13,7 +13,7 @@ import { isoReadTree } from './isomorphic-read-tree';
 import { isoTrackedState } from './isomorphic-tracked-state';
 import { TrackedLookup, trackedLookup, TrackedState } from './local-changes';
 import { redact } from './native-git-env';
-import { isHttpUrl, stripCredentials, urlCredentials } from './remote-url';
+import { isHttpUrl, stripCredentials, urlCredentials } from '../remote-url';
 import { TreeEntry } from './tree-entry';
 import { verifyTree } from './verify-tree';
 

@@ -6,7 +6,7 @@ import { CHECKED_REF, CheckoutOptions, CopyState, DEPLOYED_REF, DriverContext, G
 import { TrackedLookup, trackedLookup, TrackedState } from './local-changes';
 import { GitInvocation, localInvocation, networkInvocation, redact } from './native-git-env';
 import { parseConfigZ, parseDiffTreeStdin, parseFetchHead, parseStatusV2 } from './parse-git-output';
-import { stripCredentials } from './remote-url';
+import { stripCredentials } from '../remote-url';
 import { GitCommandError, lastLines, runGit, RunGitResult } from './run-git';
 import type { TreeChange } from './tree-changes';
 import { MODE_LINK, TreeEntry } from './tree-entry';

@@ -7,7 +7,7 @@ import type { RepoSettings } from '../settings/types';
 import { assertBranchName } from './check-names';
 import { fetchFailed } from './fetch-error';
 import { localInvocation, networkInvocation, redact } from './native-git-env';
-import { stripCredentials } from './remote-url';
+import { stripCredentials } from '../remote-url';
 import { GitCommandError, lastLines, runGit } from './run-git';
 
 /**

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { IntegralGitError } from '../errors';
 import type { RepoSettings } from '../settings/types';
-import { isHttpUrl, isSshUrl, stripCredentials, urlCredentials } from './remote-url';
+import { isHttpUrl, isSshUrl, stripCredentials, urlCredentials } from '../remote-url';
 
 /**
  * The environment and `-c` overrides every native git command runs with.

@@ -9,7 +9,7 @@ import type { SyncPlan, SyncRequest, SyncResult } from './git-backend';
 import type { CopyState, DriverContext, GitDriver, LocalState } from './git-driver';
 import { assertSameRepository, inspectLocation, LocationState } from './inspect-location';
 import { findOverwrittenUntracked, localChangesError } from './local-changes';
-import { stripCredentials } from './remote-url';
+import { stripCredentials } from '../remote-url';
 import { targetEntries, touchesSubmodules, touchesSymlinks, trackedBefore } from './tree-changes';
 import { MODE_GITLINK, TreeEntry } from './tree-entry';
 

@@ -9,6 +9,7 @@ import { DeploymentEvents, type DeploymentEvent } from '../../lib/deploy/events'
 import { createBackend } from '../../lib/workcopy/create-backend';
 import { silentLogger } from '../../lib/log/logger';
 import type { DeployRequest } from '../../lib/deploy/types';
+import { setUpOutgoing } from '../../lib/outbox';
 
 /** runDeployment over its stages, on a real repository served over HTTP and a real SQLite file. */
 describe('runDeployment: stages, recorder and events', () => {
@@ -130,5 +131,40 @@ describe('runDeployment: stages, recorder and events', () => {
     expect(configPush.status).toBe('skipped');
     expect(fs.existsSync(location())).toBe(false);
     expect(seen.filter((e) => e.type === 'finished').map((e) => (e.type === 'finished' ? e.status : ''))).toEqual(['skipped', 'skipped']);
+  });
+
+  it('writes outgoing messages to the outbox and never waits on a target that hangs', async () => {
+    let attempts = 0;
+    const outbox = setUpOutgoing({
+      settings,
+      store,
+      logger: silentLogger(),
+      events,
+      options: { attemptTimeoutMs: 60_000 },
+      extra: [
+        {
+          kind: 'hangs',
+          toMessages: (e) => (e.type === 'started' || e.type === 'finished' ? [{ kind: 'hangs', target: 'nowhere', event: e.type, payload: {}, deploymentId: e.deploymentId, repo: e.repo }] : undefined),
+          send: () => {
+            attempts++;
+            return new Promise<void>(() => undefined);
+          },
+        },
+      ],
+    });
+    outbox.start();
+    try {
+      const started = Date.now();
+      const outcome = await deploy();
+      expect(outcome.status).toBe('succeeded');
+      expect(Date.now() - started).toBeLessThan(60_000);
+      expect(store.outboxOfDeployment(outcome.deploymentId)).toMatchObject([
+        { event: 'started', status: 'pending' },
+        { event: 'finished', status: 'pending', attempts: 0 },
+      ]);
+      expect(attempts).toBe(1);
+    } finally {
+      await outbox.stop();
+    }
   });
 });

@@ -16,7 +16,7 @@ afterAll(() => {
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const TABLES = ['commits', 'config_versions', 'deliveries', 'deployment_log', 'deployments', 'jobs', 'pins', 'push_event_commits', 'push_events', 'repos'];
+const TABLES = ['commits', 'config_versions', 'deliveries', 'deployment_log', 'deployments', 'jobs', 'outbox', 'outbox_attempts', 'pins', 'push_event_commits', 'push_events', 'repos'];
 
 function tablesOf(file: string): string[] {
   const db = new Database(file, { readonly: true });

@@ -1,6 +1,6 @@
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
 import { guardedHttp } from '../../lib/config/guarded-http';
-import { redactUrl, remoteKind } from '../../lib/config/remote-url';
+import { redactUrl, remoteKind } from '../../lib/remote-url';
 import { branchNameProblem } from '../../lib/config/check-branch-name';
 import { IntegralGitError } from '../../lib/errors';
 

@@ -1,4 +1,5 @@
-import { matchRepo, normalizeRepoUrl } from '../../lib/webhooks/match-repo';
+import { matchRepo } from '../../lib/webhooks/match-repo';
+import { repoMatchKey as normalizeRepoUrl } from '../../lib/remote-url';
 import { repo } from '../fixtures/providers/fixture-request';
 
 describe('normalizeRepoUrl', () => {

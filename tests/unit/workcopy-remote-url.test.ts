@@ -1,4 +1,4 @@
-import { isSshUrl, repositoryKey, sameRepository, stripCredentials, urlCredentials } from '../../lib/workcopy/remote-url';
+import { isSshUrl, repositoryKey, sameRepository, stripCredentials, urlCredentials } from '../../lib/remote-url';
 import { assertBranchName, assertCommitId, assertRemoteName } from '../../lib/workcopy/check-names';
 
 describe('remote URLs', () => {

@@ -3,7 +3,7 @@ import type { RepoConfig } from '../../config/types';
 import { resolveHostConfig } from '../../config/merge-layers';
 import { loadRepoConfig } from '../../config/load-repo-config';
 import { CONFIG_BRANCH } from '../../config/fetch-config-branch';
-import { redactUrl } from '../../config/remote-url';
+import { redactUrl } from '../../remote-url';
 import { nativeConfigFetcherIfAvailable } from '../config-fetcher';
 import { fail, proceed, skip, type DeploymentState, type Stage, type StageResult } from './stage';
 

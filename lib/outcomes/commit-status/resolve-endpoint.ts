@@ -1,4 +1,4 @@
-import { normalizeRepoUrl } from '../../webhooks/normalize-repo-url';
+import { repoMatchKey } from '../../remote-url';
 import type { CommitStatusProviderName, CommitStatusSettings } from '../../settings/outcome-types';
 import { COMMIT_STATUS_PROVIDERS, statusProviderForHost, statusProviderForWebhook } from './registry';
 import type { CommitStatusProvider, RepoCoordinates, StatusEndpoint } from './types';
@@ -15,9 +15,9 @@ export interface ResolvedStatusTarget {
   endpoint: StatusEndpoint;
 }
 
-/** The repo url as host + path, through the same normalisation webhook matching uses. */
+/** The repo url as host + path, through the match key webhook matching uses (hosts resolve owner/name case-insensitively). */
 export function repoCoordinates(url: string): RepoCoordinates | undefined {
-  const normalized = normalizeRepoUrl(url);
+  const normalized = repoMatchKey(url);
   if (normalized === undefined) return undefined;
   const slash = normalized.indexOf('/');
   const coords = { host: normalized.slice(0, slash), path: normalized.slice(slash + 1) };

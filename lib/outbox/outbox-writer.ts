@@ -1,0 +1,23 @@
+import type { DeploymentEvent, DeploymentEvents } from '../deploy/events';
+import type { OutboxMessageInput } from '../store';
+import type { OutboxStore } from './dispatcher';
+
+/**
+ * Turns deployment events into outbox rows: `toMessages` says which messages an event
+ * means (none, one per notification target, a commit status, a fleet publish…). The rows
+ * are written in the event's turn (a quick local write, durable before anything is sent),
+ * then `kick` wakes the dispatcher; the deployment never waits on a target.
+ */
+export function outboxWriter(
+  events: DeploymentEvents,
+  store: Pick<OutboxStore, 'enqueueOutbox'>,
+  toMessages: (event: DeploymentEvent) => OutboxMessageInput[] | undefined,
+  kick?: () => void,
+): () => void {
+  return events.subscribe((event) => {
+    const messages = toMessages(event);
+    if (!messages || messages.length === 0) return;
+    store.enqueueOutbox(messages);
+    kick?.();
+  });
+}

@@ -1,0 +1,48 @@
+import type { Logger } from '../log/logger';
+import type { Settings } from '../settings/types';
+import type { DeploymentEvent, DeploymentEvents } from '../deploy/events';
+import type { OutboxMessageInput } from '../store';
+import { OutboxDispatcher, type DispatcherOptions, type OutboxSender, type OutboxStore } from './dispatcher';
+import { outboxWriter } from './outbox-writer';
+
+/**
+ * One kind of outgoing message: which events produce it (rows written at once) and how a
+ * row is delivered (later, by the dispatcher). Notifications, commit statuses (SPEC §9)
+ * and fleet publishing (§11) are each one of these.
+ */
+export interface OutgoingChannel {
+  kind: string;
+  /** the rows this event means for this channel; none for most */
+  toMessages(event: DeploymentEvent): OutboxMessageInput[] | undefined;
+  send: OutboxSender;
+}
+
+/** The channels the settings ask for. Each capability that sends something out adds its own here. */
+export function outgoingChannels(settings: Settings): OutgoingChannel[] {
+  void settings;
+  return [];
+}
+
+/** How long a CLI `trigger` / `rollback` keeps delivering before it exits; the rest is left to a running server. */
+export const CLI_FLUSH_MS = 5_000;
+
+/**
+ * Wire a process's outgoing messages: each channel's writer subscribes to the events and its
+ * sender is registered with one dispatcher. The server `start()`s it; the CLI `flush()`es it
+ * before exit. `extra` channels are added to the configured ones (tests).
+ */
+export function setUpOutgoing(deps: {
+  settings: Settings;
+  store: OutboxStore;
+  logger: Logger;
+  events: DeploymentEvents;
+  extra?: OutgoingChannel[];
+  options?: DispatcherOptions;
+}): OutboxDispatcher {
+  const dispatcher = new OutboxDispatcher(deps.store, deps.logger, deps.options);
+  for (const channel of [...outgoingChannels(deps.settings), ...(deps.extra ?? [])]) {
+    dispatcher.register(channel.kind, channel.send);
+    outboxWriter(deps.events, deps.store, (e) => channel.toMessages(e), () => dispatcher.kick());
+  }
+  return dispatcher;
+}
