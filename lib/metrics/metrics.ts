@@ -45,6 +45,24 @@ export class Metrics {
     });
   }
 
+  /**
+   * Commit statuses and notifications (SPEC §9) by target and status (`pending`, `sent`,
+   * `failed`), read from the outbox at each scrape, so messages written by CLI deployments
+   * and earlier runs count too.
+   */
+  trackOutbox(countsOf: () => { kind: string; target: string; status: string; count: number }[]): void {
+    new client.Gauge({
+      name: 'integralgit_outgoing_messages',
+      help: 'Outgoing messages (commit statuses, notifications) in the outbox by kind, target and status',
+      labelNames: ['kind', 'target', 'status'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const c of countsOf()) this.set({ kind: c.kind, target: c.target, status: c.status }, c.count);
+      },
+    });
+  }
+
   /** Count every finished deployment of this process (webhook, poll, UI) from the event stream. */
   subscribeTo(events: DeploymentEvents): () => void {
     return events.on('finished', (e) => {

@@ -12,6 +12,7 @@ export class OutcomeQueries {
   private readonly recorded: Database.Statement;
   private readonly previous: Database.Statement;
   private readonly provider: Database.Statement;
+  private readonly outboxCounts: Database.Statement;
 
   constructor(ctx: StoreContext) {
     this.announced = ctx.db.prepare('SELECT 1 FROM push_events WHERE repo = ? AND after_sha = ? LIMIT 1').pluck();
@@ -19,6 +20,7 @@ export class OutcomeQueries {
     this.previous = ctx.db
       .prepare("SELECT status FROM deployments WHERE repo = ? AND host = ? AND id < ? AND status IN ('succeeded', 'failed') ORDER BY id DESC LIMIT 1")
       .pluck();
+    this.outboxCounts = ctx.db.prepare('SELECT kind, target, status, count(*) AS count FROM outbox GROUP BY kind, target, status');
     this.provider = ctx.db.prepare("SELECT provider FROM push_events WHERE repo = ? AND provider <> 'generic' ORDER BY id DESC LIMIT 1").pluck();
   }
 
@@ -32,6 +34,11 @@ export class OutcomeQueries {
 
   previousOutcome(repo: string, host: string, beforeDeploymentId: number): 'succeeded' | 'failed' | undefined {
     return this.previous.get(repo, host, beforeDeploymentId) as 'succeeded' | 'failed' | undefined;
+  }
+
+  /** Outgoing messages by kind, lane and status, for /metrics. */
+  countOutboxByTarget(): { kind: string; target: string; status: string; count: number }[] {
+    return this.outboxCounts.all() as { kind: string; target: string; status: string; count: number }[];
   }
 
   lastWebhookProvider(repo: string): string | undefined {

@@ -267,6 +267,11 @@ export class Store implements ConfigVersionStore {
     return this.outcomes.previousOutcome(repo, host, beforeDeploymentId);
   }
 
+  /** Outgoing messages by kind, lane and status, for /metrics. */
+  countOutboxByTarget(): { kind: string; target: string; status: string; count: number }[] {
+    return this.outcomes.countOutboxByTarget();
+  }
+
   /** The provider of the repo's newest push event (not the generic trigger), if any came. */
   lastWebhookProvider(repo: string): string | undefined {
     return this.outcomes.lastWebhookProvider(repo);
