@@ -14,6 +14,19 @@ module.exports = tseslint.config(
     },
   },
   {
+    // type-aware rules: the ones the code already keeps (a floating promise is a lost error)
+    files: ['lib/**/*.ts', 'server/**/*.ts', 'cli/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-for-in-array': 'error',
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
+      '@typescript-eslint/no-unsafe-argument': 'error',
+    },
+  },
+  {
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: Object.fromEntries(['require', 'module', 'exports', 'process', '__dirname', '__filename', 'console', 'Buffer', 'URL', 'URLSearchParams', 'fetch', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'AbortController', 'TextDecoder', 'TextEncoder', 'performance', 'structuredClone', 'queueMicrotask'].map((n) => [n, 'readonly'])) },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -8,7 +8,7 @@ import type { GlobalOptions } from './run-command';
 
 /** Settings, logger and store for a command, from the global flags (`--settings`, `--log-format`). */
 export function globals(cmd: Command): GlobalOptions {
-  return cmd.optsWithGlobals() as GlobalOptions;
+  return cmd.optsWithGlobals<GlobalOptions>();
 }
 
 export function cliSettings(cmd: Command, overrides: SettingsOverrides = {}): Settings {

@@ -114,8 +114,8 @@ export class DeploymentEvents {
     for (const fn of [...this.subscribers]) {
       try {
         const result = fn(event);
-        if (result && typeof (result as Promise<void>).catch === 'function') {
-          (result as Promise<void>).catch((err: unknown) => this.report(event, err));
+        if (result && typeof (result).catch === 'function') {
+          (result).catch((err: unknown) => this.report(event, err));
         }
       } catch (err) {
         this.report(event, err);

@@ -141,7 +141,7 @@ export class DeploymentRecorder {
   }
 
   private emitNow(e: DistributiveOmit<Parameters<DeploymentEvents['emit']>[0], keyof DeploymentEventBase>): void {
-    this.events.emit({ ...this.base, ...e, at: new Date().toISOString() } as Parameters<DeploymentEvents['emit']>[0]);
+    this.events.emit({ ...this.base, ...e, at: new Date().toISOString() });
   }
 }
 

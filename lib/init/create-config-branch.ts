@@ -58,6 +58,6 @@ export async function createConfigBranch(dir: string, hostname: string): Promise
 }
 
 function firstLine(err: unknown): string {
-  const msg = err && typeof err === 'object' && 'stderr' in err ? String((err as { stderr: unknown }).stderr) : String(err);
+  const msg = err && typeof err === 'object' && 'stderr' in err ? String((err).stderr) : String(err);
   return msg.trim().split('\n')[0] ?? '';
 }

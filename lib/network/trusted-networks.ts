@@ -50,6 +50,6 @@ export function isTrusted(address: string, cidrs: readonly string[]): boolean {
   if (parsed === null) return false;
   return cidrs.some((cidr) => {
     const range = parseCidr(cidr);
-    return range !== null && range[0].kind() === parsed.kind() && parsed.match(range as never);
+    return range !== null && range[0].kind() === parsed.kind() && parsed.match(range);
   });
 }

@@ -20,7 +20,7 @@ export function asInteger(v: unknown): number | undefined {
 }
 
 export function asStringArray(v: unknown): string[] | undefined {
-  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v) : undefined;
 }
 
 /** Own keys only: a `__proto__` key parsed from JSON is an own property, never the prototype. */

@@ -62,7 +62,7 @@ function template(view: string): ejs.TemplateFunction {
       // destructuring instead of `with (locals)`, which V8 cannot optimise: a repo page renders hundreds of partials
       _with: false,
       destructuredLocals: TEMPLATE_NAMES,
-    }) as ejs.TemplateFunction;
+    });
     compiled.set(view, fn);
   }
   return fn;

@@ -61,7 +61,7 @@ export function createUpdateHandler(ctx: AppContext): Handler {
     readBody(req, res, (err?: unknown) => {
       if (err) {
         release();
-        bodyError(ctx, req, res, err as { type?: string; status?: number; message?: string });
+        bodyError(ctx, req, res, err);
         return;
       }
       const raw = (req as IncomingMessage & { body?: unknown }).body;

@@ -1,20 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { makeTempDir } from '../helpers/git-fixture';
+import { useTempDirs } from '../helpers/temp-store';
 import { IntegralGitError } from '../../lib/errors';
 import { applyMigrations, DATABASE_FILE, LATEST_SCHEMA_VERSION, MIGRATIONS, openStore, schemaVersion } from '../../lib/store';
 
 // temp dirs of this file, removed when it ends
-const tempDirs: string[] = [];
-function tempDir(): string {
-  const dir = makeTempDir('ig-store-');
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs('ig-store-');
 
 const TABLES = ['commits', 'config_versions', 'deliveries', 'deployment_log', 'deployments', 'jobs', 'outbox', 'outbox_attempts', 'pins', 'push_event_commits', 'push_events', 'repos'];
 

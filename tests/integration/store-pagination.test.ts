@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { makeTempDir } from '../helpers/git-fixture';
+import { useTempDirs } from '../helpers/temp-store';
 import { GET_COMMIT_SQL, LIST_BRANCH_COMMITS_SQL, LIST_COMMITS_SQL } from '../../lib/store/commits';
 import { DEPLOYED_COMMIT_SQL, LAST_DEPLOYMENT_SQL, listDeploymentsSql } from '../../lib/store/deployments';
 import { listDeliveriesSql } from '../../lib/store/deliveries';
@@ -8,15 +7,7 @@ import { LIST_BRANCH_PUSH_EVENTS_SQL, LIST_PUSH_EVENTS_SQL } from '../../lib/sto
 import { openStore, type CommitRow, type Store } from '../../lib/store';
 
 // temp dirs of this file, removed when it ends
-const tempDirs: string[] = [];
-function tempDir(): string {
-  const dir = makeTempDir('ig-store-');
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs('ig-store-');
 
 /** The plan's lines; a keyset query must SEARCH an index, never SCAN a table or sort in a temp b-tree. */
 function plan(db: Database.Database, sql: string, params: unknown[]): string[] {

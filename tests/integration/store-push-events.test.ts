@@ -2,20 +2,12 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { makeTempDir } from '../helpers/git-fixture';
+import { useTempDirs } from '../helpers/temp-store';
 import { IntegralGitError } from '../../lib/errors';
 import { openStore, type PushEventInput, type PushEventResult, type Store } from '../../lib/store';
 
 // temp dirs of this file, removed when it ends
-const tempDirs: string[] = [];
-function tempDir(): string {
-  const dir = makeTempDir('ig-store-');
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs('ig-store-');
 
 const ROOT = path.resolve(__dirname, '../..');
 

@@ -1,18 +1,9 @@
-import fs from 'node:fs';
-import { makeTempDir } from '../helpers/git-fixture';
+import { useTempDirs } from '../helpers/temp-store';
 import type { ConfigVersionRecord } from '../../lib/config/types';
 import { openStore, type Store } from '../../lib/store';
 
 // temp dirs of this file, removed when it ends
-const tempDirs: string[] = [];
-function tempDir(): string {
-  const dir = makeTempDir('ig-store-');
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs('ig-store-');
 
 function version(over: Partial<ConfigVersionRecord>): ConfigVersionRecord {
   return {
