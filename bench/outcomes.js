@@ -1,0 +1,203 @@
+'use strict';
+/*
+ * Deployment outcomes leaving the host (SPEC §9), on a real `integralgit serve` process with
+ * a repository over local smart HTTP and a GitHub-style status API on 127.0.0.1:
+ *  1. delay from a deployment's end (its `finishedAt`) to its `success` commit status
+ *     arriving at the API, median of 20 one-commit deployments;
+ *  2. a deployment's duration with a notification target that never answers vs none
+ *     (median of 20 each; target: ratio <= 1.05);
+ *  3. outbox throughput: 1,000 messages pending for one target (queued while it was down)
+ *     drained once it answers again, in messages per second.
+ *
+ *   npm run build && node bench/outcomes.js [--deploys 20] [--messages 1000]
+ */
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const http = require('node:http');
+const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
+const { githubPushPayload } = require('../dist/lib/demo/github-push');
+const { openStore } = require('../dist/lib/store');
+const { parseArgs } = require('./lib/args');
+const { makeTempRoot, onCleanup } = require('./lib/temp-root');
+const { createServedRepo } = require('./lib/git-repo');
+const { startIntegralGit, freePort, writeSettings } = require('./lib/integralgit-child');
+const { signedHeaders } = require('./lib/push-body');
+const { describeEnvironment } = require('./lib/environment');
+const { median, percentile, fmt, verdict, table } = require('./lib/stats');
+
+const USAGE = `usage: node bench/outcomes.js [options]
+  --deploys <n>      measured deployments per series (default 20)
+  --messages <n>     messages queued for the drain (default 1000)
+  --tmp-dir <dir>    where the repos and data go (default the OS temp dir)
+  --keep             keep the temp dir
+  --json <file>      also write the figures as JSON`;
+
+const TOKEN = 'bench-status-token';
+
+/** A receiver on 127.0.0.1: records when each POST arrived; `hang` never answers. */
+async function receiver({ hang = false } = {}) {
+  const arrivals = [];
+  const open = new Set();
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const at = Date.now();
+      let body = {};
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        /* recorded as {} */
+      }
+      arrivals.push({ at, path: req.url, body });
+      if (hang) {
+        open.add(res);
+        return;
+      }
+      res.writeHead(201, { 'Content-Type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const close = () => {
+    for (const res of open) res.destroy();
+    server.closeAllConnections();
+    return new Promise((r) => server.close(() => r()));
+  };
+  onCleanup(() => void close());
+  return { url: `http://127.0.0.1:${server.address().port}`, arrivals, close };
+}
+
+async function waitFor(what, fn, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2), { deploys: 20, messages: 1000, tmpDir: require('node:os').tmpdir(), keep: false, json: '' }, USAGE);
+  const root = makeTempRoot('ig-bench-outcomes-', { keep: opts.keep, base: opts.tmpDir });
+  const environment = describeEnvironment(root);
+  console.log(`environment: ${environment.text}`);
+  const deployRoot = path.join(root, 'deployments');
+  fs.mkdirSync(deployRoot);
+  const repo = await createServedRepo(root, {
+    name: 'acme/app',
+    files: { 'deploy.sh': '#!/bin/sh\necho deployed\n' },
+    config: { configs: { base: { location: path.join(deployRoot, 'app'), script: './deploy.sh', branch: 'master' } } },
+  });
+  const statusApi = await receiver();
+  const hanging = await receiver({ hang: true });
+  const fast = await receiver();
+  const secret = crypto.randomBytes(24).toString('hex');
+  const port = await freePort();
+  const dataDir = path.join(root, 'data');
+  const settingsFile = path.join(root, 'settings.json');
+  const settings = (notify) => ({
+    listen: { host: '127.0.0.1', port },
+    dataDir,
+    hostname: 'bench-host',
+    allowedRoots: [deployRoot],
+    publicUrl: 'https://deploy.example.com',
+    repos: { app: { url: repo.url, secret, commitStatus: { provider: 'github', apiUrl: statusApi.url, token: TOKEN } } },
+    notify,
+  });
+  let previous = repo.head('refs/heads/master');
+  const deploy = async (server, message) => {
+    const sha = repo.commit('master', message);
+    const body = githubPushPayload({
+      cloneUrl: repo.url,
+      ref: 'refs/heads/master',
+      before: previous,
+      after: sha,
+      commits: [{ id: sha, message, authorName: 'Bench', authorEmail: 'bench@example.com', timestamp: new Date().toISOString() }],
+    });
+    const res = await fetch(`${server.url}/update`, { method: 'POST', body, headers: signedHeaders(body, secret, crypto.randomUUID()) });
+    if (res.status !== 202) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
+    const d = await waitFor(`deployment of ${sha}`, async () => {
+      const r = await (await fetch(`${server.url}/api/repos/app`)).json();
+      const last = r.deployments[0];
+      return last && last.commit === sha && last.finishedAt ? last : undefined;
+    });
+    if (d.status !== 'succeeded') throw new Error(`deployment ${d.id} ${d.status}`);
+    previous = sha;
+    return { sha, deployment: d, durationMs: Date.parse(d.finishedAt) - Date.parse(d.startedAt) };
+  };
+
+  // 1 + 2a: commit status on, no notification target
+  console.log(`series A: ${opts.deploys} deployments, commit status to a local API, no notification target`);
+  writeSettings(settingsFile, settings([]));
+  let server = await startIntegralGit({ settingsFile, port, logFile: path.join(root, 'serve-a.out') });
+  await deploy(server, 'warm-up');
+  const delays = [];
+  const plain = [];
+  for (let i = 0; i < opts.deploys; i++) {
+    const { sha, deployment, durationMs } = await deploy(server, `a ${i}`);
+    const arrival = await waitFor(`success status of ${sha}`, () => statusApi.arrivals.find((a) => a.body.state === 'success' && a.path.endsWith(sha)));
+    delays.push(arrival.at - Date.parse(deployment.finishedAt));
+    plain.push(durationMs);
+  }
+  await server.stop();
+
+  // 2b: the same with a webhook target that never answers, on every event
+  console.log(`series B: ${opts.deploys} deployments with a notification target that never answers`);
+  writeSettings(settingsFile, settings([{ type: 'webhook', name: 'hangs', url: `${hanging.url}/hook`, on: ['started', 'succeeded', 'failed', 'recovered'] }]));
+  server = await startIntegralGit({ settingsFile, port, logFile: path.join(root, 'serve-b.out') });
+  await deploy(server, 'warm-up b');
+  const withHang = [];
+  for (let i = 0; i < opts.deploys; i++) withHang.push((await deploy(server, `b ${i}`)).durationMs);
+  await server.stop();
+
+  // 3: messages queued for a target while it was down, drained when it answers again
+  console.log(`drain: ${opts.messages} messages pending for one target, then the server starts and the target answers`);
+  const store = openStore(dataDir);
+  const lastId = store.listDeployments('app', { limit: 1 }).items[0].id;
+  const facts = { event: 'failed', repo: 'app', host: 'bench-host', branch: 'master', commit: previous, previousCommit: null, status: 'failed', health: null, errorCode: 'IG_SCRIPT_FAILED', durationMs: 100, message: 'deploy script exited with code 1', deploymentId: lastId, url: null, commits: [] };
+  const rows = Array.from({ length: opts.messages }, () => ({ kind: 'notify', target: 'ops', event: 'failed', payload: { facts }, deploymentId: lastId, repo: 'app' }));
+  store.enqueueOutbox(rows);
+  const sentBefore = store.countOutbox('sent');
+  writeSettings(settingsFile, settings([{ type: 'webhook', name: 'ops', url: `${fast.url}/hook`, on: ['failed'] }]));
+  const t0 = Date.now();
+  server = await startIntegralGit({ settingsFile, port, logFile: path.join(root, 'serve-c.out') });
+  await waitFor('the drain', () => store.countOutbox('sent') - sentBefore >= opts.messages, 600_000);
+  const drainMs = Date.now() - t0;
+  const firstArrival = fast.arrivals[0].at;
+  const lastArrival = fast.arrivals[fast.arrivals.length - 1].at;
+  store.close();
+  await server.stop();
+  await repo.close();
+
+  const ratio = median(withHang) / median(plain);
+  const result = {
+    environment,
+    deploys: opts.deploys,
+    statusDelayMs: { median: median(delays), p90: percentile(delays, 90), min: Math.min(...delays), max: Math.max(...delays) },
+    durationMs: { none: median(plain), hangingTarget: median(withHang), ratio },
+    drain: { messages: opts.messages, msFromServeStart: drainMs, perSecondFromStart: (opts.messages / drainMs) * 1000, perSecondSending: ((opts.messages - 1) / Math.max(1, lastArrival - firstArrival)) * 1000 },
+  };
+  console.log('');
+  console.log(
+    table(
+      ['figure', 'value', 'target / baseline'],
+      [
+        ['deployment end → success status at the API (median)', `${fmt(result.statusDelayMs.median)} ms (p90 ${fmt(result.statusDelayMs.p90)}, max ${fmt(result.statusDelayMs.max)})`, '—'],
+        ['deployment duration, no target (median)', `${fmt(result.durationMs.none)} ms`, 'baseline'],
+        ['deployment duration, a target that hangs (median)', `${fmt(result.durationMs.hangingTarget)} ms`, `ratio ${fmt(ratio, 3)} (≤ 1.05: ${verdict(ratio <= 1.05)})`],
+        [`drain of ${opts.messages} queued messages, from serve start`, `${fmt(drainMs)} ms = ${fmt(result.drain.perSecondFromStart)} msg/s`, `sending alone: ${fmt(result.drain.perSecondSending)} msg/s`],
+      ],
+    ),
+  );
+  if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(result, null, 2));
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err.stack || err);
+    process.exit(1);
+  },
+);
