@@ -131,7 +131,7 @@ async function main() {
   // 1 + 2a: commit status on, no notification target
   console.log(`series A: ${opts.deploys} deployments, commit status to a local API, no notification target`);
   writeSettings(settingsFile, settings([]));
-  let server = await startIntegralGit({ settingsFile, port, logFile: path.join(root, 'serve-a.out') });
+  let server = await startIntegralGit({ settingsFile, port, logFile: path.join(root, 'serve-a.out'), timeoutMs: 180_000 });
   await deploy(server, 'warm-up');
   const delays = [];
   const plain = [];
@@ -146,7 +146,7 @@ async function main() {
   // 2b: the same with a webhook target that never answers, on every event
   console.log(`series B: ${opts.deploys} deployments with a notification target that never answers`);
   writeSettings(settingsFile, settings([{ type: 'webhook', name: 'hangs', url: `${hanging.url}/hook`, on: ['started', 'succeeded', 'failed', 'recovered'] }]));
-  server = await startIntegralGit({ settingsFile, port, logFile: path.join(root, 'serve-b.out') });
+  server = await startIntegralGit({ settingsFile, port, logFile: path.join(root, 'serve-b.out'), timeoutMs: 180_000 });
   await deploy(server, 'warm-up b');
   const withHang = [];
   for (let i = 0; i < opts.deploys; i++) withHang.push((await deploy(server, `b ${i}`)).durationMs);
@@ -162,7 +162,7 @@ async function main() {
   const sentBefore = store.countOutbox('sent');
   writeSettings(settingsFile, settings([{ type: 'webhook', name: 'ops', url: `${fast.url}/hook`, on: ['failed'] }]));
   const t0 = Date.now();
-  server = await startIntegralGit({ settingsFile, port, logFile: path.join(root, 'serve-c.out') });
+  server = await startIntegralGit({ settingsFile, port, logFile: path.join(root, 'serve-c.out'), timeoutMs: 180_000 });
   await waitFor('the drain', () => store.countOutbox('sent') - sentBefore >= opts.messages, 600_000);
   const drainMs = Date.now() - t0;
   const firstArrival = fast.arrivals[0].at;
