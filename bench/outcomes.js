@@ -116,10 +116,21 @@ async function main() {
       after: sha,
       commits: [{ id: sha, message, authorName: 'Bench', authorEmail: 'bench@example.com', timestamp: new Date().toISOString() }],
     });
-    const res = await fetch(`${server.url}/update`, { method: 'POST', body, headers: signedHeaders(body, secret, crypto.randomUUID()) });
+    const headers = signedHeaders(body, secret, crypto.randomUUID());
+    // on a loaded machine a connection can be refused; the same delivery id makes a retry safe
+    let res;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await fetch(`${server.url}/update`, { method: 'POST', body, headers });
+        break;
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        await sleep(500);
+      }
+    }
     if (res.status !== 202) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
     const d = await waitFor(`deployment of ${sha}`, async () => {
-      const r = await (await fetch(`${server.url}/api/repos/app`)).json();
+      const r = await fetch(`${server.url}/api/repos/app`).then((x) => x.json(), () => ({ deployments: [] }));
       const last = r.deployments[0];
       return last && last.commit === sha && last.finishedAt ? last : undefined;
     });
