@@ -1,8 +1,11 @@
 # syntax=docker/dockerfile:1
-# Build and runtime share the same Debian base (better-sqlite3 is a native addon: same libc).
+# Three stages on the same Debian base: better-sqlite3 is a native addon, so the libc it is
+# built against must be the one it runs on.
+
+# 1. compile the TypeScript (dev dependencies needed: typescript)
 FROM node:22-bookworm-slim AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ git ca-certificates \
+ && apt-get install -y --no-install-recommends python3 make g++ ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -11,8 +14,18 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY lib ./lib
 COPY server ./server
 COPY cli ./cli
-RUN npm run build && npm prune --omit=dev
+RUN npm run build
 
+# 2. production dependencies only (the toolchain stays in this stage)
+FROM node:22-bookworm-slim AS deps
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev
+
+# 3. runtime
 FROM node:22-bookworm-slim
 # git: the native working-copy backend; openssh-client: SSH deploy keys; dumb-init: PID 1
 # that forwards SIGTERM so deployments end gracefully and no zombie is left.
@@ -22,9 +35,10 @@ RUN apt-get update \
  && groupadd --system integralgit \
  && useradd --system --gid integralgit --home-dir /var/lib/integralgit --create-home integralgit \
  && mkdir -p /var/lib/integralgit/data /srv/www \
- && chown -R integralgit:integralgit /var/lib/integralgit /srv/www
+ && chown -R integralgit:integralgit /var/lib/integralgit /srv/www \
+ && chmod 0700 /var/lib/integralgit/data
 WORKDIR /app
-COPY --from=build /app/node_modules ./node_modules
+COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
@@ -34,7 +48,10 @@ ENV NODE_ENV=production
 USER integralgit
 VOLUME ["/var/lib/integralgit/data"]
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=5s --start-period=10s \
-  CMD node -e "require('http').get('http://127.0.0.1:8080/healthz',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
+# Settings: mount them at /etc/integralgit/settings.{json,yaml,yml} (the default lookup) or
+# set INTEGRALGIT_SETTINGS. The healthcheck reads the same settings, so it follows the
+# port, listen address and basePath set there.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=15s --retries=3 \
+  CMD ["node", "bin/integralgit.js", "healthcheck"]
 ENTRYPOINT ["dumb-init", "--"]
-CMD ["node", "bin/integralgit.js", "serve", "--settings", "/etc/integralgit/settings.json", "--data-dir", "/var/lib/integralgit/data"]
+CMD ["node", "bin/integralgit.js", "serve", "--data-dir", "/var/lib/integralgit/data"]

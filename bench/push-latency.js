@@ -5,8 +5,11 @@
  * working copy already deployed, then N pushes one after another. For each: commit, push
  * to the bare repo, POST the signed GitHub webhook, and take the time from just before the
  * POST to the first line of the deploy script (`date +%s%N`, the script's own clock).
- * Baseline, same run, after each deployment: native `git fetch` + `git reset --hard` of
- * the same commit in a separate clone of the same URL.
+ * Baseline, same run, after each deployment: `git fetch && git reset --hard && ./deploy.sh`
+ * in a separate clone of the same URL, timed to the same first line of the script. Peer,
+ * same run, when Debian's `webhook` (adnanh/webhook) is installed: the same signed POST to
+ * a hook that checks X-Hub-Signature-256 and runs those same commands in a third clone.
+ * Each push yields one ratio per comparison; the figure is the median of those ratios.
  *
  *   npm run build && node bench/push-latency.js [--pushes 20] [--backend native|isomorphic] [--trace]
  */
@@ -24,6 +27,7 @@ const { realtimeClock } = require('./lib/realtime-clock');
 const { enableGitTrace, readGitTrace, commandName } = require('./lib/git-trace');
 const { describeEnvironment } = require('./lib/environment');
 const { median, percentile, fmt, verdict, table } = require('./lib/stats');
+const { spawn, spawnSync } = require('node:child_process');
 
 const USAGE = `usage: node bench/push-latency.js [options]
   --pushes <n>       measured pushes (default 20)
@@ -53,7 +57,8 @@ async function main() {
   const repo = await createServedRepo(root, {
     files: {
       // the first thing the script does: the wall clock in nanoseconds
-      'deploy.sh': `#!/bin/sh\ndate +%s%N >> '${marker}'\n`,
+      // BENCH_MARKER: the baseline and the webhook peer write to their own file
+      'deploy.sh': `#!/bin/sh\ndate +%s%N >> "\${BENCH_MARKER:-${marker}}"\n`,
       'src/app.js': 'module.exports = 1;\n',
     },
     config: { configs: { base: { location, script: './deploy.sh', branch: 'master' } } },
@@ -98,22 +103,36 @@ async function main() {
   await deploy(previous, 'initial commit');
   const clone = path.join(root, 'baseline-clone');
   await gitAsync(root, ['clone', '-q', repo.url, clone]);
+  const baselineMarker = path.join(root, 'baseline-starts.txt');
+  fs.writeFileSync(baselineMarker, '');
+  const plainCommands = 'git fetch -q origin && git reset -q --hard origin/master && exec ./deploy.sh';
+  const peer = await startWebhookPeer(root, repo.url, secret);
+  let peerStarts = 0;
 
   const rows = [];
   for (let i = 0; i < opts.warmup + opts.pushes; i++) {
     const message = `change ${i + 1}`;
     const sha = repo.commit('master', message);
     const ig = await deploy(sha, message);
-    const b0 = process.hrtime.bigint();
-    await gitAsync(clone, ['fetch', '-q', 'origin']);
-    await gitAsync(clone, ['reset', '-q', '--hard', 'origin/master']);
-    const baselineMs = Number(process.hrtime.bigint() - b0) / 1e6;
+    const b0 = now();
+    await runShell(clone, plainCommands, { BENCH_MARKER: baselineMarker });
+    const baselineMs = Number((await waitForScriptStart(baselineMarker, i + 1)) - b0) / 1e6;
     const cloneHead = await gitAsync(clone, ['rev-parse', 'HEAD']);
     if (cloneHead !== sha) throw new Error(`the baseline clone is at ${cloneHead}, expected ${sha}`);
+    let webhookMs;
+    if (peer) {
+      const body = githubPushPayload({ cloneUrl: repo.url, ref: 'refs/heads/master', before: previous, after: sha, commits: [] });
+      const w0 = now();
+      const res = await fetch(peer.url, { method: 'POST', body, headers: signedHeaders(body, secret, crypto.randomUUID()) });
+      await res.text();
+      if (res.status !== 200) throw new Error(`adnanh/webhook answered ${res.status}`);
+      webhookMs = Number((await waitForScriptStart(peer.marker, ++peerStarts)) - w0) / 1e6;
+    }
     if (i < opts.warmup) continue;
-    rows.push({ push: rows.length + 1, sha, integralgitMs: ig.latencyMs, baselineMs, t0: ig.t0, scriptStart: ig.scriptStart, deploymentMs: ig.deployment.durationMs });
+    rows.push({ push: rows.length + 1, sha, integralgitMs: ig.latencyMs, baselineMs, webhookMs, t0: ig.t0, scriptStart: ig.scriptStart, deploymentMs: ig.deployment.durationMs });
   }
   await server.stop();
+  if (peer) peer.stop();
   await repo.close();
 
   const ig = rows.map((r) => r.integralgitMs);
@@ -126,24 +145,89 @@ async function main() {
     baseline: { medianMs: median(base), p90Ms: percentile(base, 90), minMs: Math.min(...base), maxMs: Math.max(...base) },
   };
   result.ratio = result.integralgit.medianMs / result.baseline.medianMs;
+  // issue 16's figure: the median of the per-push ratios (each push measured back to back)
+  result.medianOfRatios = median(rows.map((r) => r.integralgitMs / r.baselineMs));
+  const peerMs = rows.map((r) => r.webhookMs).filter((v) => v !== undefined);
+  if (peerMs.length) {
+    result.webhook = { medianMs: median(peerMs), p90Ms: percentile(peerMs, 90), minMs: Math.min(...peerMs), maxMs: Math.max(...peerMs) };
+    result.medianOfRatiosToWebhook = median(rows.map((r) => r.integralgitMs / r.webhookMs));
+  }
   console.log('');
   console.log(
     table(
       ['', 'median ms', 'p90 ms', 'min ms', 'max ms'],
       [
         ['IntegralGit: webhook POST → script start', ...['medianMs', 'p90Ms', 'minMs', 'maxMs'].map((k) => fmt(result.integralgit[k], 1))],
-        ['baseline: git fetch + git reset --hard', ...['medianMs', 'p90Ms', 'minMs', 'maxMs'].map((k) => fmt(result.baseline[k], 1))],
+        ['baseline: git fetch && git reset --hard && ./deploy.sh', ...['medianMs', 'p90Ms', 'minMs', 'maxMs'].map((k) => fmt(result.baseline[k], 1))],
+        result.webhook
+          ? ['peer: adnanh/webhook running the same commands', ...['medianMs', 'p90Ms', 'minMs', 'maxMs'].map((k) => fmt(result.webhook[k], 1))]
+          : ['peer: adnanh/webhook', 'not installed (apt-get install webhook)', '', '', ''],
       ],
     ),
   );
   console.log('');
   console.log(`ratio of medians IntegralGit/baseline: ${fmt(result.ratio, 2)} (target <= 1.50) ${verdict(result.ratio <= 1.5)}`);
+  console.log(`median of per-push ratios IntegralGit/baseline: ${fmt(result.medianOfRatios, 2)} (issue 16 goal <= 1.20) ${verdict(result.medianOfRatios <= 1.2)}`);
+  if (result.webhook) console.log(`median of per-push ratios IntegralGit/adnanh-webhook: ${fmt(result.medianOfRatiosToWebhook, 2)}`);
   if (trace) {
     result.gitCommands = gitBreakdown(readGitTrace(trace.target), rows);
     printBreakdown(result.gitCommands);
   }
   if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(result, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n');
   return result;
+}
+
+/** `sh -c` in a directory; resolves when it exits 0. */
+function runShell(cwd, command, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', command], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited ${code}: ${err}`))));
+  });
+}
+
+/**
+ * adnanh/webhook (Debian package `webhook`) as the peer: one hook that checks the same
+ * X-Hub-Signature-256 and runs fetch + reset + ./deploy.sh in its own clone. Undefined
+ * when the binary is not installed.
+ */
+async function startWebhookPeer(root, url, secret) {
+  if (spawnSync('webhook', ['-version']).error) return undefined;
+  const dir = path.join(root, 'webhook-peer');
+  const clone = path.join(dir, 'clone');
+  fs.mkdirSync(dir);
+  await gitAsync(root, ['clone', '-q', url, clone]);
+  const marker = path.join(dir, 'starts.txt');
+  fs.writeFileSync(marker, '');
+  const script = path.join(dir, 'run.sh');
+  fs.writeFileSync(script, `#!/bin/sh\ncd '${clone}' && git fetch -q origin && git reset -q --hard origin/master && BENCH_MARKER='${marker}' exec ./deploy.sh\n`, { mode: 0o755 });
+  const hooks = path.join(dir, 'hooks.json');
+  fs.writeFileSync(
+    hooks,
+    JSON.stringify([
+      {
+        id: 'deploy',
+        'execute-command': script,
+        'command-working-directory': clone,
+        'trigger-rule': { match: { type: 'payload-hmac-sha256', secret, parameter: { source: 'header', name: 'X-Hub-Signature-256' } } },
+      },
+    ]),
+  );
+  const port = await freePort();
+  const child = spawn('webhook', ['-hooks', hooks, '-ip', '127.0.0.1', '-port', String(port)], { stdio: 'ignore' });
+  require('./lib/temp-root').onCleanup(() => child.exitCode === null && child.kill('SIGKILL'));
+  const hookUrl = `http://127.0.0.1:${port}/hooks/deploy`;
+  for (let i = 0; ; i++) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`);
+      break;
+    } catch (err) {
+      if (i > 100) throw new Error(`adnanh/webhook did not start: ${err.message}`, { cause: err });
+      await sleep(50);
+    }
+  }
+  return { url: hookUrl, marker, stop: () => child.kill('SIGTERM') };
 }
 
 /** Wait for the n-th line of the marker file: the script's own start time. */

@@ -1,4 +1,5 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { addGlobalOptions } from './global-options';
 import { ExitCode } from './run-command';
 import { registerInit } from './commands/init';
 import { registerServe } from './commands/serve';
@@ -9,6 +10,8 @@ import { registerValidate } from './commands/validate';
 import { registerDeliveries } from './commands/deliveries';
 import { registerRollback } from './commands/rollback';
 import { registerDemo } from './commands/demo';
+import { registerHealthcheck } from './commands/healthcheck';
+import { registerBackup } from './commands/backup';
 
 import { packageVersion } from '../lib/version';
 
@@ -19,13 +22,11 @@ export function buildProgram(): Command {
   program
     .name('integralgit')
     .description('Self-configuring continuous deployment server: git webhooks in, deployments out')
-    .version(VERSION)
-    .option('--settings <file>', 'server settings file (JSON or YAML)', './settings.json')
-    .addOption(new Option('--log-format <format>', 'log line format').choices(['text', 'json']).default('text'))
-    .option('--debug', 'print stack traces on errors')
+    .version(VERSION);
+  addGlobalOptions(program)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerServe, registerTrigger, registerStatus, registerConfig, registerValidate, registerInit, registerDeliveries, registerRollback, registerDemo]) register(program);
+  for (const register of [registerServe, registerTrigger, registerStatus, registerConfig, registerValidate, registerInit, registerDeliveries, registerRollback, registerDemo, registerHealthcheck, registerBackup]) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -1,11 +1,5 @@
 import { describeError, IntegralGitError, isIntegralGitError } from '../lib/errors';
-
-/** Shared by every command: one clear line on failure, a stack only with --debug. */
-export interface GlobalOptions {
-  settings?: string;
-  debug?: boolean;
-  logFormat?: 'text' | 'json';
-}
+import type { GlobalOptions } from './global-options';
 
 export class ExitCode {
   constructor(readonly code: number) {}

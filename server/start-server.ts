@@ -1,5 +1,6 @@
 import http from 'node:http';
 import path from 'node:path';
+import { localServerUrl } from '../lib/settings/local-server-url';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../lib/log/logger';
 import type { Settings } from '../lib/settings/types';
@@ -82,8 +83,7 @@ export async function startServer(
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
-  const shownHost = settings.listen.host === '0.0.0.0' || settings.listen.host === '::' ? '127.0.0.1' : settings.listen.host;
-  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}${settings.basePath}`;
+  const url = localServerUrl(settings, port);
   queue.start();
   // messages left pending by an earlier run or by CLI deployments are picked up here
   outbox.start();

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadRepoConfig, effectiveConfigFor } from '../../lib/config/load-repo-config';
-import { nativeConfigFetcherIfAvailable } from '../../lib/deploy/config-fetcher';
 import { IntegralGitError, describeError } from '../../lib/errors';
 import { action } from '../run-command';
 import { cliLogger, cliSettings, cliStore, printJson } from '../cli-context';
@@ -17,8 +15,13 @@ export function registerConfig(program: Command): void {
     .description('effective repo config for a host, with the layer that set each key')
     .action(
       action(async (repo: string, opts: { host?: string; fetch: boolean; json?: boolean }, cmd: Command) => {
-        const settings = cliSettings(cmd);
+        const settings = cliSettings(cmd, {}, { readOnly: true });
         const repoSettings = requireRepo(settings, repo);
+        // the config code (and the git it may run) loads only for this command
+        const [{ loadRepoConfig, effectiveConfigFor }, { nativeConfigFetcherIfAvailable }] = await Promise.all([
+          import('../../lib/config/load-repo-config'),
+          import('../../lib/deploy/config-fetcher'),
+        ]);
         const store = cliStore(settings);
         try {
           const host = opts.host ?? settings.hostname;

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { IntegralGitError } from '../../lib/errors';
-import { DELIVERY_OUTCOMES, type DeliveryOutcome } from '../../lib/store';
+import { DELIVERY_OUTCOMES, type DeliveryOutcome } from '../../lib/store/types';
 import { action } from '../run-command';
 import { cliSettings, cliStore, printJson } from '../cli-context';
 import { age, formatTable } from '../format-table';
+import { requireRepo } from '../../lib/settings/require-repo';
 
 export function registerDeliveries(program: Command): void {
   program
@@ -20,7 +21,8 @@ export function registerDeliveries(program: Command): void {
         if (opts.outcome && !(DELIVERY_OUTCOMES as readonly string[]).includes(opts.outcome)) {
           throw new IntegralGitError('IG_USAGE', `--outcome must be one of ${DELIVERY_OUTCOMES.join(', ')}`);
         }
-        const settings = cliSettings(cmd);
+        const settings = cliSettings(cmd, {}, { readOnly: true });
+        if (repo !== undefined) requireRepo(settings, repo);
         const store = cliStore(settings, { readOnly: true });
         try {
           const page = store.listDeliveries({ repo, outcome: opts.outcome as DeliveryOutcome | undefined, limit });

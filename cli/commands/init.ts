@@ -1,6 +1,5 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { createConfigBranch } from '../../lib/init/create-config-branch';
 import { action } from '../run-command';
 
 export function registerInit(program: Command): void {
@@ -11,6 +10,8 @@ export function registerInit(program: Command): void {
     .description('create the orphan `integralgit` branch with a commented starter `config` (your branch, index and files are left untouched)')
     .action(
       action(async (dir: string, opts: { hostname: string }) => {
+        // isomorphic-git loads only when a branch is created, not for every command's start-up
+        const { createConfigBranch } = await import('../../lib/init/create-config-branch');
         const res = await createConfigBranch(dir, opts.hostname);
         process.stdout.write(
           `created branch integralgit at ${res.commit.slice(0, 12)} in ${res.repoDir}\n` +

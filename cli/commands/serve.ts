@@ -6,8 +6,6 @@ import { cliLogger, cliSettings } from '../cli-context';
 interface ServeOptions {
   port?: string;
   host?: string;
-  dataDir?: string;
-  hostname?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -15,8 +13,6 @@ export function registerServe(program: Command): void {
     .command('serve')
     .option('--port <n>', 'listen port (overrides listen.port)')
     .option('--host <address>', 'listen address (overrides listen.host)')
-    .option('--data-dir <dir>', 'data directory (overrides dataDir)')
-    .option('--hostname <name>', 'this host\'s name in repo configs (overrides INTEGRALGIT_HOSTNAME and hostname)')
     .description('run the webhook server (the original wh-gitd)')
     .action(
       action(async (opts: ServeOptions, cmd: Command) => {
@@ -25,7 +21,7 @@ export function registerServe(program: Command): void {
           port = Number.parseInt(opts.port, 10);
           if (!/^\d+$/.test(opts.port) || port > 65535) throw usageError(`--port must be a number from 0 to 65535 (got "${opts.port}")`);
         }
-        const settings = cliSettings(cmd, { port, host: opts.host, dataDir: opts.dataDir, hostname: opts.hostname });
+        const settings = cliSettings(cmd, { port, host: opts.host });
         const logger = cliLogger(cmd, settings, { console: true });
         logger.info(`settings: ${settings.file}`);
         logger.info(`host identity: ${settings.hostname} (from ${settings.hostnameSource})`);

@@ -13,7 +13,7 @@ export function registerStatus(program: Command): void {
     .description('what is deployed where on this host, and the last results')
     .action(
       action(async (repo: string | undefined, opts: { json?: boolean }, cmd: Command) => {
-        const settings = cliSettings(cmd);
+        const settings = cliSettings(cmd, {}, { readOnly: true });
         if (repo !== undefined) requireRepo(settings, repo);
         const store = cliStore(settings, { readOnly: true });
         try {

@@ -44,7 +44,7 @@ export async function ingestWebhook(deps: IngestDeps, req: IncomingRequest): Pro
     statusCode: status,
     reason,
     jobIds,
-    body: outcome === 'accepted' ? req.rawBody.toString('utf8') : null,
+    body: outcome === 'accepted' ? req.rawBody : null,
   });
   const report = (outcome: DeliveryOutcome, status: number, reason: string): void => {
     deps.metrics?.deliveries.inc({ provider: decision.provider ?? 'unknown', outcome });

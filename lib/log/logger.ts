@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import winston from 'winston';
+import type Winston from 'winston';
+import { ensureDataDir } from '../store/ensure-data-dir';
 
 export type LogFormat = 'text' | 'json';
 
@@ -13,9 +13,16 @@ export interface LoggerOptions {
   console?: boolean;
 }
 
-export type Logger = winston.Logger;
+export type Logger = Winston.Logger;
 
-const textLine = winston.format.printf((info) => {
+let winstonModule: typeof Winston | undefined;
+/** Loaded on the first logger made: `--help` and `status` never log, and winston is ~60 modules. */
+function winston(): typeof Winston {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (winstonModule ??= require('winston') as typeof Winston);
+}
+
+const textLine = (): Winston.Logform.Format => winston().format.printf((info) => {
   const { timestamp, level, message, ...meta } = info as Record<string, unknown>;
   const extra = Object.entries(meta)
     .filter(([k]) => typeof k === 'string' && !k.startsWith('Symbol('))
@@ -24,35 +31,55 @@ const textLine = winston.format.printf((info) => {
   return `${String(timestamp)} ${String(level).padEnd(5)} ${message}${extra ? ' ' + extra : ''}`;
 });
 
+/**
+ * The logger is built on its first use: a CLI command that has nothing to log (`config` on a
+ * warm cache) then never loads winston, a tenth of a second of CPU. The data dir is made now,
+ * so that a bad one still fails where the logger is asked for.
+ */
 export function createLogger(opts: LoggerOptions = {}): Logger {
+  if (opts.dataDir) ensureDataDir(opts.dataDir);
+  let real: Logger | undefined;
+  const get = (): Logger => (real ??= buildLogger(opts));
+  return new Proxy({} as Logger, {
+    get: (_target, prop) => {
+      const value = Reflect.get(get(), prop) as unknown;
+      return typeof value === 'function' ? value.bind(get()) : value;
+    },
+    set: (_target, prop, value) => Reflect.set(get(), prop, value),
+    has: (_target, prop) => Reflect.has(get(), prop),
+  });
+}
+
+function buildLogger(opts: LoggerOptions): Logger {
+  const w = winston();
   const format = opts.format ?? 'text';
-  const lineFormat = format === 'json' ? winston.format.json() : textLine;
-  const transports: winston.transport[] = [];
+  const lineFormat = format === 'json' ? w.format.json() : textLine();
+  const transports: Winston.transport[] = [];
   if (opts.console !== false) {
     transports.push(
-      new winston.transports.Console({
+      new w.transports.Console({
         stderrLevels: ['error', 'warn', 'info', 'debug', 'verbose', 'silly'],
-        format: winston.format.combine(winston.format.timestamp(), lineFormat),
+        format: w.format.combine(w.format.timestamp(), lineFormat),
       }),
     );
   }
   if (opts.dataDir) {
-    fs.mkdirSync(opts.dataDir, { recursive: true });
     transports.push(
-      new winston.transports.File({
+      new w.transports.File({
         filename: path.join(opts.dataDir, 'integralgit.log'),
         maxsize: 20 * 1024 * 1024,
         maxFiles: 5,
         tailable: true,
-        format: winston.format.combine(winston.format.timestamp(), lineFormat),
+        format: w.format.combine(w.format.timestamp(), lineFormat),
       }),
     );
   }
-  if (transports.length === 0) transports.push(new winston.transports.Console({ silent: true }));
-  return winston.createLogger({ level: opts.level ?? 'info', transports });
+  if (transports.length === 0) transports.push(new w.transports.Console({ silent: true }));
+  return w.createLogger({ level: opts.level ?? 'info', transports });
 }
 
 /** A logger that drops everything: for library calls and unit tests that do not care. */
 export function silentLogger(): Logger {
-  return winston.createLogger({ transports: [new winston.transports.Console({ silent: true })] });
+  const w = winston();
+  return w.createLogger({ transports: [new w.transports.Console({ silent: true })] });
 }

@@ -6,6 +6,7 @@ import type { DeployDeps } from '../deploy/deploy-deps';
 import { DeploymentEvents } from '../deploy/events';
 import { createQueuedDeployment } from '../deploy/recorder';
 import { fillTruncatedCommits } from '../deploy/fill-truncated-commits';
+import { RETENTION_DEFAULTS } from '../settings/resolve-retention';
 
 /** After a worker failed outside a deployment (the database went away): wait before retrying. */
 const FAILURE_BACKOFF_MS = 5_000;
@@ -48,9 +49,22 @@ export class DeployQueue {
     for (const r of recovered) {
       this.logger.warn(`job ${r.jobId} was interrupted by a stop or crash${r.deploymentId ? ` (deployment ${r.deploymentId} marked failed)` : ''}${r.requeued ? '; retrying it once' : ''}`);
     }
+    for (const repo of Object.keys(this.deps.settings.repos)) this.pruneHistory(repo);
     for (const repo of this.store.reposWithQueuedJobs()) {
       if (Object.prototype.hasOwnProperty.call(this.deps.settings.repos, repo)) this.kick(repo);
       else this.logger.warn(`jobs are queued for \`${repo}\`, which is no longer in the settings: they stay queued until it is added back`);
+    }
+  }
+
+  /** `retention`: at start and after each deployment, so the database stays bounded. */
+  private pruneHistory(repo: string): void {
+    try {
+      const pruned = this.store.applyRetention(repo, this.deps.settings.repos[repo]?.retention ?? RETENTION_DEFAULTS);
+      if (pruned.deployments + pruned.deliveries > 0) {
+        this.logger.info(`retention: pruned ${pruned.deployments} deployment(s) and ${pruned.deliveries} deliveries of ${repo}`);
+      }
+    } catch (err) {
+      this.logger.warn(`retention: pruning ${repo} failed: ${describeError(err)}`);
     }
   }
 
@@ -163,6 +177,7 @@ export class DeployQueue {
         return;
       }
       this.store.finishJob(job.id, outcome.deploymentId);
+      this.pruneHistory(repo);
       if (outcome.status === 'succeeded' && outcome.location) {
         const eventIds = [job.eventId, ...job.coalescedJobIds.map((id) => this.store.getJob(id)?.eventId ?? null)];
         await fillTruncatedCommits(this.store, outcome.location, eventIds, this.logger).catch((err: unknown) =>

@@ -17,6 +17,8 @@ export interface ScriptEnvOptions {
   };
   /** `env` from the effective repo config */
   configEnv: Record<string, string>;
+  /** the repo's `secrets` from the server settings: the only secrets the script receives, by these names */
+  scriptSecrets?: Record<string, string>;
   /** told the name (never the value) of each variable left out, and why */
   onRemoved?: (name: string, reason: ScriptEnvRemovalReason) => void;
 }
@@ -111,5 +113,7 @@ export function buildScriptEnv(opts: ScriptEnvOptions): Record<string, string> {
     // A config value equal to a secret is the repo author's choice: kept.
     env[name] = value;
   }
+  // last: the sysadmin's settings win over a config pushed to the repository
+  for (const [name, value] of Object.entries(opts.scriptSecrets ?? {})) env[name] = value;
   return env;
 }

@@ -19,10 +19,10 @@ const MAX_PROBLEM_CHARS = 300;
  * Throws one IG_SETTINGS_INVALID listing every problem found (data.problems), or saying
  * that the file is missing, unreadable or not parseable (with line and column).
  */
-export function loadSettings(file: string, overrides?: SettingsOverrides, env?: NodeJS.ProcessEnv): Settings {
+export function loadSettings(file: string, overrides?: SettingsOverrides, env?: NodeJS.ProcessEnv, opts: { secretsOptional?: boolean } = {}): Settings {
   const abs = path.resolve(file);
   const raw = readSettingsFile(abs);
-  return settingsFromObject(raw, { file: abs, baseDir: path.dirname(abs), overrides, env });
+  return settingsFromObject(raw, { file: abs, baseDir: path.dirname(abs), overrides, env, secretsOptional: opts.secretsOptional });
 }
 
 /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
+import type YAMLModule from 'yaml';
 import { IntegralGitError, formatProblems } from '../errors';
 import { jsonErrorOffset, lineColumn } from './locate-json-error';
 
@@ -72,6 +72,9 @@ function parseJson(file: string, text: string): unknown {
 
 function parseYaml(file: string, text: string): unknown {
   try {
+    // loaded only for YAML files: the parser is ~70 modules a JSON settings file never needs
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const YAML = require('yaml') as typeof YAMLModule;
     // prettyErrors off: the pretty form quotes the offending line, which may hold a secret
     return YAML.parse(text, { prettyErrors: false, uniqueKeys: true, maxAliasCount: 100 });
   } catch (err) {

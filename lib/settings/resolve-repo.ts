@@ -5,11 +5,15 @@ import { asInteger, asObject, asString, asStringArray, pointer, type RawObject }
 import { classifyRepoUrl, type RepoUrlKind } from '../remote-url';
 import { cidrProblem } from './check-cidr';
 import { resolveSecret, type SecretContext } from './resolve-secret';
-import type { GitBackendName, RepoAuth, RepoSettings } from './types';
+import { resolveScriptSecrets } from './resolve-script-secrets';
+import { resolveRetention } from './resolve-retention';
+import type { GitBackendName, RepoAuth, RepoSettings, Retention } from './types';
 
 export interface RepoContext extends SecretContext {
   git: GitBackendName;
   gitDefaulted?: 'native' | 'isomorphic-no-git-binary';
+  /** the server-wide `retention`, already defaulted */
+  retention: Retention;
 }
 
 /**
@@ -44,6 +48,7 @@ export function resolveRepo(name: string, raw: RawObject, ctx: RepoContext): Rep
     insecure,
     pollInterval: asInteger(raw.pollInterval) ?? 0,
     secretEnvNames: [],
+    retention: resolveRetention(asObject(raw.retention), ctx.retention),
   };
   if (secret !== undefined) repo.secret = secret;
   const rawAuth = asObject(raw.auth);
@@ -60,7 +65,9 @@ export function resolveRepo(name: string, raw: RawObject, ctx: RepoContext): Rep
   }
   const networks = asStringArray(raw.trustedNetworks);
   if (networks) repo.trustedNetworks = checkCidrs(networks, `${at}/trustedNetworks`, ctx.problems);
-  repo.secretEnvNames = [asString(raw.secretEnv), asString(rawAuth?.usernameEnv), asString(rawAuth?.tokenEnv)].filter(
+  const scriptSecrets = resolveScriptSecrets(asObject(raw.secrets), at, ctx);
+  if (scriptSecrets) repo.secrets = scriptSecrets.values;
+  repo.secretEnvNames = [asString(raw.secretEnv), asString(rawAuth?.usernameEnv), asString(rawAuth?.tokenEnv), ...(scriptSecrets?.envNames ?? [])].filter(
     (v): v is string => v !== undefined,
   );
   return repo;

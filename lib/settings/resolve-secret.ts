@@ -21,6 +21,13 @@ export interface SecretContext {
   env: NodeJS.ProcessEnv;
   problems: Problem[];
   warnings: string[];
+  /**
+   * for commands that only read (status, deliveries, config): a secret that cannot be
+   * resolved here (its variable lives in the service's environment only) is a warning
+   */
+  secretsOptional?: boolean;
+  /** filled when secretsOptional: each secret left unresolved, with why */
+  unresolved?: string[];
 }
 
 /**
@@ -41,7 +48,9 @@ export function resolveSecret(src: SecretSources, ctx: SecretContext): string | 
     ctx.warnings.push(`${where}${names.join(', ')} are ${names.length === 2 ? 'both' : 'all'} set; using ${src.keys[winner]} (remove the others to silence this warning)`);
   }
   const problemAt = (message: string) => {
-    ctx.problems.push({ path: `${src.at}/${src.keys[winner]}`, message });
+    const at = `${src.at}/${src.keys[winner]}`;
+    if (ctx.secretsOptional) (ctx.unresolved ??= []).push(`${at.slice(1).replace(/\//g, '.')}: ${message}`);
+    else ctx.problems.push({ path: at, message });
     return undefined;
   };
   if (winner === 'literal') {

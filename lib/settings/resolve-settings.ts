@@ -8,6 +8,7 @@ import { checkCidrs, resolveRepo } from './resolve-repo';
 import { resolveCredentials } from './resolve-credentials';
 import { resolveHostname } from './resolve-hostname';
 import { applyOutcomeSettings } from './resolve-outcomes';
+import { resolveRetention } from './resolve-retention';
 import type { GitBackendName, RepoSettings, Settings, SettingsOverrides } from './types';
 
 export const DEFAULTS = {
@@ -25,6 +26,8 @@ export interface ResolveOptions {
   baseDir: string;
   overrides?: SettingsOverrides;
   env?: NodeJS.ProcessEnv;
+  /** read-only commands: unresolvable secrets are warnings, not problems (SPEC §12) */
+  secretsOptional?: boolean;
   /** for tests: stands in for running `git --version` */
   detectGit?: () => GitBinary;
 }
@@ -38,7 +41,8 @@ export function resolveSettings(raw: RawObject, opts: ResolveOptions, problems: 
   const env = opts.env ?? process.env;
   const overrides = checkOverrides(opts.overrides ?? {}, problems);
   const warnings: string[] = [];
-  const ctx = { baseDir: opts.baseDir, env, problems, warnings };
+  const unresolved: string[] = [];
+  const ctx = { baseDir: opts.baseDir, env, problems, warnings, secretsOptional: opts.secretsOptional, unresolved };
 
   const listenRaw = asObject(raw.listen);
   const listen = {
@@ -64,7 +68,7 @@ export function resolveSettings(raw: RawObject, opts: ResolveOptions, problems: 
     if (!found) warnings.push('no git binary found, so "git" defaults to "isomorphic" (HTTPS remotes only, no submodules); install git or set "git" explicitly');
   }
 
-  const repos = resolveRepos(asObject(raw.repos), { ...ctx, git, gitDefaulted });
+  const repos = resolveRepos(asObject(raw.repos), { ...ctx, git, gitDefaulted, retention: resolveRetention(asObject(raw.retention)) });
   const credentials = resolveCredentials(raw, ctx);
   const { hostname, hostnameSource } = resolveHostname(overrides.hostname, env, asString(raw.hostname), problems);
 
@@ -87,6 +91,7 @@ export function resolveSettings(raw: RawObject, opts: ResolveOptions, problems: 
     warnings,
   };
   if (gitDefaulted) settings.gitDefaulted = gitDefaulted;
+  if (unresolved.length > 0) settings.unresolvedSecrets = unresolved;
   if (credentials.admin) settings.admin = credentials.admin;
   if (credentials.readAuth) settings.readAuth = credentials.readAuth;
   if (credentials.triggerToken !== undefined) settings.triggerToken = credentials.triggerToken;

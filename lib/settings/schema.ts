@@ -19,6 +19,16 @@ const nonEmptyString = { type: 'string', minLength: 1 } as const;
 /** CIDR syntax is checked semantically (v4 and v6 with ipaddr.js); the schema only wants strings. */
 const cidrList = { type: 'array', items: { type: 'string' } } as const;
 
+/** Inlined where used, not a $ref: "did you mean" hints find their keys by schema path. */
+const retention = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    deployments: { type: 'integer', minimum: 1 },
+    deliveries: { type: 'integer', minimum: 1 },
+  },
+} as const;
+
 export const settingsSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'IntegralGit server settings',
@@ -81,6 +91,7 @@ export const settingsSchema = {
     logFormat: { type: 'string', enum: ['text', 'json'] },
     // SPEC §9: outcomes leaving the host (publicUrl, notify); see outcome-schema.ts
     ...outcomeTopLevelSchema,
+    retention,
   },
   definitions: {
     repo: {
@@ -109,6 +120,17 @@ export const settingsSchema = {
         trustedNetworks: { ...cidrList, minItems: 1 },
         // SPEC §9: commit status on the git host; see outcome-schema.ts
         commitStatus: commitStatusSchema,
+        secrets: {
+          type: 'object',
+          // keys are the variable names the script receives; checked in resolve-script-secrets.ts
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            // exactly one of the two: checked in resolve-script-secrets.ts, with a clearer message
+            properties: { file: nonEmptyString, env: envVarName },
+          },
+        },
+        retention,
       },
     },
   },
@@ -135,6 +157,7 @@ export interface RawSettings {
   // SPEC §9 (outcome-schema.ts)
   publicUrl?: string;
   notify?: Record<string, unknown>[];
+  retention?: { deployments?: number; deliveries?: number };
 }
 
 export interface RawRepo {
@@ -150,4 +173,6 @@ export interface RawRepo {
   trustedNetworks?: string[];
   // SPEC §9 (outcome-schema.ts)
   commitStatus?: Record<string, unknown>;
+  secrets?: Record<string, { file?: string; env?: string }>;
+  retention?: { deployments?: number; deliveries?: number };
 }

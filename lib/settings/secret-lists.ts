@@ -12,8 +12,8 @@ export function allSecretEnvNames(settings: Settings): string[] {
 }
 
 /**
- * Every resolved secret value (webhook secrets, git tokens, admin and readAuth passwords,
- * the trigger token). The script runner drops any variable holding one of them, whatever
+ * Every resolved secret value (webhook secrets, git tokens, each repo's script `secrets`,
+ * admin and readAuth passwords, the trigger token). The script runner drops any variable holding one of them, whatever
  * its name. Git usernames are not included: they are not secret and are often common
  * words that would strip innocent variables.
  */
@@ -25,6 +25,7 @@ export function allSecretValues(settings: Settings): string[] {
   for (const repo of Object.values(settings.repos)) {
     add(repo.secret);
     add(repo.auth?.token);
+    for (const v of Object.values(repo.secrets ?? {})) add(v);
   }
   add(settings.admin?.password);
   add(settings.admin?.token);

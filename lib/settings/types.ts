@@ -35,6 +35,15 @@ export interface RepoSettings {
   // SPEC §9 (outcome-types.ts)
   /** where deployment outcomes are posted as commit statuses; undefined = none */
   commitStatus?: CommitStatusSettings;
+  /** `secrets`: variable name → resolved value; the only secrets the deploy script receives */
+  secrets?: Record<string, string>;
+  /** how many deployments and deliveries of this repo are kept (oldest pruned); always set by loadSettings, undefined = the defaults */
+  retention?: Retention;
+}
+
+export interface Retention {
+  deployments: number;
+  deliveries: number;
 }
 
 export interface Settings {
@@ -74,6 +83,8 @@ export interface Settings {
    * repo has its own list. Always set by loadSettings; use allSecretEnvNames() for the union.
    */
   secretEnvNames?: string[];
+  /** read-only commands only: secrets that could not be resolved here (SPEC §12), each with why */
+  unresolvedSecrets?: string[];
   /** allowed but worth a line in the log at every start (insecure repos, ...); always set by loadSettings */
   warnings?: string[];
   // SPEC §9 (outcome-types.ts)

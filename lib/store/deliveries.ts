@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import type Database from 'better-sqlite3';
 import { IntegralGitError } from '../errors';
 import type { StoreContext } from './context';
@@ -21,7 +22,8 @@ interface DeliveryDbRow {
   job_ids: string;
   has_body: number;
   body_truncated: number;
-  body?: string | null;
+  /** deflated raw bytes (BLOB); TEXT in rows written before they were compressed */
+  body?: Buffer | string | null;
 }
 
 function toDelivery(r: DeliveryDbRow): DeliveryRow {
@@ -86,9 +88,15 @@ export class DeliveriesTable {
     if (!Number.isInteger(input.statusCode)) {
       throw new IntegralGitError('IG_INTERNAL', `recordDelivery: statusCode must be an integer (got ${JSON.stringify(input.statusCode)})`);
     }
-    let body: string | null = null;
+    let body: Buffer | string | null = null;
     let truncated = false;
-    if (outcome === 'accepted' && typeof input.body === 'string') {
+    if (outcome === 'accepted' && Buffer.isBuffer(input.body)) {
+      const head = headOfUtf8(input.body, this.ctx.deliveryBodyLimitBytes);
+      truncated = head.length < input.body.length;
+      // a push body is JSON: level 1 makes 7 KB about 1.5 KB in ~20 µs, so the row fits its
+      // page instead of spilling onto two overflow pages written to the WAL on every webhook
+      body = zlib.deflateRawSync(head, { level: 1 });
+    } else if (outcome === 'accepted' && typeof input.body === 'string') {
       body = headBytes(input.body, this.ctx.deliveryBodyLimitBytes);
       truncated = body.length < input.body.length;
     }
@@ -143,8 +151,16 @@ export class DeliveriesTable {
 
   getDelivery(id: number): DeliveryWithBody | undefined {
     const row = this.byId.get(id) as DeliveryDbRow | undefined;
-    return row && { ...toDelivery(row), body: row.body ?? null };
+    return row && { ...toDelivery(row), body: row.body == null ? null : Buffer.isBuffer(row.body) ? zlib.inflateRawSync(row.body).toString('utf8') : row.body };
   }
+}
+
+/** The first `maxBytes` of a UTF-8 buffer, cut before a character that would not fit whole. */
+function headOfUtf8(buf: Buffer, maxBytes: number): Buffer {
+  if (buf.length <= maxBytes) return buf;
+  let end = maxBytes;
+  while (end > 0 && (buf[end] & 0xc0) === 0x80) end--;
+  return buf.subarray(0, end);
 }
 
 function checkBound(limit: number): number {

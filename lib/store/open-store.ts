@@ -3,11 +3,29 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { IntegralGitError, isIntegralGitError } from '../errors';
 import { applyMigrations } from './migrate';
+import { ensureDataDir } from './ensure-data-dir';
 import { LATEST_SCHEMA_VERSION } from './migrations';
 import { Store } from './store';
 import type { StoreOptions } from './types';
 
 export const DATABASE_FILE = 'integralgit.db';
+
+let addonFile: string | undefined | null;
+/**
+ * The compiled SQLite addon, named directly: left to itself better-sqlite3 finds it through
+ * the `bindings` package, which stats a dozen candidate paths on every process start.
+ * undefined (that search) when the addon lives elsewhere, e.g. a debug build.
+ */
+function nativeBinding(): { nativeBinding?: string } {
+  if (addonFile === undefined) {
+    try {
+      addonFile = require.resolve('better-sqlite3/build/Release/better_sqlite3.node');
+    } catch {
+      addonFile = null;
+    }
+  }
+  return addonFile ? { nativeBinding: addonFile } : {};
+}
 
 /**
  * Open (creating if needed) `<dataDir>/integralgit.db`, set the pragmas and bring the
@@ -16,10 +34,10 @@ export const DATABASE_FILE = 'integralgit.db';
  */
 export function openStore(dataDir: string, options: StoreOptions = {}): Store {
   const file = path.join(path.resolve(dataDir), DATABASE_FILE);
+  ensureDataDir(dataDir);
   let db: Database.Database;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    db = new Database(file);
+    db = new Database(file, nativeBinding());
   } catch (err) {
     throw new IntegralGitError(
       'IG_DATABASE_UNAVAILABLE',
@@ -31,6 +49,8 @@ export function openStore(dataDir: string, options: StoreOptions = {}): Store {
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
+    // statement journals and sorts in memory: on disk they were a dozen temp-file writes per webhook
+    db.pragma('temp_store = MEMORY');
     db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
     applyMigrations(db, file);
     return new Store(db, file, options);
@@ -53,13 +73,13 @@ export function openStore(dataDir: string, options: StoreOptions = {}): Store {
 export function openStoreForReading(dataDir: string, options: StoreOptions = {}): Store {
   const file = path.join(path.resolve(dataDir), DATABASE_FILE);
   if (!fs.existsSync(file)) {
-    const db = new Database(':memory:');
+    const db = new Database(':memory:', nativeBinding());
     applyMigrations(db, ':memory:');
     return new Store(db, file, options);
   }
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = new Database(file, { readonly: true, fileMustExist: true, ...nativeBinding() });
     db.pragma('busy_timeout = 5000');
   } catch (err) {
     throw new IntegralGitError('IG_DATABASE_UNAVAILABLE', `cannot read the database ${file}: ${(err as Error).message}`, { file });

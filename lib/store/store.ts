@@ -43,6 +43,8 @@ import type {
   StoreOptions,
 } from './types';
 
+import { RetentionPruner, type PruneResult, type RetentionLimits } from './retention';
+
 export const DEFAULT_LOG_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_DELIVERIES_LIMIT = 1000;
 export const DEFAULT_DELIVERY_BODY_LIMIT_BYTES = 64 * 1024;
@@ -64,6 +66,7 @@ export class Store implements ConfigVersionStore {
   private readonly configs: ConfigVersionsTable;
   private readonly deliveries: DeliveriesTable;
   private readonly pins: PinsTable;
+  private readonly retention: RetentionPruner;
   private readonly outbox: OutboxTable;
   private readonly outcomes: OutcomeQueries;
   private readonly ctx: StoreContext;
@@ -92,8 +95,14 @@ export class Store implements ConfigVersionStore {
     this.configs = new ConfigVersionsTable(this.ctx, this.repos);
     this.deliveries = new DeliveriesTable(this.ctx, options.deliveriesLimit ?? DEFAULT_DELIVERIES_LIMIT);
     this.pins = new PinsTable(this.ctx, this.repos);
+    this.retention = new RetentionPruner(this.ctx);
     this.outbox = new OutboxTable(this.ctx);
     this.outcomes = new OutcomeQueries(this.ctx);
+  }
+
+  /** Delete the oldest deployments (with their logs) and deliveries of `repo` beyond the limits. */
+  applyRetention(repo: string, limits: RetentionLimits): PruneResult {
+    return this.retention.prune(repo, limits);
   }
 
   /**
@@ -109,11 +118,6 @@ export class Store implements ConfigVersionStore {
     } finally {
       this.db.pragma(`synchronous = ${this.defaultSynchronous}`);
     }
-  }
-
-  /** Inside `durably()`: a savepoint, so one failing piece of work leaves the others committed. */
-  savepoint<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
   }
 
   close(): void {

@@ -248,8 +248,11 @@ export interface DeliveryInput {
   statusCode: number;
   reason?: string | null;
   jobIds?: number[];
-  /** kept only for `accepted` deliveries, capped at `deliveryBodyLimitBytes` */
-  body?: string | null;
+  /**
+   * kept only for `accepted` deliveries, capped at `deliveryBodyLimitBytes`; the raw bytes
+   * are stored deflated (a BLOB), never decoded on the webhook's hot path
+   */
+  body?: Buffer | string | null;
 }
 
 export interface DeliveryRow {

@@ -1,29 +1,33 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import type { Problem } from '../errors';
+import { precompiledValidator } from './precompiled-validator';
 
 /**
  * JSON Schema validation shared by the server settings and the repo config: every problem
  * at once, each with a path, what is wrong and what was expected, and a "did you mean"
  * for unknown keys (the most common mistake: `groups` for `hostgroups`).
  */
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-/**
- * Annotation on an `anyOf`/`oneOf` node: the one sentence to report when no branch
- * matches, instead of one cryptic error per branch ("must be equal to constant", ...).
- */
-ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
 const compiled = new WeakMap<object, ValidateFunction>();
+let ajv: import('ajv').default | undefined;
 
 export function validateWithSchema(schema: object, data: unknown): Problem[] {
   let validate = compiled.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = precompiledValidator(schema) ?? compileWithAjv(schema);
     compiled.set(schema, validate);
   }
   if (validate(data)) return [];
   const errors = collapseUnions(validate.errors ?? [], schema);
   return dedupe(errors.filter(isUseful).map((e) => toProblem(e, schema)));
+}
+
+/** Schemas the build did not compile ahead of time (and every schema under ts-jest). */
+function compileWithAjv(schema: object): ValidateFunction {
+  // loaded only here: ajv's compiler is ~60 modules the CLI and the server need not load
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  ajv ??= (require('./create-ajv') as typeof import('./create-ajv')).createAjv();
+  return ajv.compile(schema);
 }
 
 /** The nearest allowed name when it is close enough to be a plausible typo. */

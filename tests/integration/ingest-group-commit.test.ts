@@ -17,7 +17,26 @@ describe('group commit of deliveries', () => {
 
   const delivery = (reason: string) => () => store.recordDelivery({ outcome: 'accepted', statusCode: 202, reason });
 
-  it('commits the work of one event-loop turn in one transaction, each in its own savepoint', async () => {
+  it('commits the work of one event-loop turn in one transaction, without a savepoint (statement journal) per piece', async () => {
+    const committer = new GroupCommitter(store);
+    const changes = () => store.db.prepare('SELECT total_changes()').pluck().get() as number;
+    const seen: Array<{ inTx: boolean; id: number }> = [];
+    const before = changes();
+    await Promise.all(
+      ['a', 'b', 'c'].map((r) =>
+        committer.submit(() => {
+          seen.push({ inTx: store.db.inTransaction, id: delivery(r)() });
+        }),
+      ),
+    );
+    expect(seen.map((s) => s.inTx)).toEqual([true, true, true]);
+    expect(changes() - before).toBeGreaterThanOrEqual(3);
+    expect(store.listDeliveries({ limit: 10 }).items.map((d) => d.reason).sort()).toEqual(['a', 'b', 'c']);
+    // temp files (statement journals, sorts) stay in memory: no etilqs_* writes per request
+    expect(store.db.pragma('temp_store', { simple: true })).toBe(2);
+  });
+
+  it('retries the batch one piece per transaction when a piece fails, so only that one is lost', async () => {
     const committer = new GroupCommitter(store);
     const inTx: boolean[] = [];
     const results = await Promise.allSettled([
@@ -32,7 +51,8 @@ describe('group commit of deliveries', () => {
       committer.submit(delivery('three')),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(inTx).toEqual([true]);
+    // the first piece ran in the batch, was rolled back with it and ran again on its own
+    expect(inTx).toEqual([true, true]);
     const reasons = store.listDeliveries({ limit: 10 }).items.map((d) => d.reason);
     expect(reasons.sort()).toEqual(['one', 'three']);
     expect(store.db.pragma('synchronous', { simple: true })).toBe(1); // back to NORMAL
@@ -45,5 +65,26 @@ describe('group commit of deliveries', () => {
     for (const p of pending) await expect(p).rejects.toThrow();
     store = openStore(dir);
     expect(store.listDeliveries({ limit: 10 }).items).toEqual([]);
+  });
+
+  it('keeps an accepted delivery\'s raw body compressed (a deflated BLOB), cut whole at the limit', () => {
+    store.close();
+    store = openStore(dir, { deliveryBodyLimitBytes: 10 });
+    const short = store.recordDelivery({ outcome: 'accepted', statusCode: 202, body: Buffer.from('{"a":1}') });
+    const long = store.recordDelivery({ outcome: 'accepted', statusCode: 202, body: Buffer.from('{"é":"ééééé"}') });
+    const rejected = store.recordDelivery({ outcome: 'rejected', statusCode: 401, body: Buffer.from('{}') });
+    expect(store.db.prepare('SELECT typeof(body) FROM deliveries WHERE id = ?').pluck().get(short)).toBe('blob');
+    const big = Buffer.from(JSON.stringify({ commits: Array.from({ length: 100 }, (_, i) => ({ id: i, message: 'fix the rounding of discounts' })) }));
+    store.close();
+    store = openStore(dir);
+    const bigId = store.recordDelivery({ outcome: 'accepted', statusCode: 202, body: big });
+    expect(store.db.prepare('SELECT length(body) FROM deliveries WHERE id = ?').pluck().get(bigId)).toBeLessThan(big.length / 4);
+    expect(store.getDelivery(bigId)?.body).toBe(big.toString('utf8'));
+    store.close();
+    store = openStore(dir, { deliveryBodyLimitBytes: 10 });
+    expect(store.getDelivery(short)).toMatchObject({ body: '{"a":1}', hasBody: true, bodyTruncated: false });
+    // the 10th byte is the first half of the value's second "é": it is left out whole
+    expect(store.getDelivery(long)).toMatchObject({ body: '{"é":"é', bodyTruncated: true });
+    expect(store.getDelivery(rejected)).toMatchObject({ body: null, hasBody: false });
   });
 });

@@ -125,7 +125,7 @@ describe('store migrations', () => {
     const blocker = path.join(dir, 'file');
     fs.writeFileSync(blocker, 'x');
     const notADir = caught(() => openStore(path.join(blocker, 'data')));
-    expect(notADir.code).toBe('IG_DATABASE_UNAVAILABLE');
+    expect(notADir.code).toBe('IG_DATA_DIR_UNWRITABLE');
     expect(notADir.message).toContain('dataDir');
 
     fs.writeFileSync(path.join(dir, DATABASE_FILE), 'this is not a database, just text long enough to fill a header'.repeat(20));

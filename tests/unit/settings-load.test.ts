@@ -276,6 +276,7 @@ describe('the SPEC §2 example', () => {
       auth: { username: 'deploy', token: 'tok' },
       pollInterval: 300,
       secretEnvNames: ['MYAPP_WEBHOOK_SECRET', 'GIT_USER', 'GIT_TOKEN'],
+      retention: { deployments: 5000, deliveries: 10000 },
     });
     expect(s.repos.internal).toEqual({
       name: 'internal',
@@ -285,6 +286,7 @@ describe('the SPEC §2 example', () => {
       sshKeyFile: keyFile,
       pollInterval: 0,
       secretEnvNames: [],
+      retention: { deployments: 5000, deliveries: 10000 },
     });
     // secret and secretEnv are both set in the example: allowed, secretEnv wins, with a warning
     expect(s.warnings).toContainEqual(expect.stringContaining('repos.myapp: secret, secretEnv are both set; using secretEnv'));

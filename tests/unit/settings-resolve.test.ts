@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { IntegralGitError } from '../../lib/errors';
@@ -147,8 +149,20 @@ describe('git backend', () => {
       { path: '/repos/app/url', message: expect.stringContaining('none was found') },
     ]);
   });
-  it('detectGitBinary finds the git used by the test suite', () => {
-    expect(detectGitBinary({ refresh: true })).toMatchObject({ found: true, version: expect.stringMatching(/^git version /) });
+  it('detectGitBinary finds the git used by the test suite on PATH, without running it', () => {
+    const found = detectGitBinary({ refresh: true });
+    expect(found).toMatchObject({ found: true, path: expect.stringMatching(/\/git$/) });
+    expect(execFileSync(found.path!, ['--version'], { encoding: 'utf8' })).toMatch(/^git version /);
+  });
+  it('detectGitBinary reports none when no PATH entry holds an executable git', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ig-nogit-'));
+    fs.writeFileSync(path.join(dir, 'git'), '#!/bin/sh\n', { mode: 0o644 });
+    try {
+      expect(detectGitBinary({ refresh: true, env: { PATH: `${dir}${path.delimiter}${path.join(dir, 'missing')}` } })).toEqual({ found: false });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      detectGitBinary({ refresh: true });
+    }
   });
 });
 

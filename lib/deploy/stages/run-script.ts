@@ -26,6 +26,7 @@ export const runScript: Stage = {
       secretValues: allSecretValues(settings),
       integralgit: { repo: req.repo, branch: state.branch!, commit: state.commit!, previousCommit: state.previousCommit ?? '', host },
       configEnv: cfg.env,
+      scriptSecrets: state.repoSettings.secrets,
     });
     const result = await spawnScript({
       script: cfg.script,

@@ -1,0 +1,24 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ValidateFunction } from 'ajv';
+import { knownSchemas } from './known-schemas';
+
+/** Written by the build (write-standalone-validators.ts) beside the compiled code in dist/. */
+export const STANDALONE_FILE = 'standalone-validators.js';
+
+let loaded: Record<string, ValidateFunction> | null | undefined;
+
+/**
+ * The build-time validator of one of the known schemas, or undefined when running from the
+ * TypeScript sources (ts-jest) or for another schema: the caller then compiles it with ajv.
+ */
+export function precompiledValidator(schema: object): ValidateFunction | undefined {
+  const name = Object.keys(knownSchemas).find((k) => knownSchemas[k] === schema);
+  if (name === undefined) return undefined;
+  if (loaded === undefined) {
+    const file = path.join(__dirname, STANDALONE_FILE);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a build output, absent from the sources
+    loaded = fs.existsSync(file) ? (require(file) as Record<string, ValidateFunction>) : null;
+  }
+  return loaded?.[name];
+}
