@@ -90,6 +90,13 @@ async function main() {
     files: { 'deploy.sh': '#!/bin/sh\necho deployed\n' },
     config: { configs: { base: { location: path.join(deployRoot, 'app'), script: './deploy.sh', branch: 'master' } } },
   });
+  // the same repo again under another name: its deployments alternate with app's, so the
+  // machine's load drifts alike over both series
+  const repo2 = await createServedRepo(path.join(root, 'second'), {
+    name: 'acme/app2',
+    files: { 'deploy.sh': '#!/bin/sh\necho deployed\n' },
+    config: { configs: { base: { location: path.join(deployRoot, 'app2'), script: './deploy.sh', branch: 'master' } } },
+  });
   const statusApi = await receiver();
   const hanging = await receiver({ hang: true });
   const fast = await receiver();
@@ -103,16 +110,21 @@ async function main() {
     hostname: 'bench-host',
     allowedRoots: [deployRoot],
     publicUrl: 'https://deploy.example.com',
-    repos: { app: { url: repo.url, secret, commitStatus: { provider: 'github', apiUrl: statusApi.url, token: TOKEN } } },
+    repos: {
+      app: { url: repo.url, secret, commitStatus: { provider: 'github', apiUrl: statusApi.url, token: TOKEN } },
+      app2: { url: repo2.url, secret, commitStatus: { provider: 'github', apiUrl: statusApi.url, token: TOKEN } },
+    },
     notify,
   });
-  let previous = repo.head('refs/heads/master');
-  const deploy = async (server, message) => {
-    const sha = repo.commit('master', message);
+  const previousOf = { app: repo.head('refs/heads/master'), app2: repo2.head('refs/heads/master') };
+  let previous = previousOf.app;
+  const deploy = async (server, message, name = 'app') => {
+    const r = name === 'app' ? repo : repo2;
+    const sha = r.commit('master', message);
     const body = githubPushPayload({
-      cloneUrl: repo.url,
+      cloneUrl: r.url,
       ref: 'refs/heads/master',
-      before: previous,
+      before: previousOf[name],
       after: sha,
       commits: [{ id: sha, message, authorName: 'Bench', authorEmail: 'bench@example.com', timestamp: new Date().toISOString() }],
     });
@@ -130,37 +142,36 @@ async function main() {
     }
     if (res.status !== 202) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
     const d = await waitFor(`deployment of ${sha}`, async () => {
-      const r = await fetch(`${server.url}/api/repos/app`).then((x) => x.json(), () => ({ deployments: [] }));
-      const last = r.deployments[0];
+      const listed = await fetch(`${server.url}/api/repos/${name}`).then((x) => x.json(), () => ({ deployments: [] }));
+      const last = listed.deployments[0];
       return last && last.commit === sha && last.finishedAt ? last : undefined;
     });
     if (d.status !== 'succeeded') throw new Error(`deployment ${d.id} ${d.status}`);
-    previous = sha;
+    previousOf[name] = sha;
+    if (name === 'app') previous = sha;
     return { sha, deployment: d, durationMs: Date.parse(d.finishedAt) - Date.parse(d.startedAt) };
   };
 
-  // 1 + 2a: commit status on, no notification target
-  console.log(`series A: ${opts.deploys} deployments, commit status to a local API, no notification target`);
-  writeSettings(settingsFile, settings([]));
+  // 1: commit status on app; 2: app2 has a webhook target that never answers, app none,
+  // their deployments alternate on one server
+  console.log(`${opts.deploys} deployments of each repo, alternating: app (commit status, no notification target) and app2 (also a notification target that never answers)`);
+  writeSettings(
+    settingsFile,
+    settings([{ type: 'webhook', name: 'hangs', url: `${hanging.url}/hook`, repos: ['app2'], on: ['started', 'succeeded', 'failed', 'recovered'] }]),
+  );
   let server = await startIntegralGit({ settingsFile, port, logFile: path.join(root, 'serve-a.out'), timeoutMs: 180_000 });
   await deploy(server, 'warm-up');
+  await deploy(server, 'warm-up', 'app2');
   const delays = [];
   const plain = [];
+  const withHang = [];
   for (let i = 0; i < opts.deploys; i++) {
     const { sha, deployment, durationMs } = await deploy(server, `a ${i}`);
     const arrival = await waitFor(`success status of ${sha}`, () => statusApi.arrivals.find((a) => a.body.state === 'success' && a.path.endsWith(sha)));
     delays.push(arrival.at - Date.parse(deployment.finishedAt));
     plain.push(durationMs);
+    withHang.push((await deploy(server, `b ${i}`, 'app2')).durationMs);
   }
-  await server.stop();
-
-  // 2b: the same with a webhook target that never answers, on every event
-  console.log(`series B: ${opts.deploys} deployments with a notification target that never answers`);
-  writeSettings(settingsFile, settings([{ type: 'webhook', name: 'hangs', url: `${hanging.url}/hook`, on: ['started', 'succeeded', 'failed', 'recovered'] }]));
-  server = await startIntegralGit({ settingsFile, port, logFile: path.join(root, 'serve-b.out'), timeoutMs: 180_000 });
-  await deploy(server, 'warm-up b');
-  const withHang = [];
-  for (let i = 0; i < opts.deploys; i++) withHang.push((await deploy(server, `b ${i}`)).durationMs);
   await server.stop();
 
   // 3: messages queued for a target while it was down, drained when it answers again
@@ -181,6 +192,7 @@ async function main() {
   store.close();
   await server.stop();
   await repo.close();
+  await repo2.close();
 
   const ratio = median(withHang) / median(plain);
   const result = {
