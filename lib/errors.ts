@@ -35,6 +35,12 @@ export const ERROR_CODES = {
   IG_CSRF_REJECTED: { exit: 2, status: 403, summary: 'an admin form was sent from another site or without a valid CSRF token' },
   IG_OUTCOME_SEND_FAILED: { exit: 1, status: 502, summary: 'a commit status or notification could not be delivered; the outbox retries it with back-off' },
   IG_READ_ONLY: { exit: 2, status: 403, summary: 'UI actions are off because the server settings define no admin credentials' },
+  // safe deployments (SPEC §10)
+  IG_HEALTH_FAILED: { exit: 1, status: 500, summary: 'the health check did not pass before its timeout after the script succeeded' },
+  IG_HEALTHCHECK_FORBIDDEN: { exit: 1, status: 403, summary: 'healthcheck.url points at a host that is neither loopback nor listed in healthcheckHosts' },
+  IG_COMMIT_UNTRUSTED: { exit: 1, status: 403, summary: 'a commit to deploy carries no good signature by a key requireSignedCommits allows' },
+  IG_REWIND_REFUSED: { exit: 1, status: 409, summary: 'refuseNonFastForward: the new head does not descend from the deployed commit (a force-push)' },
+  IG_RELEASE_FAILED: { exit: 1, status: 500, summary: 'a release directory could not be prepared, linked or switched' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -16,6 +16,7 @@ import { Poller } from '../lib/queue/poller';
 import { packageVersion } from '../lib/version';
 import { createApp } from './create-app';
 import { holdFileLock } from '../lib/locks/file-lock';
+import { endOrphanedScripts, scriptRecordDir } from '../lib/script/script-records';
 import { createUpdateHandler } from './routes/update';
 import type { AppContext } from './app-context';
 
@@ -47,6 +48,8 @@ export async function startServer(
     throw err;
   }
   for (const name of Object.keys(settings.repos)) store.ensureRepo(name);
+  // a script that outlived a server killed with -9 must be gone before its deployment is retried
+  await endOrphanedScripts(scriptRecordDir(settings.dataDir), logger);
   const backend = createBackend(settings.git);
   const metrics = new Metrics(() => Object.keys(settings.repos).map((repo) => ({ repo, depth: store.queueDepth(repo) })));
   const events = new DeploymentEvents(logger);

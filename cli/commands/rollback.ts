@@ -18,6 +18,11 @@ export function registerRollback(program: Command): void {
         requireRepo(settings, repo);
         const store = cliStore(settings);
         try {
+          const [{ planDeployment }, { createBackend }] = await Promise.all([import('../../lib/deploy/plan-deployment'), import('../../lib/workcopy/create-backend')]);
+          // a commit the repository does not have is a usage error: nothing is recorded, the badge stays
+          await planDeployment({ settings, store, backend: createBackend(settings.git) }, { repo, targetCommit: commit.toLowerCase() }).catch((err: unknown) => {
+            if (err instanceof IntegralGitError && err.code === 'IG_USAGE') throw err;
+          });
           return await deployNow(cmd, settings, store, { repo, targetCommit: commit.toLowerCase() });
         } finally {
           store.close();

@@ -3,14 +3,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { IntegralGitError } from '../errors';
+import { currentProcessIdentity, isSameProcessAlive } from '../process/process-identity';
 
 const REFRESH_MS = 10_000;
 const STALE_MS = 60_000;
 
 /**
  * One lock per working copy, across processes: a CLI `trigger` while the server deploys
- * waits for it (or fails clearly after `waitMs`), never writes beside it. The lock file
- * lives under dataDir, keyed by the location's path, so it works before the location exists.
+ * waits for it (or fails clearly after `waitMs`), never writes beside it. The lock belongs
+ * to the location, not to a data dir: it lives beside it (`.<name>.integralgit-lock` in
+ * its parent), so two servers with different data dirs serialise on one location too. It
+ * works before the location exists. Where the parent cannot be written by this user, the
+ * lock falls back to `<dataDir>/locks`, which covers every process sharing that data dir.
  */
 export async function withWorkingCopyLock<T>(
   dataDir: string,
@@ -18,10 +22,20 @@ export async function withWorkingCopyLock<T>(
   opts: { waitMs: number; onWait?: (holder: string) => void },
   fn: () => Promise<T>,
 ): Promise<T> {
-  const dir = path.join(dataDir, 'locks');
-  fs.mkdirSync(dir, { recursive: true });
-  const key = crypto.createHash('sha256').update(canonicalPath(location)).digest('hex').slice(0, 24);
-  return withFileLock(path.join(dir, `${key}.lock`), { ...opts, what: `another deployment of ${location}` }, fn);
+  return withFileLock(workingCopyLockFile(dataDir, location), { ...opts, what: `another deployment of ${location}` }, fn);
+}
+
+export function workingCopyLockFile(dataDir: string, location: string): string {
+  const canonical = canonicalPath(location);
+  const parent = path.dirname(canonical);
+  try {
+    fs.mkdirSync(parent, { recursive: true });
+    fs.accessSync(parent, fs.constants.W_OK);
+    return path.join(parent, `.${path.basename(canonical)}.integralgit-lock`);
+  } catch {
+    const key = crypto.createHash('sha256').update(canonical).digest('hex').slice(0, 24);
+    return path.join(dataDir, 'locks', `${key}.lock`);
+  }
 }
 
 /** The real path of the nearest existing ancestor plus the rest: locations that meet through a symlink share a lock. */
@@ -41,9 +55,11 @@ function canonicalPath(location: string): string {
 }
 
 /**
- * A cross-process lock file holding its owner's pid, touched while held. A lock whose
- * owner died (kill -9, power cut) is taken over at once when its pid is gone, or after a
- * minute without a touch (a reused pid), so a restart after a crash never waits on a ghost.
+ * A cross-process lock file holding its owner's identity (pid, start time, boot id),
+ * touched while held. A lock whose owner died (kill -9, power cut) is taken over at once
+ * when that process is gone, even when its pid came back (pid 1 in a container restarted
+ * after an OOM kill is another process than the pid 1 that wrote the lock), so a restart
+ * after a crash never waits on a ghost.
  */
 export async function withFileLock<T>(
   file: string,
@@ -53,10 +69,11 @@ export async function withFileLock<T>(
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const deadline = Date.now() + opts.waitMs;
   let told = false;
-  while (!tryAcquire(file, opts.what)) {
+  let token: string | undefined;
+  while (!(token = tryAcquire(file, opts.what))) {
     const holder = readHolder(file);
     if (isStale(file, holder)) {
-      takeOver(file, holder?.pid);
+      takeOver(file, holder?.token);
       continue;
     }
     if (!told) {
@@ -72,7 +89,7 @@ export async function withFileLock<T>(
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  const release = keepFresh(file);
+  const release = keepFresh(file, token);
   try {
     return await fn();
   } finally {
@@ -87,19 +104,20 @@ export async function withFileLock<T>(
 export function holdFileLock(file: string, what: string): () => void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (tryAcquire(file, what)) return keepFresh(file);
+    const token = tryAcquire(file, what);
+    if (token) return keepFresh(file, token);
     const holder = readHolder(file);
     if (!isStale(file, holder)) {
       throw new IntegralGitError('IG_LOCKED', `${what} (${holder ? `${holder.host} pid ${holder.pid}` : 'lock'} in ${file}); stop it first, or give this one another dataDir`, {
         lockFile: file,
       });
     }
-    takeOver(file, holder?.pid);
+    takeOver(file, holder?.token);
   }
   throw new IntegralGitError('IG_LOCKED', `could not take the lock ${file}`, { lockFile: file });
 }
 
-function keepFresh(file: string): () => void {
+function keepFresh(file: string, token: string): () => void {
   const timer = setInterval(() => {
     const now = new Date();
     fs.utimes(file, now, now, () => undefined);
@@ -107,19 +125,23 @@ function keepFresh(file: string): () => void {
   timer.unref();
   return () => {
     clearInterval(timer);
-    if (readHolder(file)?.pid === process.pid) fs.rmSync(file, { force: true });
+    if (readHolder(file)?.token === token) fs.rmSync(file, { force: true });
   };
 }
 
-/** Written under a temporary name and linked into place: the lock file is never seen empty. */
-function tryAcquire(file: string, what: string): boolean {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify({ pid: process.pid, host: os.hostname(), what, since: new Date().toISOString() }));
+/**
+ * Written under a temporary name and linked into place: the lock file is never seen empty.
+ * Returns the token naming this acquisition, or undefined when the lock is held.
+ */
+function tryAcquire(file: string, what: string): string | undefined {
+  const token = crypto.randomBytes(9).toString('base64url');
+  const tmp = `${file}.${process.pid}.${token}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify({ ...currentProcessIdentity(), host: os.hostname(), token, what, since: new Date().toISOString() }));
   try {
     fs.linkSync(tmp, file);
-    return true;
+    return token;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
     throw err;
   } finally {
     fs.rmSync(tmp, { force: true });
@@ -129,32 +151,31 @@ function tryAcquire(file: string, what: string): boolean {
 interface Holder {
   pid: number;
   host: string;
+  start?: string;
+  boot?: string;
+  token?: string;
 }
 
 function readHolder(file: string): Holder | undefined {
   try {
-    const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid?: unknown; host?: unknown };
-    return typeof data.pid === 'number' ? { pid: data.pid, host: String(data.host ?? '?') } : undefined;
+    const data = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    return typeof data.pid === 'number'
+      ? { pid: data.pid, host: String(data.host ?? '?'), start: text(data.start), boot: text(data.boot), token: text(data.token) }
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
 /**
- * On this host the pid decides (a clock jump or a resume from suspend must not hand a live
- * lock over); a lock from another host (a shared filesystem) or an unreadable one goes
- * stale after a minute without a touch.
+ * On this host the holder's identity decides (a clock jump or a resume from suspend must
+ * not hand a live lock over); our own pid with our own start time is a live holder in this
+ * process, our pid with another start time a dead predecessor. A lock from another host (a
+ * shared filesystem) or an unreadable one goes stale after a minute without a touch.
  */
 function isStale(file: string, holder: Holder | undefined): boolean {
-  if (holder && holder.host === os.hostname()) {
-    if (holder.pid === process.pid) return false;
-    try {
-      process.kill(holder.pid, 0);
-      return false;
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'ESRCH';
-    }
-  }
+  if (holder && holder.host === os.hostname()) return !isSameProcessAlive(holder);
   try {
     return Date.now() - fs.statSync(file).mtimeMs > STALE_MS;
   } catch {
@@ -167,7 +188,7 @@ function isStale(file: string, holder: Holder | undefined): boolean {
  * If what was moved turns out to be a fresh lock another process took meanwhile, it is
  * linked back into place.
  */
-function takeOver(file: string, stalePid: number | undefined): void {
+function takeOver(file: string, staleToken: string | undefined): void {
   const grave = `${file}.stale-${process.pid}-${Date.now()}`;
   try {
     fs.renameSync(file, grave);
@@ -175,7 +196,7 @@ function takeOver(file: string, stalePid: number | undefined): void {
     return; // someone else took it over first
   }
   const moved = readHolder(grave);
-  if (moved && moved.pid !== stalePid) {
+  if (moved && moved.token !== staleToken) {
     try {
       fs.linkSync(grave, file);
     } catch {

@@ -9,8 +9,9 @@
  *
  * Authentication: by default the hook's "Secret token" arrives verbatim in X-Gitlab-Token
  * and is compared in constant time. When the repo secret is a signing token (`whsec_…`,
- * the format GitLab generates), the webhook-signature header is checked instead, with a
- * five-minute window on webhook-timestamp as the Standard Webhooks spec asks.
+ * the format GitLab generates), a delivery carrying webhook-signature is checked by it, with a
+ * five-minute window on webhook-timestamp as the Standard Webhooks spec asks; one without it
+ * (signing off: a current GitLab then sends the token verbatim) by X-Gitlab-Token.
  *
  * Delivery id: Idempotency-Key (stable across GitLab's retries), else X-Gitlab-Event-UUID.
  * X-Gitlab-Webhook-UUID identifies the hook, not the delivery, so it is never used.
@@ -55,7 +56,9 @@ export const gitlab: Provider = {
   },
 
   verify(req: IncomingRequest, secret: string): void {
-    if (secret.startsWith('whsec_')) {
+    // a signing token signs when GitLab's signing is on; a current GitLab without it sends
+    // the same whsec_ token verbatim in X-Gitlab-Token (with webhook-id, no signature)
+    if (secret.startsWith('whsec_') && header(req, 'webhook-signature') !== undefined) {
       compareSigningToken(req, secret, 'GitLab');
       return;
     }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { spawn, ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { IntegralGitError } from '../errors';
@@ -8,6 +8,9 @@ import { OutputTail } from './output-tail';
 import { LineBuffer } from './line-buffer';
 import { isGroupAlive, liveGroupMembers, signalGroup, waitForGroupExit } from './process-group';
 import type { RunScriptOptions, ScriptResult, ScriptStream } from './types';
+import { startScriptParent } from './script-parent';
+import { SecretMasker } from './mask-secrets';
+import { clearScriptGroup, recordScriptGroup } from './script-records';
 
 export type { RunScriptOptions, ScriptResult, ScriptOutputChunk, KeptOutputChunk, ScriptStream } from './types';
 
@@ -29,6 +32,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * arguments, output kept as a bounded tail and streamed through `onOutput`; at
  * `timeoutSeconds` (or on abort) the whole process group gets SIGTERM, then SIGKILL
  * after the grace. Processes the script left running in its group are killed too.
+ * The script's parent is a helper started with an empty environment (script-parent.ts
+ * says why); its output is masked for `secretValues`; its group is noted in `recordDir`.
  *
  * Resolves with the result whatever the exit status; rejects with an IntegralGitError
  * when the script cannot start (missing, not executable, no shebang, bad path).
@@ -52,22 +57,9 @@ export async function runScript(opts: RunScriptOptions): Promise<ScriptResult> {
   }
 
   const started = performance.now();
-  let child: ChildProcess;
-  try {
-    child = spawn(file, [], { cwd: location, env: opts.env, detached: true, shell: false, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    throw startError(err, file, opts.script, location);
-  }
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const spawned = new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', reject);
-  });
-  // Later 'error' events (a failed kill) are handled where they happen; without a
-  // listener they would crash the server.
-  child.on('error', () => undefined);
+  const parent = startScriptParent(file, location, opts.env, graceMs);
+  const child = parent.process;
+  const exited = parent.exited;
 
   let onOutputFailed = false;
   const emit = (stream: ScriptStream, text: string, lines: LineBuffer | undefined): void => {
@@ -84,18 +76,20 @@ export async function runScript(opts: RunScriptOptions): Promise<ScriptResult> {
     }
   };
   const streamsClosed = Promise.all([
-    pump(child.stdout as Readable, 'stdout', emit, logger),
-    pump(child.stderr as Readable, 'stderr', emit, logger),
+    pump(child.stdout as Readable, 'stdout', emit, logger, new SecretMasker(opts.secretValues ?? [])),
+    pump(child.stderr as Readable, 'stderr', emit, logger, new SecretMasker(opts.secretValues ?? [])),
   ]);
 
+  let pid: number;
   try {
-    await spawned;
+    pid = await parent.started;
   } catch (err) {
     child.stdout?.destroy();
     child.stderr?.destroy();
+    child.kill('SIGKILL');
     throw startError(err, file, opts.script, location);
   }
-  const pid = child.pid as number;
+  if (opts.recordDir) recordScriptGroup(opts.recordDir, pid, opts.script, location);
   logger?.debug(`deploy script ${file} started in ${location}`, { pid });
 
   let hasExited = false;
@@ -120,6 +114,8 @@ export async function runScript(opts: RunScriptOptions): Promise<ScriptResult> {
     void terminate();
   };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
+  // the output can arrive before the parent's word that the script started: an abort meanwhile counts
+  if (opts.signal?.aborted) onAbort();
 
   try {
     const exit = await exited;
@@ -138,6 +134,7 @@ export async function runScript(opts: RunScriptOptions): Promise<ScriptResult> {
       await terminate();
     }
     await drain(streamsClosed, child);
+    if (opts.recordDir) clearScriptGroup(opts.recordDir, pid);
     return {
       exitCode: exit.code,
       signal: exit.signal,
@@ -161,13 +158,14 @@ function pump(
   name: ScriptStream,
   emit: (stream: ScriptStream, text: string, lines: LineBuffer | undefined) => void,
   logger: RunScriptOptions['logger'],
+  masker: SecretMasker,
 ): Promise<void> {
   const decoder = new StringDecoder('utf8');
   const lines = logger ? new LineBuffer((line) => logger.info(`script ${name}: ${line}`)) : undefined;
-  stream.on('data', (buf: Buffer) => emit(name, decoder.write(buf), lines));
+  stream.on('data', (buf: Buffer) => emit(name, masker.push(decoder.write(buf)), lines));
   return new Promise((resolve) => {
     stream.once('close', () => {
-      emit(name, decoder.end(), lines);
+      emit(name, masker.push(decoder.end()) + masker.end(), lines);
       lines?.end();
       resolve();
     });

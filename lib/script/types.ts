@@ -34,6 +34,10 @@ export interface RunScriptOptions {
   onOutput?: (chunk: ScriptOutputChunk) => void;
   /** each output line is logged at info here, and stray processes at warn */
   logger?: Logger;
+  /** values replaced by `***` in the output before anything sees it (allSecretValues(settings)) */
+  secretValues?: Iterable<string>;
+  /** where the script's process group is noted while it runs (scriptRecordDir(dataDir)), so a restart after kill -9 can end it */
+  recordDir?: string;
   /** aborting terminates the script like a timeout (server shutdown) */
   signal?: AbortSignal;
 }

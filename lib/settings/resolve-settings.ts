@@ -10,6 +10,7 @@ import { resolveHostname } from './resolve-hostname';
 import { applyOutcomeSettings } from './resolve-outcomes';
 import { resolveRetention } from './resolve-retention';
 import type { GitBackendName, RepoSettings, Settings, SettingsOverrides } from './types';
+import { resolveHealthcheckHosts } from './resolve-safe-deployments';
 
 export const DEFAULTS = {
   listen: { host: '0.0.0.0', port: 8080 },
@@ -89,6 +90,7 @@ export function resolveSettings(raw: RawObject, opts: ResolveOptions, problems: 
     logFormat: overrides.logFormat ?? (raw.logFormat === 'json' ? 'json' : DEFAULTS.logFormat),
     secretEnvNames: credentials.secretEnvNames,
     warnings,
+    healthcheckHosts: resolveHealthcheckHosts(raw.healthcheckHosts, problems),
   };
   if (gitDefaulted) settings.gitDefaulted = gitDefaulted;
   if (unresolved.length > 0) settings.unresolvedSecrets = unresolved;

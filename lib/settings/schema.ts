@@ -92,6 +92,8 @@ export const settingsSchema = {
     // SPEC §9: outcomes leaving the host (publicUrl, notify); see outcome-schema.ts
     ...outcomeTopLevelSchema,
     retention,
+    // safe deployments (SPEC §10): hosts besides loopback a repo config's healthcheck.url may reach
+    healthcheckHosts: { type: 'array', items: nonEmptyString, uniqueItems: true },
   },
   definitions: {
     repo: {
@@ -131,6 +133,17 @@ export const settingsSchema = {
           },
         },
         retention,
+        // safe deployments (SPEC §10)
+        requireSignedCommits: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            allowedSignersFile: nonEmptyString,
+            gpgKeyring: nonEmptyString,
+          },
+        },
+        refuseNonFastForward: { type: 'boolean' },
       },
     },
   },
@@ -158,6 +171,7 @@ export interface RawSettings {
   publicUrl?: string;
   notify?: Record<string, unknown>[];
   retention?: { deployments?: number; deliveries?: number };
+  healthcheckHosts?: string[];
 }
 
 export interface RawRepo {
@@ -175,4 +189,6 @@ export interface RawRepo {
   commitStatus?: Record<string, unknown>;
   secrets?: Record<string, { file?: string; env?: string }>;
   retention?: { deployments?: number; deliveries?: number };
+  requireSignedCommits?: { allowedSignersFile?: string; gpgKeyring?: string };
+  refuseNonFastForward?: boolean;
 }

@@ -27,6 +27,7 @@ export function verifyForRepo(
   }
   let missing: string | undefined;
   let mismatch: string | undefined;
+  let malformed: string | undefined;
   for (const candidate of candidates) {
     try {
       provider.verify(req, candidate.secret);
@@ -34,8 +35,16 @@ export function verifyForRepo(
     } catch (err) {
       const detail = err instanceof Error ? err.message : 'the signature could not be checked';
       if (isIntegralGitError(err) && err.code === 'IG_SIGNATURE_MISSING') missing = detail;
+      else if (isIntegralGitError(err) && err.data?.malformed === true) malformed = detail;
       else mismatch = detail;
     }
+  }
+  if (mismatch === undefined && malformed !== undefined) {
+    return {
+      ok: false,
+      code: 'IG_SIGNATURE_MISMATCH',
+      reason: `malformed signature for repo \`${repo.name}\`: ${malformed}; this is not how ${provider.name} signs (a proxy rewriting the header, or a client that is not the git host), whatever the secret`,
+    };
   }
   if (mismatch === undefined && missing !== undefined) {
     return { ok: false, code: 'IG_SIGNATURE_MISSING', reason: `no signature for repo \`${repo.name}\`: ${missing}` };

@@ -55,7 +55,8 @@ export function hmacProblem(check: HmacCheck): string | null {
 /** Throws IG_SIGNATURE_MISMATCH with the problem found by hmacProblem. */
 export function assertHmac(check: HmacCheck): void {
   const problem = hmacProblem(check);
-  if (problem !== null) throw new IntegralGitError('IG_SIGNATURE_MISMATCH', problem, { header: check.header });
+  // a header of the wrong shape says nothing about the secret: the message must not blame it
+  if (problem !== null) throw new IntegralGitError('IG_SIGNATURE_MISMATCH', problem, { header: check.header, malformed: !problem.includes('does not match') });
 }
 
 function decodeDigest(value: string, encoding: 'hex' | 'base64', size: number): Buffer | null {

@@ -10,7 +10,9 @@ export function fetchFailed(repo: RepoSettings, what: string, detail: string, br
   const url = stripCredentials(repo.url);
   const r = `repos.${repo.name}`;
   let hint = `check that ${url} is reachable from this host and \`${r}.url\` is right`;
-  if (/could not read (Username|Password)|Authentication failed|error: 40[13]\b|\b40[13]\b.*(Unauthorized|Forbidden)|HttpError: HTTP Error: 40[13]/i.test(detail)) {
+  if (/could not lock config file|Unable to create '[^']*\.lock': File exists|cannot lock ref/i.test(detail)) {
+    hint = `another git process was writing in this working copy at the same time (a deployment by another IntegralGit server with another dataDir, or a git command run by hand); retry when it has finished`;
+  } else if (/could not read (Username|Password)|Authentication failed|error: 40[13]\b|\b40[13]\b.*(Unauthorized|Forbidden)|HttpError: HTTP Error: 40[13]/i.test(detail)) {
     hint = `authentication failed: check the token in \`${r}.auth\` (and that it may read the repository)`;
   } else if (/error: 30[1278]\b|\bredirect/i.test(detail)) {
     hint = `the server answered with a redirect, and IntegralGit fetches only the URL in the settings (credentials never follow a redirect): set \`${r}.url\` to the repository's current address`;

@@ -42,7 +42,8 @@ for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => {});
 process.on('disconnect', () => process.exit(0));
 process.on('message', (m) => {
   let sent = false;
-  const reply = (r) => { if (!sent) { sent = true; process.send(Object.assign({ id: m.id }, r)); } };
+  // the parent may have exited meanwhile (a CLI run that ended): a reply to nobody is dropped, never an EPIPE stack trace
+  const reply = (r) => { if (!sent && process.connected) { sent = true; process.send(Object.assign({ id: m.id }, r), () => {}); } };
   let child;
   try {
     child = spawn(m.cmd, m.args, { cwd: m.cwd, env: m.env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -60,7 +61,8 @@ process.on('message', (m) => {
   const timer = m.timeoutMs ? setTimeout(() => { timedOut = true; child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 2000).unref(); }, m.timeoutMs) : undefined;
   child.on('close', (code) => { clearTimeout(timer); reply({ code, stdout: Buffer.concat(out), stderr: err, timedOut }); });
 });
-process.send({ hello: true });
+process.on('error', () => {});
+process.send({ hello: true }, () => {});
 `;
 
 interface Pending {

@@ -5,6 +5,9 @@ import type { Request, Response } from 'express';
 import { projectRoot } from '../../lib/version';
 import { exactUtc, formatDuration, relativeTime } from '../../lib/history/format-time';
 import { safeWebUrl, shortSha, splitMessage } from '../../lib/history/commit-text';
+import { formatRate } from '../../lib/history/outcome-stats';
+import { compareUrl } from '../../lib/history/compare-url';
+import { CONFIG_BRANCH } from '../../lib/config/fetch-config-branch';
 import type { PageEnv } from './page-env';
 
 export const VIEWS_DIR = path.join(projectRoot(), 'views');
@@ -32,6 +35,9 @@ export const viewHelpers = {
   short: shortSha,
   split: splitMessage,
   safeUrl: safeWebUrl,
+  rate: formatRate,
+  compare: compareUrl,
+  configBranch: CONFIG_BRANCH,
   json: (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v)),
 };
 
@@ -47,6 +53,7 @@ const TEMPLATE_NAMES = [
   'lastSeq', 'live', 'job', 'ahead', 'waiting', 'status', 'heading', 'message',
   // partials' parameters
   'label', 'iso', 'mode', 'sha', 'url', 'repoName', 'next', 'nextHref', 'showNewest', 'newestHref', 'filtered',
+  'outcomes', 'chart', 'chartId', 'compact', 'windows', 'chartSlots', 'result', 'value', 'p', 'steps',
 ];
 
 /** Templates are compiled once per process (their includes are cached by EJS too). */

@@ -1,26 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import express from 'express';
 import { ingestWebhook, type IngestDeps } from '../../lib/ingest/ingest-webhook';
 import { GroupCommitter } from '../../lib/ingest/group-commit';
 import { describeError } from '../../lib/errors';
 import type { AppContext } from '../app-context';
 import { requestAddress, toIncomingRequest } from '../request-info';
 import { isTrusted } from '../../lib/network/trusted-networks';
+import { lingerAndClose, readUpdateBody, type BodyFailure } from '../read-update-body';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * POST /update, every provider, on plain node:http ahead of Express: it is the one hot
  * path (a git host's burst), and answering it needs none of the page middleware. The raw
- * bytes are kept (signatures are over them), the size limit applies after gzip inflation
- * (body-parser's raw reader), and everything else is lib/ingest's business.
+ * bytes are kept (signatures are over them), the size limit applies after inflation, slow
+ * bodies are cut off (read-update-body.ts), and everything else is lib/ingest's business.
  */
 export function createUpdateHandler(ctx: AppContext): Handler {
-  const readBody = express.raw({ type: () => true, limit: ctx.settings.bodyLimit, inflate: true }) as unknown as (
-    req: IncomingMessage,
-    res: ServerResponse,
-    next: (err?: unknown) => void,
-  ) => void;
   const deps: IngestDeps = {
     settings: ctx.settings,
     store: ctx.store,
@@ -45,27 +40,31 @@ export function createUpdateHandler(ctx: AppContext): Handler {
       refuse(ctx, req, res, 403, `request from ${from} is outside \`trustedNetworks\``, 'IG_NETWORK_UNTRUSTED');
       return;
     }
-    const declared = Number.parseInt(String(req.headers['content-length'] ?? ''), 10);
-    const cost = Number.isFinite(declared) && declared >= 0 && !req.headers['content-encoding'] ? Math.min(declared, ctx.settings.bodyLimit) : ctx.settings.bodyLimit;
-    if (inFlight + cost > budget) {
-      refuse(ctx, req, res, 503, `too many large deliveries at once (${inFlight} bytes being read); retry shortly`, 'IG_PAYLOAD_TOO_LARGE', { 'Retry-After': '5' });
-      return;
-    }
-    inFlight += cost;
-    let released = false;
+    // charged with the bytes actually held, so trickling clients cost nothing and leave
+    // the budget to deliveries arriving at a normal speed
+    let charged = 0;
     const release = (): void => {
-      if (!released) inFlight -= cost;
-      released = true;
+      inFlight -= charged;
+      charged = 0;
     };
     res.once('close', release);
-    readBody(req, res, (err?: unknown) => {
-      if (err) {
+    const limits = {
+      limit: ctx.settings.bodyLimit,
+      ...BODY_TIMING,
+      charge: (bytes: number): boolean => {
+        if (inFlight + bytes > budget) return false;
+        inFlight += bytes;
+        charged += bytes;
+        return true;
+      },
+    };
+    readUpdateBody(req, limits, (result) => {
+      if (!Buffer.isBuffer(result)) {
         release();
-        bodyError(ctx, req, res, err);
+        bodyError(ctx, req, res, result, inFlight);
         return;
       }
-      const raw = (req as IncomingMessage & { body?: unknown }).body;
-      const body = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
+      const body = result;
       ingestWebhook(deps, toIncomingRequest(req, body, ctx.settings))
         .then((a) => answer(res, a.status, a.body))
         .catch((e: unknown) => {
@@ -79,6 +78,8 @@ export function createUpdateHandler(ctx: AppContext): Handler {
 }
 
 const IN_FLIGHT_BUDGET = 256 * 1024 * 1024;
+/** git hosts send a delivery in one go: a body that stalls 5 s, or crawls below 1 KiB/s after 5 s, is cut off */
+export const BODY_TIMING = { idleMs: 5_000, graceMs: 5_000, minBytesPerSecond: 1024 };
 
 /** Answer a request refused before its body was read, and log it as a delivery. */
 function refuse(ctx: AppContext, req: IncomingMessage, res: ServerResponse, status: number, reason: string, code: string, headers: Record<string, string> = {}): void {
@@ -111,17 +112,25 @@ function answer(res: ServerResponse, status: number, body: unknown, headers: Rec
   res.end(text);
 }
 
-/** body-parser failures (too large, bad encoding, aborted) are deliveries too: log them. */
-function bodyError(ctx: AppContext, req: IncomingMessage, res: ServerResponse, err: { type?: string; status?: number; message?: string }): void {
-  const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 400;
-  const reason =
-    err.type === 'entity.too.large'
-      ? `body exceeds the limit of ${ctx.settings.bodyLimit} bytes (setting \`bodyLimit\`)`
-      : err.type === 'encoding.unsupported'
-        ? `unsupported Content-Encoding or charset: ${err.message ?? ''}`
-        : err.type === 'request.aborted'
-          ? 'the client aborted the request'
-          : `unreadable body: ${err.message ?? err.type ?? 'unknown error'}`;
+/** Bodies refused while being read (too large, too slow, bad encoding, aborted) are deliveries too: log them. */
+function bodyError(ctx: AppContext, req: IncomingMessage, res: ServerResponse, failure: BodyFailure, inFlight: number): void {
+  const [status, code, reason] = describeBodyFailure(ctx, failure, inFlight);
   recordRejection(ctx, requestAddress(req, ctx.settings), status, reason);
-  answer(res, status, { error: reason, code: status === 413 ? 'IG_PAYLOAD_TOO_LARGE' : 'IG_PAYLOAD_INVALID' }, { Connection: 'close' });
+  lingerAndClose(req);
+  answer(res, status, { error: reason, code }, { Connection: 'close', ...(status === 503 ? { 'Retry-After': '5' } : {}) });
+}
+
+function describeBodyFailure(ctx: AppContext, failure: BodyFailure, inFlight: number): [number, string, string] {
+  switch (failure.kind) {
+    case 'too-large':
+      return [413, 'IG_PAYLOAD_TOO_LARGE', `body exceeds the limit of ${ctx.settings.bodyLimit} bytes (setting \`bodyLimit\`)`];
+    case 'budget':
+      return [503, 'IG_PAYLOAD_TOO_LARGE', `too many large deliveries at once (${inFlight} bytes being read); retry shortly`];
+    case 'too-slow':
+      return [408, 'IG_PAYLOAD_INVALID', `the body arrived too slowly (${failure.reason}); git hosts send a delivery at once`];
+    case 'encoding':
+      return [415, 'IG_PAYLOAD_INVALID', failure.message];
+    case 'aborted':
+      return [400, 'IG_PAYLOAD_INVALID', 'the client aborted the request'];
+  }
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { openStore } from '../../lib/store';
 import { GitFixture, FixtureRepo, makeTempDir, git } from '../helpers/git-fixture';
 import { runCli } from '../helpers/run-cli';
 
@@ -168,6 +169,19 @@ describe('integralgit CLI', () => {
     expect(un.code).toBe(0);
     expect(un.stdout).toContain('released');
     expect((await cli('rollback', 'app', 'not-a-sha')).code).toBe(2);
+  });
+
+  it('rollback to a commit the repository does not have exits 2 and records nothing', async () => {
+    const store = openStore(path.join(root, 'data'));
+    const before = store.countDeployments('app');
+    store.close();
+    const r = await cli('rollback', 'app', 'deadbeef');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/deadbeef/);
+    expect(r.stderr).not.toMatch(/EPIPE|\n\s+at /);
+    const after = openStore(path.join(root, 'data'));
+    expect(after.countDeployments('app')).toBe(before);
+    after.close();
   });
 
   it('deliveries on an empty log says how to set the webhook up', async () => {

@@ -1,19 +1,23 @@
-import crypto from 'node:crypto';
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { withWorkingCopyLock, withFileLock, holdFileLock } from '../../lib/locks/file-lock';
+import { withWorkingCopyLock, withFileLock, holdFileLock, workingCopyLockFile } from '../../lib/locks/file-lock';
 import { makeTempDir } from '../helpers/git-fixture';
+import { currentProcessIdentity } from '../../lib/process/process-identity';
 
 describe('one lock per working copy, across processes', () => {
   const dataDir = makeTempDir('ig-lock-');
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const www = makeTempDir('ig-lock-www-');
+  afterAll(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(www, { recursive: true, force: true });
+  });
 
   it('serialises holders in one process', async () => {
     const order: string[] = [];
     const hold = (name: string) =>
-      withWorkingCopyLock(dataDir, '/srv/www/a', { waitMs: 10_000 }, async () => {
+      withWorkingCopyLock(dataDir, path.join(www, 'a'), { waitMs: 10_000 }, async () => {
         order.push(`${name}+`);
         await new Promise((r) => setTimeout(r, 100));
         order.push(`${name}-`);
@@ -24,10 +28,10 @@ describe('one lock per working copy, across processes', () => {
 
   it('fails clearly when the holder does not finish within the wait', async () => {
     let release!: () => void;
-    const held = withWorkingCopyLock(dataDir, '/srv/www/b', { waitMs: 10_000 }, () => new Promise<void>((r) => (release = r)));
+    const held = withWorkingCopyLock(dataDir, path.join(www, 'b'), { waitMs: 10_000 }, () => new Promise<void>((r) => (release = r)));
     await new Promise((r) => setTimeout(r, 50));
     const waits: string[] = [];
-    await expect(withWorkingCopyLock(dataDir, '/srv/www/b', { waitMs: 300, onWait: (h) => waits.push(h) }, async () => 1)).rejects.toMatchObject({
+    await expect(withWorkingCopyLock(dataDir, path.join(www, 'b'), { waitMs: 300, onWait: (h) => waits.push(h) }, async () => 1)).rejects.toMatchObject({
       code: 'IG_LOCKED',
     });
     expect(waits[0]).toContain(`pid ${process.pid}`);
@@ -35,15 +39,32 @@ describe('one lock per working copy, across processes', () => {
     await held;
   });
 
+  it('belongs to the location: two data dirs, one location, serialise', async () => {
+    const otherDataDir = makeTempDir('ig-lock-other-');
+    try {
+      const order: string[] = [];
+      const hold = (dir: string, name: string) =>
+        withWorkingCopyLock(dir, path.join(www, 'shared'), { waitMs: 10_000 }, async () => {
+          order.push(`${name}+`);
+          await new Promise((r) => setTimeout(r, 100));
+          order.push(`${name}-`);
+        });
+      await Promise.all([hold(dataDir, 'a'), hold(otherDataDir, 'b')]);
+      expect(order).toEqual(['a+', 'a-', 'b+', 'b-']);
+      expect(workingCopyLockFile(dataDir, path.join(www, 'shared'))).toBe(path.join(fs.realpathSync(www), '.shared.integralgit-lock'));
+      expect(fs.readdirSync(www)).not.toContain('.shared.integralgit-lock'); // released
+    } finally {
+      fs.rmSync(otherDataDir, { recursive: true, force: true });
+    }
+  });
+
   it('takes over at once a lock whose owner was killed', async () => {
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
     const pid = child.pid!;
-    const key = crypto.createHash('sha256').update(path.resolve('/srv/www/c')).digest('hex').slice(0, 24);
-    fs.mkdirSync(path.join(dataDir, 'locks'), { recursive: true });
-    fs.writeFileSync(path.join(dataDir, 'locks', `${key}.lock`), JSON.stringify({ pid, host: os.hostname(), what: '/srv/www/c' }));
+    fs.writeFileSync(workingCopyLockFile(dataDir, path.join(www, 'c')), JSON.stringify({ pid, host: os.hostname(), what: 'c' }));
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
-    await expect(withWorkingCopyLock(dataDir, '/srv/www/c', { waitMs: 1_000 }, async () => 'got it')).resolves.toBe('got it');
+    await expect(withWorkingCopyLock(dataDir, path.join(www, 'c'), { waitMs: 1_000 }, async () => 'got it')).resolves.toBe('got it');
   });
 
   it('treats an empty lock file (a power cut mid-write) as stale after a minute', async () => {
@@ -89,5 +110,22 @@ describe('one lock per working copy, across processes', () => {
       });
     await Promise.all([hold(path.join(real, 'app'), 'a'), hold(path.join(dataDir, 'link-www', 'app'), 'b')]);
     expect(order).toEqual(['a+', 'a-', 'b+', 'b-']);
+  });
+});
+
+describe('a lock left by an earlier process with our pid (a container restarted after kill -9)', () => {
+  const dir = makeTempDir('ig-lock-pid-');
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('is taken over at once by holdFileLock and withFileLock, a lock of this very process is not', async () => {
+    const file = path.join(dir, 'serve.lock');
+    // same pid, same host, same boot, another start time: the process that wrote it is gone
+    const ghost = { ...currentProcessIdentity(), start: '1', host: os.hostname(), token: 'ghost' };
+    fs.writeFileSync(file, JSON.stringify(ghost));
+    const release = holdFileLock(file, 'another server uses this data dir');
+    expect(() => holdFileLock(file, 'another server uses this data dir')).toThrow(/another server uses this data dir/);
+    release();
+    fs.writeFileSync(file, JSON.stringify(ghost));
+    await expect(withFileLock(file, { waitMs: 300, what: 'x' }, async () => 'taken')).resolves.toBe('taken');
   });
 });

@@ -136,7 +136,11 @@ describe('GitHub provider', () => {
   ])('answers 401, never a throw, for a signature with %s', (_what, value) => {
     const req = request({ ...fixtureHeaders('github', 'push'), 'x-hub-signature-256': value }, fixtureBody('github', 'push'));
     expect(() => github.verify(req, SECRET)).toThrow(expect.objectContaining({ code: 'IG_SIGNATURE_MISMATCH' }));
-    expect(receiveWebhook(req, settings)).toMatchObject({ status: 401, errorCode: 'IG_SIGNATURE_MISMATCH' });
+    const decision = receiveWebhook(req, settings);
+    expect(decision).toMatchObject({ status: 401, errorCode: 'IG_SIGNATURE_MISMATCH' });
+    // a header of the wrong shape says nothing about the secret (issue 10 item 14)
+    expect(decision.reason).toMatch(/^malformed signature for repo `myapp`/);
+    expect(decision.reason).not.toContain('secret set in the git host');
   });
 
   it('rejects a tampered body even with the original signature', () => {

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import fs from 'node:fs';
 import { createHmac } from 'node:crypto';
 import { gitlab } from '../../lib/providers/gitlab';
 import { receiveWebhook } from '../../lib/webhooks/receive-webhook';
@@ -112,8 +114,19 @@ describe('GitLab provider', () => {
       const stale = receiveWebhook(signed(now - 3600), signingSettings);
       expect(stale).toMatchObject({ status: 401, errorCode: 'IG_SIGNATURE_MISMATCH' });
       expect(stale.reason).toContain('webhook-timestamp');
-      const plain = signedFixture('gitlab', 'push');
-      expect(receiveWebhook(plain, signingSettings)).toMatchObject({ status: 401, errorCode: 'IG_SIGNATURE_MISSING' });
+      const plain = signedFixture('gitlab', 'push'); // X-Gitlab-Token holds another secret, no webhook-signature
+      expect(receiveWebhook(plain, signingSettings)).toMatchObject({ status: 401, errorCode: 'IG_SIGNATURE_MISMATCH' });
+      const none = request({ ...fixtureHeaders('gitlab', 'push') }, fixtureBody('gitlab', 'push'));
+      delete none.headers['x-gitlab-token'];
+      expect(receiveWebhook(none, signingSettings)).toMatchObject({ status: 401, errorCode: 'IG_SIGNATURE_MISSING' });
+    });
+
+    it('accepts the token verbatim in X-Gitlab-Token when there is no webhook-signature (signing off, as a current GitLab sends it)', () => {
+      // the real capture's body, with the envelope-only headers SOURCES.md documents for gitlab-ee 19.3.0
+      const body = fs.readFileSync(path.join(__dirname, '../fixtures/real-payloads/gitlab/captured-git-auto-deploy-push.json'));
+      const headers = { 'content-type': 'application/json', 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': signingToken, 'webhook-id': 'msg_1', 'webhook-timestamp': String(now) };
+      expect(() => gitlab.verify(request(headers, body), signingToken)).not.toThrow();
+      expect(() => gitlab.verify(request({ ...headers, 'x-gitlab-token': `${signingToken}x` }, body), signingToken)).toThrow(/X-Gitlab-Token differs/);
     });
 
     it.each(['v1,', 'v1,!!!!', 'v2,abc', 'garbage'])('answers 401, not a throw, for webhook-signature %p', (value) => {

@@ -9,7 +9,7 @@ import type { Migration } from './types';
  */
 export const migration007: Migration = {
   // numbered 007 as assigned; the version follows the list position (renumbered at merge)
-  version: 4,
+  version: 6,
   name: 'outcomes',
   up: `
 CREATE TABLE deliveries_new (
