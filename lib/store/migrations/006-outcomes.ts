@@ -7,8 +7,8 @@ import type { Migration } from './types';
  *   wider list; ids, and so the deliveries log's order and bound, are kept.
  * - push_events_after: "did any delivery ever announce this head?", asked on every poll.
  */
-export const migration007: Migration = {
-  // numbered 007 as assigned; the version follows the list position (renumbered at merge)
+export const migration006: Migration = {
+  // the version is its position in MIGRATIONS
   version: 6,
   name: 'outcomes',
   up: `
