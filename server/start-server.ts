@@ -9,6 +9,7 @@ import { DeployQueue } from '../lib/queue/deploy-queue';
 import { Metrics } from '../lib/metrics/metrics';
 import { DeploymentEvents } from '../lib/deploy/events';
 import { setUpOutgoing, type OutgoingChannel } from '../lib/outbox';
+import { missedRows } from '../lib/outcomes/outcome-channels';
 import type { DispatcherOptions } from '../lib/outbox/dispatcher';
 import { createBackend } from '../lib/workcopy/create-backend';
 import { Poller } from '../lib/queue/poller';
@@ -18,6 +19,8 @@ import { holdFileLock } from '../lib/locks/file-lock';
 import { endOrphanedScripts, scriptRecordDir } from '../lib/script/script-records';
 import { createUpdateHandler } from './routes/update';
 import type { AppContext } from './app-context';
+import { FleetNode } from '../lib/fleet/fleet-node';
+import { GroupCommitter } from '../lib/ingest/group-commit';
 
 export interface RunningServer {
   url: string;
@@ -35,7 +38,7 @@ export interface RunningServer {
 export async function startServer(
   settings: Settings,
   logger: Logger,
-  opts: { store?: Store; outgoing?: OutgoingChannel[]; outbox?: DispatcherOptions } = {},
+  opts: { store?: Store; outgoing?: OutgoingChannel[]; outbox?: DispatcherOptions; /** tests: grace before a new head counts as a missed webhook */ missedGraceMs?: number } = {},
 ): Promise<RunningServer> {
   // one server per data dir: a second one would "recover" the first one's running jobs
   const releaseDataDir = holdFileLock(path.join(settings.dataDir, 'serve.lock'), `another IntegralGit server uses the data dir ${settings.dataDir}`);
@@ -53,9 +56,17 @@ export async function startServer(
   const metrics = new Metrics(() => Object.keys(settings.repos).map((repo) => ({ repo, depth: store.queueDepth(repo) })));
   const events = new DeploymentEvents(logger);
   metrics.subscribeTo(events);
+  metrics.trackOutbox(() => store.countOutboxByTarget());
   const outbox = setUpOutgoing({ settings, store, logger, events, extra: opts.outgoing, options: opts.outbox });
-  const queue = new DeployQueue({ settings, store, logger, backend, events });
-  const ctx: AppContext = { settings, store, queue, events, outbox, metrics, logger, backend, startedAt: new Date(), version: packageVersion() };
+  let fleet: FleetNode | undefined;
+  const fleetSettings = settings.fleet;
+  if (fleetSettings) {
+    // the queue is made next; the fleet only kicks it once the server runs
+    fleet = new FleetNode({ settings: { ...settings, fleet: fleetSettings }, store, committer: new GroupCommitter(store), logger, metrics, kick: (repo) => queue.kick(repo) });
+    fleet.subscribeTo(events);
+  }
+  const queue = new DeployQueue({ settings, store, logger, backend, events, fleet });
+  const ctx: AppContext = { settings, store, queue, events, outbox, metrics, logger, backend, startedAt: new Date(), version: packageVersion(), fleet };
   const app = createApp(ctx);
   // POST /update is served ahead of Express (server/routes/update.ts says why)
   const update = createUpdateHandler(ctx);
@@ -88,8 +99,24 @@ export async function startServer(
   queue.start();
   // messages left pending by an earlier run or by CLI deployments are picked up here
   outbox.start();
-  const poller = new Poller({ settings, store, logger, backend, kick: (repo) => queue.kick(repo), isRunning: (repo) => queue.isRunning(repo) });
+  const poller = new Poller({
+    settings,
+    store,
+    logger,
+    backend,
+    kick: (repo) => queue.kick(repo),
+    isRunning: (repo) => queue.isRunning(repo),
+    // SPEC §9: a head no webhook announced is told like a deployment outcome, through the outbox
+    onMissed: (missed) => {
+      const rows = missedRows(settings, missed);
+      if (rows.length === 0) return;
+      store.enqueueOutbox(rows);
+      outbox.kick();
+    },
+    ...(opts.missedGraceMs !== undefined ? { missedGraceMs: opts.missedGraceMs } : {}),
+  });
   poller.start();
+  fleet?.start();
   let closed = false;
   return {
     url,
@@ -100,6 +127,7 @@ export async function startServer(
       if (closed) return;
       closed = true;
       poller.stop();
+      await fleet?.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const settled = await queue.stop(graceMs);

@@ -25,6 +25,15 @@ export function checkConfigValues(doc: unknown): Problem[] {
       });
     }
   }
+  if (Array.isArray(doc.rollout)) {
+    const groups = isObject(doc.hostgroups) ? doc.hostgroups : {};
+    doc.rollout.forEach((wave, i) => {
+      if (typeof wave !== 'string' || wave === '*') return;
+      if (!Object.prototype.hasOwnProperty.call(groups, wave)) {
+        problems.push({ path: pointer(['rollout', i]), message: `names no hostgroup: a wave is a key of "hostgroups" or "*" (every other host)` });
+      }
+    });
+  }
   if (isObject(doc.configs)) {
     for (const [layer, body] of Object.entries(doc.configs)) {
       if (layer === '') problems.push({ path: pointer(['configs', layer]), message: 'a layer name must not be empty' });

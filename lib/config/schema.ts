@@ -31,6 +31,9 @@ export const repoConfigSchema = {
       type: 'object',
       additionalProperties: { $ref: '#/definitions/layer' },
     },
+    // fleet waves (SPEC §11): one value for the whole fleet, never layered
+    rollout: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, uniqueItems: true },
+    rolloutTimeout: { type: 'integer', minimum: 1, maximum: MAX_TIMEOUT_SECONDS },
   },
   definitions: {
     layer: {

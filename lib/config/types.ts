@@ -38,6 +38,10 @@ export interface ReleasesConfig {
 export interface RepoConfig {
   hostgroups?: Record<string, string[]>;
   configs: Record<string, HostConfig>;
+  /** fleet waves: hostgroup names in order, `*` = every other host (SPEC §11) */
+  rollout?: string[];
+  /** seconds a host of a later wave waits for the earlier ones (default 900) */
+  rolloutTimeout?: number;
 }
 
 /** Keys with no default: absent from the effective config unless a layer sets them. */

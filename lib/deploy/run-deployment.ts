@@ -9,6 +9,7 @@ import type { DeployOutcome, DeployRequest } from './types';
 import type { DeploymentState, Stage, TerminalOutcome } from './stages/stage';
 import { resolveConfig } from './stages/resolve-config';
 import { gate } from './stages/gate';
+import { rollout } from './stages/rollout';
 import { sync } from './stages/sync';
 import { runScript } from './stages/run-script';
 import { safetyGate } from './stages/safety-gate';
@@ -23,7 +24,7 @@ import { revertAfterFailure } from './revert';
 export type { DeployDeps } from './deploy-deps';
 
 /** Before the working-copy lock: decide whether there is anything to do. */
-export const DECIDE: readonly Stage[] = [resolveConfig, gate, safetyGate];
+export const DECIDE: readonly Stage[] = [resolveConfig, gate, safetyGate, rollout];
 /** Under the working-copy lock, in order: the working copy updated in place. */
 export const APPLY: readonly Stage[] = [verifyTrust, sync, runScript, activate, healthcheck];
 /** Under the working-copy lock with `releases` (SPEC §10): a new release, then `current` switched onto it. */

@@ -39,7 +39,7 @@ export function repoOutcomes(store: Store, repo: string, host: string, slots: nu
   const newest = recent[0];
   const key = newest ? `${newest.id}:${newest.status}:${newest.finishedAt ?? ''}` : 'none';
   let perStore = windowCache.get(store);
-  if (!perStore) windowCache.set(store, (perStore = new Map()));
+  if (!perStore) windowCache.set(store, (perStore = new Map<string, CachedWindows>()));
   const cacheKey = `${repo}\0${host}`;
   const cached = perStore.get(cacheKey);
   if (cached && cached.key === key && now.getTime() - cached.at < WINDOW_FIGURES_TTL_MS && now.getTime() >= cached.at) {

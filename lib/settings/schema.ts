@@ -6,6 +6,9 @@
  * never a silently ignored key.
  */
 
+import { fleetSchema, type RawFleet } from './fleet-schema';
+import { commitStatusSchema, outcomeTopLevelSchema } from './outcome-schema';
+
 const envVarName = {
   type: 'string',
   pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
@@ -87,6 +90,9 @@ export const settingsSchema = {
     triggerToken: { type: 'string' },
     triggerTokenEnv: envVarName,
     logFormat: { type: 'string', enum: ['text', 'json'] },
+    fleet: fleetSchema,
+    // SPEC §9: outcomes leaving the host (publicUrl, notify); see outcome-schema.ts
+    ...outcomeTopLevelSchema,
     retention,
     // safe deployments (SPEC §10): hosts besides loopback a repo config's healthcheck.url may reach
     healthcheckHosts: { type: 'array', items: nonEmptyString, uniqueItems: true },
@@ -116,6 +122,8 @@ export const settingsSchema = {
         knownHostsFile: nonEmptyString,
         pollInterval: { type: 'integer', minimum: 0 },
         trustedNetworks: { ...cidrList, minItems: 1 },
+        // SPEC §9: commit status on the git host; see outcome-schema.ts
+        commitStatus: commitStatusSchema,
         secrets: {
           type: 'object',
           // keys are the variable names the script receives; checked in resolve-script-secrets.ts
@@ -167,6 +175,10 @@ export interface RawSettings {
   triggerToken?: string;
   triggerTokenEnv?: string;
   logFormat?: 'text' | 'json';
+  fleet?: RawFleet;
+  // SPEC §9 (outcome-schema.ts)
+  publicUrl?: string;
+  notify?: Record<string, unknown>[];
   retention?: { deployments?: number; deliveries?: number };
   healthcheckHosts?: string[];
 }
@@ -182,6 +194,8 @@ export interface RawRepo {
   knownHostsFile?: string;
   pollInterval?: number;
   trustedNetworks?: string[];
+  // SPEC §9 (outcome-schema.ts)
+  commitStatus?: Record<string, unknown>;
   secrets?: Record<string, { file?: string; env?: string }>;
   retention?: { deployments?: number; deliveries?: number };
   runAs?: { user?: string; group?: string };

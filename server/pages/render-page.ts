@@ -50,7 +50,7 @@ const TEMPLATE_NAMES = [
   // page data
   'repos', 'deliveries', 'nextCursor', 'filter', 'repoNames', 'outcomes', 'repo', 'summary', 'pushes', 'pushesNext',
   'deployments', 'deploymentsNext', 'config', 'statuses', 'branches', 'd', 'commit', 'push', 'targetCommit', 'pin', 'explanation',
-  'lastSeq', 'live', 'job', 'ahead', 'waiting', 'status', 'heading', 'message',
+  'lastSeq', 'live', 'job', 'ahead', 'waiting', 'status', 'heading', 'message', 'matrix', 'fleetError', 'fleetNav',
   // partials' parameters
   'label', 'iso', 'mode', 'sha', 'url', 'repoName', 'next', 'nextHref', 'showNewest', 'newestHref', 'filtered',
   'outcomes', 'chart', 'chartId', 'compact', 'windows', 'chartSlots', 'result', 'value', 'p', 'steps',
@@ -79,7 +79,7 @@ export interface PageOptions {
   /** most specific first; " · IntegralGit" is appended */
   title: string[];
   status?: number;
-  nav?: 'repos' | 'deliveries' | '';
+  nav?: 'repos' | 'deliveries' | 'fleet' | '';
   /** seconds; a <meta refresh> for pages waiting on something (no script needed) */
   refresh?: number;
 }
@@ -113,6 +113,7 @@ export function renderPage(env: PageEnv, req: Request, res: Response, view: stri
     asset: (name: string) => `${base}/static/${encodeURIComponent(name)}?v=${encodeURIComponent(version)}`,
     title: [...opts.title, 'IntegralGit'].join(' · '),
     nav: opts.nav ?? '',
+    fleetNav: env.ctx.fleet !== undefined,
     refresh: opts.refresh ?? 0,
   };
   const body = template(view)(locals);

@@ -41,6 +41,10 @@ export function apiRouter(ctx: AppContext): Router {
   router.get('/api/repos', (_req, res) => {
     res.json({ host: ctx.settings.hostname, repos: repoSummaries(ctx.settings, ctx.store) });
   });
+  router.get('/api/fleet', async (_req, res) => {
+    if (!ctx.fleet) throw new IntegralGitError('IG_FLEET_UNAVAILABLE', 'this server has no `fleet` in its settings, so it knows no other hosts (SPEC §11)');
+    res.json(await ctx.fleet.read());
+  });
   router.get('/api/repos/:repo', (req, res) => {
     const limit = stringParam(req, 'limit');
     res.json(

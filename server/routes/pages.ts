@@ -8,6 +8,7 @@ import type { PageEnv } from '../pages/page-env';
 import { renderError } from '../pages/render-page';
 import { indexPage } from '../pages/index-page';
 import { deliveriesPage } from '../pages/deliveries-page';
+import { fleetPage } from '../pages/fleet-page';
 import { repoPage } from '../pages/repo-page';
 import { deploymentPage } from '../pages/deployment-page';
 import { deploymentEvents } from '../pages/deployment-events';
@@ -41,6 +42,7 @@ export function pagesRouter(ctx: AppContext): Router {
   );
   router.get('/', indexPage(env));
   router.get('/deliveries', deliveriesPage(env));
+  router.get('/fleet', fleetPage(env));
   router.get('/-/events', repoEvents(env)); // '-' starts no repo name (lib/settings/repo-name.ts)
   router.get('/:repo', repoPage(env));
   router.get('/:repo/search', searchPage(env));

@@ -19,6 +19,10 @@ export interface HarnessOptions {
   /** script files committed with the initial commit, e.g. { 'deploy.sh': '#!/bin/sh\necho hi\n' } */
   files?: Record<string, string>;
   logToConsole?: boolean;
+  /** where the repository lives on the git server, e.g. `acme/app` (default `app`) */
+  repoPath?: string;
+  /** options of startServer (outbox timings, missed-webhook grace) */
+  serverOptions?: Parameters<typeof startServer>[2];
 }
 
 /**
@@ -39,7 +43,7 @@ export class ServerHarness {
     const fx = await GitFixture.create();
     const h = new ServerHarness(fx);
     fs.mkdirSync(h.deployRoot, { recursive: true });
-    h.repo = fx.createRepo('app', {
+    h.repo = fx.createRepo(opts.repoPath ?? 'app', {
       'README.md': '# app\n',
       'deploy.sh': '#!/bin/sh\necho "deployed $INTEGRALGIT_COMMIT"\n',
       ...(opts.files ?? {}),
@@ -60,7 +64,7 @@ export class ServerHarness {
       { file: path.join(h.root, 'settings.json'), baseDir: h.root, env: {} },
     );
     const logger = opts.logToConsole ? createLogger({}) : silentLogger();
-    h.server = await startServer(h.settings, logger);
+    h.server = await startServer(h.settings, logger, opts.serverOptions);
     return h;
   }
 
@@ -94,7 +98,13 @@ export class ServerHarness {
   }
 
   async post(route: string, body: string | Buffer, headers: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await fetch(this.url + route, { method: 'POST', body, headers });
+    const res = await postOnce(this.url + route, body, headers).catch((err: unknown) => {
+      // A pooled keep-alive socket the server closed at its keepAliveTimeout just as this
+      // request reused it (timers run late on a loaded machine): send the same delivery
+      // again, as a git host retries; the delivery id makes it one delivery either way.
+      if (!isStaleSocket(err)) throw err;
+      return postOnce(this.url + route, body, headers);
+    });
     const text = await res.text();
     let parsed: Record<string, unknown>;
     try {
@@ -126,4 +136,13 @@ export class ServerHarness {
     await this.fx.close();
     fs.rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+function postOnce(url: string, body: string | Buffer, headers: Record<string, string>): Promise<Response> {
+  return fetch(url, { method: 'POST', body, headers });
+}
+
+function isStaleSocket(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: string } })?.cause;
+  return cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET';
 }
