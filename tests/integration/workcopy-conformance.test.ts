@@ -412,6 +412,15 @@ describe.each(BACKENDS)('working copy sync, %s backend', (backendName) => {
         { path: 'x', mode: '120000', content: 'd1/d2/up/..' },
       ]],
       ['a symlink into .git', () => [{ path: 'cfg', mode: '120000', content: '.git/config' }]],
+      // issue 10 item 11: two entries for one path (plumbing builds them, git checkout cannot)
+      ['duplicate entries: a symlink `d` and a directory `d/`', () => [
+        { path: 'd', mode: '120000', content: 'README.md' },
+        { path: 'd/x', content: 'x\n' },
+      ]],
+      ['duplicate entries: a file `f` and a directory `f/`', () => [
+        { path: 'f', content: 'file\n' },
+        { path: 'f/y', content: 'y\n' },
+      ]],
     ];
 
     beforeAll(() => {
