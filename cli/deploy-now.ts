@@ -11,6 +11,8 @@ export interface CliDeploymentRequest {
   noFetch?: boolean;
   /** a rollback: deploy this commit and pin the host to it */
   targetCommit?: string;
+  /** `trigger --allow-rewind` (refuseNonFastForward) */
+  allowRewind?: boolean;
 }
 
 /**
@@ -37,10 +39,11 @@ export async function deployNow(cmd: Command, settings: Settings, store: Store, 
   const stop = abortOnSignals();
   const outcome = await runDeployment(
     { settings, store, logger, backend: createBackend(settings.git), events },
-    { repo: req.repo, trigger: 'cli', branchOverride: req.branchOverride, noFetch: req.noFetch, targetCommit: req.targetCommit, signal: stop.signal },
+    { repo: req.repo, trigger: 'cli', branchOverride: req.branchOverride, noFetch: req.noFetch, targetCommit: req.targetCommit, allowRewind: req.allowRewind, signal: stop.signal },
   ).finally(stop.dispose);
   const what = req.targetCommit ? 'rollback deployment' : 'deployment';
-  const line = `${what} #${outcome.deploymentId} ${outcome.status}${outcome.commit ? ` at ${outcome.commit.slice(0, 12)}` : ''}${outcome.reason ? `: ${outcome.reason}` : ''}\n`;
+  const reverted = outcome.revertedTo ? ` (reverted to ${outcome.revertedTo.slice(0, 12)})` : '';
+  const line = `${what} #${outcome.deploymentId} ${outcome.status}${outcome.commit ? ` at ${outcome.commit.slice(0, 12)}` : ''}${outcome.reason ? `: ${outcome.reason}` : ''}${reverted}\n`;
   (outcome.status === 'failed' ? process.stderr : process.stdout).write(line);
   // deliver now what can be; what is still pending after that, a running server delivers
   await outbox.flush(CLI_FLUSH_MS);

@@ -10,6 +10,7 @@ import { registerValidate } from './commands/validate';
 import { registerDeliveries } from './commands/deliveries';
 import { registerRollback } from './commands/rollback';
 import { registerDemo } from './commands/demo';
+import { registerFleet } from './commands/fleet';
 import { registerHealthcheck } from './commands/healthcheck';
 import { registerBackup } from './commands/backup';
 
@@ -26,7 +27,7 @@ export function buildProgram(): Command {
   addGlobalOptions(program)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerServe, registerTrigger, registerStatus, registerConfig, registerValidate, registerInit, registerDeliveries, registerRollback, registerDemo, registerHealthcheck, registerBackup]) register(program);
+  for (const register of [registerServe, registerTrigger, registerStatus, registerConfig, registerValidate, registerInit, registerDeliveries, registerRollback, registerDemo, registerHealthcheck, registerBackup, registerFleet]) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

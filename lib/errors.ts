@@ -35,6 +35,15 @@ export const ERROR_CODES = {
   IG_AUTH_REQUIRED: { exit: 2, status: 401, summary: 'the page, API route or action needs credentials (readAuth or admin in the server settings)' },
   IG_CSRF_REJECTED: { exit: 2, status: 403, summary: 'an admin form was sent from another site or without a valid CSRF token' },
   IG_READ_ONLY: { exit: 2, status: 403, summary: 'UI actions are off because the server settings define no admin credentials' },
+  // safe deployments (SPEC §10)
+  IG_HEALTH_FAILED: { exit: 1, status: 500, summary: 'the health check did not pass before its timeout after the script succeeded' },
+  IG_HEALTHCHECK_FORBIDDEN: { exit: 1, status: 403, summary: 'healthcheck.url points at a host that is neither loopback nor listed in healthcheckHosts' },
+  IG_COMMIT_UNTRUSTED: { exit: 1, status: 403, summary: 'a commit to deploy carries no good signature by a key requireSignedCommits allows' },
+  IG_REWIND_REFUSED: { exit: 1, status: 409, summary: 'refuseNonFastForward: the new head does not descend from the deployed commit (a force-push)' },
+  IG_RELEASE_FAILED: { exit: 1, status: 500, summary: 'a release directory could not be prepared, linked or switched' },
+  // fleet (SPEC §11)
+  IG_FLEET_UNAVAILABLE: { exit: 1, status: 503, summary: 'the fleet\'s NATS server cannot be reached (or `fleet` is not configured)' },
+  IG_ROLLOUT_BLOCKED: { exit: 1, status: 409, summary: 'an earlier rollout wave has not deployed this commit successfully in time' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

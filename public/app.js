@@ -83,7 +83,23 @@
     return Math.floor(s / 60) + ' min ' + String(s % 60).padStart(2, '0') + ' s';
   }
 
+  var elapsedTimer = null;
+
+  // a running deployment's duration counts up each second until its end event
+  function elapsed() {
+    var dur = field('duration');
+    var since = dur && Date.parse(dur.getAttribute('data-since') || '');
+    if (!dur || !since || isNaN(since)) return;
+    var show = function () {
+      dur.textContent = duration(Math.max(0, Date.now() - since)) + ' so far';
+    };
+    show();
+    elapsedTimer = window.setInterval(show, 1000);
+  }
+
   function finished(d) {
+    if (elapsedTimer !== null) window.clearInterval(elapsedTimer);
+    elapsedTimer = null;
     var status = STATUSES[d.status] ? d.status : 'failed';
     var pill = document.querySelector('[data-field="status"] .pill');
     if (pill) {
@@ -127,6 +143,12 @@
       var chunk = JSON.parse(ev.data);
       if (chunk.seq <= lastSeq) return;
       lastSeq = chunk.seq;
+      var steps = field('steps');
+      if (steps && chunk.stream === 'system') {
+        var li = document.createElement('li');
+        li.textContent = chunk.text.replace(/\n+$/, '');
+        steps.appendChild(li);
+      }
       var atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 40;
       var span = document.createElement('span');
       span.className = 'log-' + (STREAMS[chunk.stream] ? chunk.stream : 'stdout');
@@ -144,11 +166,97 @@
     });
   }
 
+  function setPill(holder, status, label) {
+    var pill = holder && holder.querySelector('.pill');
+    if (!pill) return;
+    pill.className = 'pill pill-' + (STATUSES[status] ? status : 'none');
+    pill.textContent = label || status;
+  }
+
+  function deploymentRow(href, d) {
+    var li = document.createElement('li');
+    li.className = 'deploy-row live-new';
+    li.setAttribute('data-id', String(d.id));
+    var main = document.createElement('div');
+    main.className = 'deploy-main';
+    var pillLink = document.createElement('a');
+    pillLink.className = 'pill-link';
+    pillLink.href = href;
+    var pill = document.createElement('span');
+    pill.className = 'pill';
+    pillLink.appendChild(pill);
+    var id = document.createElement('a');
+    id.className = 'deploy-id';
+    id.href = href;
+    id.textContent = '#' + d.id;
+    var trigger = document.createElement('span');
+    trigger.className = 'meta-item tag ' + (d.trigger === 'config' ? 'tag-config' : 'tag-trigger');
+    trigger.textContent = d.trigger === 'config' ? 'config change' : d.trigger;
+    main.appendChild(pillLink);
+    main.appendChild(document.createTextNode(' '));
+    main.appendChild(id);
+    main.appendChild(document.createTextNode(' '));
+    main.appendChild(trigger);
+    li.appendChild(main);
+    setPill(li, d.status);
+    return li;
+  }
+
+  // the index and the repo page: status pills, queue and new deployments as they happen
+  function liveRepos() {
+    var root = document.querySelector('[data-repo-events]');
+    if (!root || typeof EventSource === 'undefined') return;
+    var source = new EventSource(root.getAttribute('data-repo-events'));
+    source.addEventListener('repo', function (ev) {
+      var s = JSON.parse(ev.data);
+      var scopes = document.querySelectorAll('[data-live-repo]');
+      for (var i = 0; i < scopes.length; i++) {
+        var scope = scopes[i];
+        if (scope.getAttribute('data-live-repo') !== s.repo) continue;
+        var queue = scope.querySelector('[data-field="queue"]');
+        if (queue) queue.textContent = s.queueDepth === 0 ? 'empty' : s.queueDepth + ' waiting';
+        if (!s.last) continue;
+        var href = scope.getAttribute('data-repo-href') + '/deployments/' + s.last.id;
+        var pillLink = scope.querySelector('[data-field="last-pill"]');
+        if (pillLink) {
+          setPill(pillLink, s.last.status);
+          pillLink.href = href;
+        }
+        var lastId = scope.querySelector('[data-field="last-id"]');
+        if (lastId) {
+          lastId.textContent = '#' + s.last.id;
+          lastId.href = href;
+        }
+        var list = document.querySelector('ol[data-live-list]');
+        if (list && list.getAttribute('data-live-list') === s.repo) {
+          var row = list.querySelector('li[data-id="' + s.last.id + '"]');
+          if (row) {
+            setPill(row, s.last.status);
+          } else {
+            list.insertBefore(deploymentRow(href, s.last), list.firstChild);
+            var empty = list.parentNode.querySelector('p.empty');
+            if (empty) empty.hidden = true;
+          }
+        }
+      }
+    });
+  }
+
+  // long lists keep their tail folded on phones; a wide screen has the room to show it
+  function openWide() {
+    if (!window.matchMedia || !window.matchMedia('(min-width: 1000px)').matches) return;
+    var folded = document.querySelectorAll('details[data-open-wide]');
+    for (var i = 0; i < folded.length; i++) folded[i].open = true;
+  }
+
   function start() {
+    openWide();
     renderTimes();
     window.setInterval(renderTimes, 30000);
     confirmForms();
+    elapsed();
     liveLog();
+    liveRepos();
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -6,6 +6,7 @@ import type { Metrics } from '../lib/metrics/metrics';
 import type { DeploymentEvents } from '../lib/deploy/events';
 import type { OutboxDispatcher } from '../lib/outbox';
 import type { GitBackend } from '../lib/workcopy/git-backend';
+import type { FleetNode } from '../lib/fleet/fleet-node';
 
 /** Everything a route needs; routes translate HTTP to calls on these and nothing more. */
 export interface AppContext {
@@ -21,4 +22,6 @@ export interface AppContext {
   backend: GitBackend;
   startedAt: Date;
   version: string;
+  /** set when the settings have `fleet` (SPEC §11) */
+  fleet?: FleetNode;
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage as Request } from 'node:http';
 import type { IncomingRequest } from '../lib/providers/types';
 import { clientAddress } from '../lib/network/client-address';
 import type { Settings } from '../lib/settings/types';
+import { parseBasicAuth } from '../lib/webhooks/parse-basic-auth';
 
 /** The client address after `trustProxy`: X-Forwarded-For is believed only from trusted proxies. */
 export function requestAddress(req: Request, settings: Settings): string {
@@ -22,12 +23,4 @@ export function toIncomingRequest(req: Request, rawBody: Buffer, settings: Setti
     remoteAddress: requestAddress(req, settings),
     basicAuth: parseBasicAuth(headers.authorization),
   };
-}
-
-export function parseBasicAuth(header: string | undefined): { username: string; password: string } | undefined {
-  if (!header || !/^basic /i.test(header)) return undefined;
-  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
-  const idx = decoded.indexOf(':');
-  if (idx < 0) return undefined;
-  return { username: decoded.slice(0, idx), password: decoded.slice(idx + 1) };
 }

@@ -18,6 +18,8 @@ import { holdFileLock } from '../lib/locks/file-lock';
 import { endOrphanedScripts, scriptRecordDir } from '../lib/script/script-records';
 import { createUpdateHandler } from './routes/update';
 import type { AppContext } from './app-context';
+import { FleetNode } from '../lib/fleet/fleet-node';
+import { GroupCommitter } from '../lib/ingest/group-commit';
 
 export interface RunningServer {
   url: string;
@@ -54,8 +56,15 @@ export async function startServer(
   const events = new DeploymentEvents(logger);
   metrics.subscribeTo(events);
   const outbox = setUpOutgoing({ settings, store, logger, events, extra: opts.outgoing, options: opts.outbox });
-  const queue = new DeployQueue({ settings, store, logger, backend, events });
-  const ctx: AppContext = { settings, store, queue, events, outbox, metrics, logger, backend, startedAt: new Date(), version: packageVersion() };
+  let fleet: FleetNode | undefined;
+  const fleetSettings = settings.fleet;
+  if (fleetSettings) {
+    // the queue is made next; the fleet only kicks it once the server runs
+    fleet = new FleetNode({ settings: { ...settings, fleet: fleetSettings }, store, committer: new GroupCommitter(store), logger, metrics, kick: (repo) => queue.kick(repo) });
+    fleet.subscribeTo(events);
+  }
+  const queue = new DeployQueue({ settings, store, logger, backend, events, fleet });
+  const ctx: AppContext = { settings, store, queue, events, outbox, metrics, logger, backend, startedAt: new Date(), version: packageVersion(), fleet };
   const app = createApp(ctx);
   // POST /update is served ahead of Express (server/routes/update.ts says why)
   const update = createUpdateHandler(ctx);
@@ -90,6 +99,7 @@ export async function startServer(
   outbox.start();
   const poller = new Poller({ settings, store, logger, backend, kick: (repo) => queue.kick(repo), isRunning: (repo) => queue.isRunning(repo) });
   poller.start();
+  fleet?.start();
   let closed = false;
   return {
     url,
@@ -100,6 +110,7 @@ export async function startServer(
       if (closed) return;
       closed = true;
       poller.stop();
+      await fleet?.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const settled = await queue.stop(graceMs);

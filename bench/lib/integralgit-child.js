@@ -25,9 +25,9 @@ function freePort() {
  * generator never shares the server's event loop. Console output goes to a file (no pipe
  * for this process to drain); readiness is `GET /healthz` answering 200.
  */
-async function startIntegralGit({ settingsFile, port, logFile, nodeArgs = [], env = {}, timeoutMs = 30_000 }) {
+async function startIntegralGit({ settingsFile, port, logFile, nodeArgs = [], env = {}, timeoutMs = 30_000, bin = BIN }) {
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--settings', settingsFile], {
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', '--settings', settingsFile], {
     stdio: ['ignore', out, out],
     env: { ...process.env, NODE_ENV: 'production', ...env },
   });

@@ -11,6 +11,7 @@ interface TriggerOptions {
   dryRun?: boolean;
   host?: string;
   json?: boolean;
+  allowRewind?: boolean;
 }
 
 export function registerTrigger(program: Command): void {
@@ -22,6 +23,7 @@ export function registerTrigger(program: Command): void {
     .option('--dry-run', 'print the effective config, the commit and the steps; change nothing')
     .option('--host <name>', 'act as this host (overrides the hostname from the settings)')
     .option('--json', 'machine-readable output (with --dry-run)')
+    .option('--allow-rewind', 'deploy a head that does not descend from the deployed commit although refuseNonFastForward is set')
     .description('force a pull and the script now (waits for a deployment of the same working copy already running)')
     .action(
       action(async (repo: string, opts: TriggerOptions, cmd: Command) => {
@@ -53,7 +55,7 @@ export function registerTrigger(program: Command): void {
             process.stdout.write(plan.script ? `  - run ${plan.script}\n` : `  - no script: working copy only\n`);
             return 0;
           }
-          return await deployNow(cmd, settings, store, { repo, branchOverride: opts.branch, noFetch: !opts.fetch });
+          return await deployNow(cmd, settings, store, { repo, branchOverride: opts.branch, noFetch: !opts.fetch, allowRewind: opts.allowRewind });
         } finally {
           store.close();
         }

@@ -25,6 +25,15 @@ export function checkConfigValues(doc: unknown): Problem[] {
       });
     }
   }
+  if (Array.isArray(doc.rollout)) {
+    const groups = isObject(doc.hostgroups) ? doc.hostgroups : {};
+    doc.rollout.forEach((wave, i) => {
+      if (typeof wave !== 'string' || wave === '*') return;
+      if (!Object.prototype.hasOwnProperty.call(groups, wave)) {
+        problems.push({ path: pointer(['rollout', i]), message: `names no hostgroup: a wave is a key of "hostgroups" or "*" (every other host)` });
+      }
+    });
+  }
   if (isObject(doc.configs)) {
     for (const [layer, body] of Object.entries(doc.configs)) {
       if (layer === '') problems.push({ path: pointer(['configs', layer]), message: 'a layer name must not be empty' });
@@ -53,6 +62,7 @@ function checkLayer(layer: Record<string, unknown>, at: string[]): Problem[] {
     const problem = remoteNameProblem(layer.remote);
     add('remote', problem && `${quote(layer.remote)} is not a valid git remote name: ${problem}`);
   }
+  problems.push(...checkSafeDeploymentKeys(layer, at));
   if (isObject(layer.env)) {
     for (const [name, value] of Object.entries(layer.env)) {
       const envAt = [...at, 'env', name];
@@ -66,6 +76,57 @@ function checkLayer(layer: Record<string, unknown>, at: string[]): Problem[] {
     }
   }
   return problems;
+}
+
+/** `activate`, `healthcheck`, `releases` (SPEC §10); whether a healthcheck url's host is allowed is decided with the settings at deploy time. */
+function checkSafeDeploymentKeys(layer: Record<string, unknown>, at: string[]): Problem[] {
+  const problems: Problem[] = [];
+  const add = (keys: (string | number)[], message: string | undefined) => {
+    if (message) problems.push({ path: pointer([...at, ...keys]), message });
+  };
+  if (typeof layer.activate === 'string') add(['activate'], commandProblem(layer.activate, 'activate'));
+  if (isObject(layer.healthcheck)) {
+    const hc = layer.healthcheck;
+    // a layer may set only timing keys and inherit url/command; only the effective config must have one
+    if (typeof hc.url === 'string') add(['healthcheck', 'url'], healthcheckUrlSyntaxProblem(hc.url));
+    if (typeof hc.command === 'string') add(['healthcheck', 'command'], commandProblem(hc.command, 'healthcheck.command'));
+  }
+  if (isObject(layer.releases) && Array.isArray(layer.releases.shared)) {
+    layer.releases.shared.forEach((entry, i) => {
+      if (typeof entry === 'string') add(['releases', 'shared', i], sharedEntryProblem(entry));
+    });
+  }
+  return problems;
+}
+
+function commandProblem(command: string, key: string): string | undefined {
+  if (command === '') return `must not be empty (leave "${key.split('.').pop()}" out instead)`;
+  if (command.includes('\0')) return 'must not contain NUL characters';
+  return undefined;
+}
+
+/** The url's syntax; its host is checked against loopback and `healthcheckHosts` by lib/health. */
+export function healthcheckUrlSyntaxProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `${quote(url)} is not a URL; write e.g. "http://127.0.0.1:3000/health"`;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `must be an http:// or https:// URL, got ${quote(url)}`;
+  if (parsed.username || parsed.password) return 'must not carry credentials (user:password@): the repo config is readable by anyone who can read the repository';
+  return undefined;
+}
+
+/** A `shared` entry is a path inside the release, e.g. "storage" or "config/.env". */
+function sharedEntryProblem(entry: string): string | undefined {
+  if (entry === '' || entry.includes('\0')) return 'must be a non-empty path without NUL characters';
+  if (entry.startsWith('/')) return `must be relative to the release directory, got ${quote(entry)}`;
+  const segments = entry.split('/').filter((seg) => seg !== '' && seg !== '.');
+  if (segments.length === 0) return `must name a file or directory inside the release, got ${quote(entry)}`;
+  if (segments.includes('..')) return `must not contain ".." segments, got ${quote(entry)}`;
+  if (segments[0].toLowerCase() === '.git') return `must not be inside .git, got ${quote(entry)}`;
+  return undefined;
 }
 
 function locationProblem(location: string): string | undefined {

@@ -1,7 +1,7 @@
 import merge from 'lodash.merge';
 import { layersForHost, type AppliedLayer } from './layers-for-host';
 import { LAYER_KEYS } from './schema';
-import type { EffectiveConfig, HostConfig, LayerName, ProvenanceEntry, RepoConfig } from './types';
+import type { EffectiveConfig, HealthcheckConfig, HostConfig, LayerName, ProvenanceEntry, ReleasesConfig, RepoConfig } from './types';
 
 /** Defaults of the original IntegralGit (branch `master`, remote `origin`) plus ours. */
 export const CONFIG_DEFAULTS = { branch: 'master', remote: 'origin', timeout: 600 } as const;
@@ -25,6 +25,10 @@ export function resolveHostConfig(config: RepoConfig, host: string): EffectiveCo
   };
   if (typeof merged.location === 'string') effective.location = merged.location;
   if (typeof merged.script === 'string') effective.script = merged.script;
+  if (typeof merged.activate === 'string') effective.activate = merged.activate;
+  if (isPlainObject(merged.healthcheck)) effective.healthcheck = merged.healthcheck as HealthcheckConfig;
+  if (typeof merged.revert === 'boolean') effective.revert = merged.revert;
+  if (isPlainObject(merged.releases)) effective.releases = merged.releases as ReleasesConfig;
   return {
     host,
     layers: layers.map((l) => l.name),
@@ -97,7 +101,7 @@ function provenanceOf(layers: AppliedLayer[], effective: EffectiveConfig['config
 }
 
 function orderedKeys(effective: HostConfig): string[] {
-  const known = ['location', 'script', 'branch', 'remote', 'timeout', 'env'];
+  const known = ['location', 'script', 'branch', 'remote', 'timeout', 'env', 'activate', 'healthcheck', 'revert', 'releases'];
   const extra = Object.keys(effective).filter((k) => !(LAYER_KEYS as readonly string[]).includes(k)).sort();
   return [...known, ...extra];
 }

@@ -98,6 +98,10 @@ export async function serveGitHttp(opts: GitHttpServerOptions, port = 0): Promis
       res.end();
     });
   });
+  // Node clients keep sockets alive (Node 20's global agent): closing an idle one after the
+  // default 5 s races a client reusing it, which then sees ECONNRESET. Many hosts fetching
+  // at once on a busy machine (bench/fleet.js) hit that race.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

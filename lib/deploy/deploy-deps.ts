@@ -2,6 +2,7 @@ import type { Store } from '../store';
 import type { GitBackend } from '../workcopy/git-backend';
 import type { DeploymentEvents } from './events';
 import type { DeployEnv } from './types';
+import type { FleetView } from '../fleet/read-fleet';
 
 /** What a deployment needs from its process: settings, logger, store, git backend and the event stream. */
 export interface DeployDeps extends DeployEnv {
@@ -11,4 +12,6 @@ export interface DeployDeps extends DeployEnv {
   events?: DeploymentEvents;
   /** how long to wait for another deployment of the same working copy; default 30 min */
   lockWaitMs?: number;
+  /** the fleet's state, for rollout waves (absent: this process is not on the bus) */
+  fleet?: { read(): Promise<FleetView> };
 }

@@ -37,7 +37,7 @@ export interface OutputEvent extends DeploymentEventBase {
   seq: number;
 }
 
-/** `health` is "none" until a health-check stage exists (SPEC §10). */
+/** The health gate's outcome (SPEC §10): "none" when no health check ran. */
 export type DeploymentHealth = 'passed' | 'failed' | 'none';
 
 export interface FinishedEvent extends DeploymentEventBase {

@@ -7,7 +7,7 @@ import { parseRepoConfig } from '../config/parse-repo-config';
 import { resolveHostConfig } from '../config/merge-layers';
 import type { EffectiveConfig, RepoConfig } from '../config/types';
 import { IntegralGitError, describeError, isIntegralGitError, type Problem } from '../errors';
-import type { Settings } from '../settings/types';
+import type { RepoSettings, Settings } from '../settings/types';
 import type { Store } from '../store';
 import type { GitBackend, SyncPlan } from '../workcopy/git-backend';
 import { requireRepo } from '../settings/require-repo';
@@ -71,6 +71,11 @@ export async function planDeployment(
     plan.skipReason = `host ${host} has no \`location\` in its effective config: it is not deployed`;
     return plan;
   }
+  if (effective.config.releases) {
+    plan.sync = await planRelease(backend, repoSettings, effective, req.branchOverride ?? effective.config.branch, store.deployedCommit(req.repo, host)?.commit ?? null);
+    plan.script = effective.config.script;
+    return plan;
+  }
   plan.sync = await backend.plan({
     repo: repoSettings,
     location: effective.config.location,
@@ -82,4 +87,20 @@ export async function planDeployment(
   });
   plan.script = effective.config.script;
   return plan;
+}
+
+/** With `releases` (SPEC §10) the location is not a working copy: what a release deployment would do. */
+async function planRelease(backend: GitBackend, repo: RepoSettings, effective: EffectiveConfig, branch: string, deployed: string | null): Promise<SyncPlan> {
+  const cfg = effective.config;
+  const commit = await backend.remoteHead(repo, branch);
+  if (!commit) throw new IntegralGitError('IG_FETCH_FAILED', `branch \`${branch}\` does not exist on ${repo.name}'s remote`, { repo: repo.name, branch });
+  const steps = [
+    `fetch \`${branch}\` into the release cache ${cfg.location}/repo.git`,
+    `check out ${commit.slice(0, 12)} into ${cfg.location}/releases/<yyyymmddHHMMSS>-${commit.slice(0, 12)}${cfg.releases?.shared?.length ? `, link ${cfg.releases.shared.join(', ')} from ${cfg.location}/shared` : ''}`,
+    `switch ${cfg.location}/current to it after the script`,
+  ];
+  if (cfg.activate) steps.push(`run activate ${cfg.activate}`);
+  if (cfg.healthcheck) steps.push(`health check ${[cfg.healthcheck.url, cfg.healthcheck.command].filter(Boolean).join(' and ')}`);
+  steps.push(`keep ${cfg.releases?.keep ?? 5} releases`);
+  return { action: commit === deployed ? 'up-to-date' : 'update', previousCommit: deployed, commit, steps };
 }

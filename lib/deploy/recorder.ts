@@ -40,6 +40,9 @@ export class DeploymentRecorder {
   private readonly steps: string[] = [];
   private branch: string | null;
   private readonly base: Omit<DeploymentEventBase, 'at'>;
+  private health: 'passed' | 'failed' | 'none' = 'none';
+  private revertedTo: string | undefined;
+  private release: string | undefined;
 
   constructor(
     private readonly store: Store,
@@ -89,6 +92,35 @@ export class DeploymentRecorder {
     this.store.updateDeployment(this.deploymentId, { exitCode, signal });
   }
 
+  /** The health gate's outcome (SPEC §10). */
+  healthChecked(health: 'passed' | 'failed'): void {
+    this.health = health;
+    this.store.updateDeployment(this.deploymentId, { health });
+  }
+
+  /** The release directory of a releases deployment, once prepared. */
+  releasePrepared(name: string): void {
+    this.release = name;
+    this.store.updateDeployment(this.deploymentId, { release: name });
+  }
+
+  /**
+   * A failed deployment went back to `commit`; `bad` is remembered so that neither the poller
+   * nor a redelivery deploys it again (a new push or `trigger` does, and forgets it).
+   */
+  reverted(commit: string | null, host: string, bad: string | null, reason: string): void {
+    if (commit) {
+      this.revertedTo = commit;
+      this.store.updateDeployment(this.deploymentId, { revertedTo: commit });
+    }
+    if (bad) this.store.rememberBadCommit(this.req.repo, host, bad, this.deploymentId, reason);
+  }
+
+  /** A commit that deployed and passed is not bad any more. */
+  passed(host: string, commit: string): void {
+    if (this.store.forgetBadCommit(this.req.repo, host, commit)) this.step(`${commit.slice(0, 12)} passed: no longer remembered as bad on ${host}`);
+  }
+
   /**
    * A rollback pins this host to its commit; any other deployment that moved the copy (a
    * push, "deploy now") releases the pin. The poller reads the pin and leaves a pinned host alone.
@@ -127,7 +159,7 @@ export class DeploymentRecorder {
     this.emitNow({
       type: 'finished',
       status: outcome.status,
-      health: 'none',
+      health: this.health,
       commit: outcome.commit,
       previousCommit: outcome.previousCommit,
       branch: this.branch,
@@ -136,7 +168,8 @@ export class DeploymentRecorder {
       reason: outcome.reason ?? null,
       exitCode: outcome.exitCode ?? null,
     });
-    return { deploymentId: this.deploymentId, location, ...outcome };
+    const safety = { ...(this.health !== 'none' ? { health: this.health } : {}), ...(this.revertedTo ? { revertedTo: this.revertedTo } : {}), ...(this.release ? { release: this.release } : {}) };
+    return { deploymentId: this.deploymentId, location, ...safety, ...outcome };
   }
 
   private emitNow(e: DistributiveOmit<Parameters<DeploymentEvents['emit']>[0], keyof DeploymentEventBase>): void {

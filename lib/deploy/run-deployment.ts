@@ -9,21 +9,34 @@ import type { DeployOutcome, DeployRequest } from './types';
 import type { DeploymentState, Stage, TerminalOutcome } from './stages/stage';
 import { resolveConfig } from './stages/resolve-config';
 import { gate } from './stages/gate';
+import { rollout } from './stages/rollout';
 import { sync } from './stages/sync';
 import { runScript } from './stages/run-script';
+import { safetyGate } from './stages/safety-gate';
+import { verifyTrust } from './stages/verify-trust';
+import { prepareRelease } from './stages/prepare-release';
+import { switchRelease } from './stages/switch-release';
+import { activate } from './stages/activate';
+import { healthcheck } from './stages/healthcheck';
+import { cleanupReleases } from './stages/cleanup-releases';
+import { revertAfterFailure } from './revert';
 
 export type { DeployDeps } from './deploy-deps';
 
 /** Before the working-copy lock: decide whether there is anything to do. */
-export const DECIDE: readonly Stage[] = [resolveConfig, gate];
-/** Under the working-copy lock, in order; a health check, `activate` and a revert go here. */
-export const APPLY: readonly Stage[] = [sync, runScript];
+export const DECIDE: readonly Stage[] = [resolveConfig, gate, safetyGate, rollout];
+/** Under the working-copy lock, in order: the working copy updated in place. */
+export const APPLY: readonly Stage[] = [verifyTrust, sync, runScript, activate, healthcheck];
+/** Under the working-copy lock with `releases` (SPEC §10): a new release, then `current` switched onto it. */
+export const APPLY_RELEASE: readonly Stage[] = [verifyTrust, prepareRelease, runScript, switchRelease, activate, healthcheck, cleanupReleases];
 
 /**
  * A deployment, end to end: the one path taken whoever asked for it (webhook, poll, CLI,
  * UI). The recorder marks it running and emits `started`; the config in force is resolved
  * and the gate skips (with a recorded reason) what this host should not deploy; then,
- * holding the working-copy lock, the copy is synced and the script run. The recorder
+ * holding the working-copy lock, the copy is synced (or, with releases, a new release
+ * prepared) and the script run, `current` switched, `activate` run and the health check
+ * passed; a failed script or health check reverts to the last commit that passed. The recorder
  * writes the outcome and emits `finished`. Never throws for a failed deployment: the
  * outcome says why.
  */
@@ -38,7 +51,7 @@ export async function runDeployment(deps: DeployDeps, req: DeployRequest): Promi
       deps.settings.dataDir,
       state.location!,
       { waitMs: deps.lockWaitMs ?? 30 * 60_000, onWait: () => recorder.step(`waiting for another deployment of ${state.location} to finish`) },
-      () => runStages(APPLY, state),
+      () => apply(state),
     ).catch((err: unknown) => thrown(state, err)));
 
   if (!ended) return recorder.finish({ status: 'succeeded', commit: state.commit!, previousCommit: state.previousCommit ?? null, exitCode: state.exitCode }, state.location);
@@ -49,6 +62,17 @@ export async function runDeployment(deps: DeployDeps, req: DeployRequest): Promi
     { status: 'failed', commit, previousCommit: state.previousCommit ?? null, errorCode: ended.errorCode, reason: ended.reason, exitCode: ended.exitCode },
     state.location,
   );
+}
+
+/**
+ * The stages that change the host, then on a failed script or health check the revert to
+ * the last commit that passed (SPEC §10); a commit that passed is no longer remembered as bad.
+ */
+async function apply(state: DeploymentState): Promise<TerminalOutcome | undefined> {
+  const ended = await runStages(state.effective!.config.releases ? APPLY_RELEASE : APPLY, state);
+  if (ended?.status === 'failed') await revertAfterFailure(state, ended);
+  else if (!ended && state.commit) state.recorder.passed(state.host, state.commit);
+  return ended;
 }
 
 /** Run stages in order until one ends the deployment; undefined when all continued. */

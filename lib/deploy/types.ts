@@ -13,6 +13,8 @@ export interface DeployRequest {
   /** a rollback: deploy this commit and pin the host to it */
   targetCommit?: string;
   noFetch?: boolean;
+  /** `trigger --allow-rewind`: deploy a head that does not descend from the deployed one despite refuseNonFastForward */
+  allowRewind?: boolean;
   /** the head a push payload named: recorded on a failure when the remote cannot say (never deployed from) */
   requestedCommit?: string;
   jobId?: number;
@@ -32,6 +34,12 @@ export interface DeployOutcome {
   exitCode?: number | null;
   /** the working copy, once known */
   location?: string;
+  /** the health gate's outcome (SPEC §10); "none" when no health check ran */
+  health?: 'passed' | 'failed' | 'none';
+  /** the commit a failed deployment went back to */
+  revertedTo?: string;
+  /** the release directory name, with `releases` */
+  release?: string;
 }
 
 export interface DeployEnv {

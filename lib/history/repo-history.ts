@@ -39,6 +39,11 @@ export interface ApiDeployment {
   errorCode: string | null;
   skipReason: string | null;
   coalescedJobIds: number[];
+  /** SPEC §10: the health gate's outcome, the commit a failure went back to, the release directory */
+  // always set by toApiDeployment; optional so that hand-made fixtures need not spell them
+  health?: 'passed' | 'failed' | 'none';
+  revertedTo?: string | null;
+  release?: string | null;
 }
 
 export interface RepoHistory {
@@ -97,6 +102,9 @@ export function toApiDeployment(d: Deployment): ApiDeployment {
     errorCode: d.errorCode,
     skipReason: d.skipReason,
     coalescedJobIds: d.coalescedJobIds,
+    health: d.health ?? 'none',
+    revertedTo: d.revertedTo ?? null,
+    release: d.release ?? null,
   };
 }
 

@@ -16,6 +16,17 @@ export interface IngestDeps {
   metrics?: Metrics;
   /** wakes the repo's worker once the jobs are on disk */
   kick: (repo: string) => void;
+  /**
+   * Set for deliveries that came over the fleet's bus: the host that accepted it first.
+   * Their log entries say `via fleet from <host>`, and one for a repository this host does
+   * not have is none of its business (not logged).
+   */
+  viaFleetFrom?: string;
+  /**
+   * Runs inside the transaction that stores a new accepted delivery, so what it writes
+   * (the fleet's outbox row) is on disk with it before the 202; store writes only.
+   */
+  recordAccepted?: (repo: string, req: IncomingRequest, deliveryId: string | undefined) => void;
 }
 
 export interface IngestAnswer {
@@ -31,6 +42,10 @@ export interface IngestAnswer {
 export async function ingestWebhook(deps: IngestDeps, req: IncomingRequest): Promise<IngestAnswer> {
   const { store, logger } = deps;
   const decision = receiveWebhook(req, deps.settings);
+  const via = deps.viaFleetFrom !== undefined ? `via fleet from ${deps.viaFleetFrom}: ` : '';
+  if (via && decision.outcome === 'rejected' && decision.errorCode === 'IG_REPO_UNKNOWN') {
+    return { status: decision.status, body: { error: decision.reason, code: decision.errorCode } };
+  }
   const base = {
     remoteAddr: req.remoteAddress,
     provider: decision.provider ?? null,
@@ -42,13 +57,13 @@ export async function ingestWebhook(deps: IngestDeps, req: IncomingRequest): Pro
     ...base,
     outcome,
     statusCode: status,
-    reason,
+    reason: via + reason,
     jobIds,
     body: outcome === 'accepted' ? req.rawBody : null,
   });
   const report = (outcome: DeliveryOutcome, status: number, reason: string): void => {
     deps.metrics?.deliveries.inc({ provider: decision.provider ?? 'unknown', outcome });
-    const line = `delivery ${decision.deliveryId ?? '-'} from ${req.remoteAddress} (${decision.provider ?? 'unknown provider'}${decision.repo ? `, repo ${decision.repo}` : ''}): ${outcome} ${status}: ${reason}`;
+    const line = `${via}delivery ${decision.deliveryId ?? '-'} from ${req.remoteAddress} (${decision.provider ?? 'unknown provider'}${decision.repo ? `, repo ${decision.repo}` : ''}): ${outcome} ${status}: ${reason}`;
     if (outcome === 'rejected') logger.warn(line);
     else logger.info(line);
   };
@@ -104,6 +119,7 @@ export async function ingestWebhook(deps: IngestDeps, req: IncomingRequest): Pro
       ? `duplicate delivery ${decision.deliveryId}: already received, no new job`
       : refs.map((r) => `${r.ref}: ${r.reason}`).join('; ') || 'push with no refs';
     store.recordDelivery(deliveryRow(duplicate ? 'duplicate' : 'accepted', duplicate ? 200 : 202, reason, duplicate ? results.flatMap((r) => r.jobIds) : jobIds));
+    if (!duplicate) deps.recordAccepted?.(repo, req, decision.deliveryId);
     return { duplicate, jobIds, refs, reason, allJobIds: results.flatMap((r) => r.jobIds) };
   });
   if (outcome.duplicate) {

@@ -62,6 +62,8 @@ export class Poller {
       // a head whose deployment already ran (and failed) waits for a push or a person:
       // re-running a failing script every interval helps nobody
       const lastTried = store.lastDeployment(repo, host)?.commit;
+      // a commit that failed and was reverted waits for a push or `trigger` (SPEC §10)
+      if (head && store.badCommit(repo, host, head)) return undefined;
       if (head && head !== deployed && head !== lastTried) {
         logger.info(`poll: ${repo} ${branch} is at ${head.slice(0, 12)} on the remote, ${deployed ? deployed.slice(0, 12) : 'nothing'} deployed here: queueing`);
         return this.enqueue(repo, branch);

@@ -9,6 +9,7 @@ export const RESERVED_REPO_NAMES = [
   'healthz',
   'metrics',
   'deliveries',
+  'fleet',
   'static',
   'assets',
   'public',

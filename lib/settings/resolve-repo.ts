@@ -8,6 +8,7 @@ import { resolveSecret, type SecretContext } from './resolve-secret';
 import { resolveScriptSecrets } from './resolve-script-secrets';
 import { resolveRetention } from './resolve-retention';
 import type { GitBackendName, RepoAuth, RepoSettings, Retention } from './types';
+import { resolveRepoSafety } from './resolve-safe-deployments';
 
 export interface RepoContext extends SecretContext {
   git: GitBackendName;
@@ -49,6 +50,7 @@ export function resolveRepo(name: string, raw: RawObject, ctx: RepoContext): Rep
     pollInterval: asInteger(raw.pollInterval) ?? 0,
     secretEnvNames: [],
     retention: resolveRetention(asObject(raw.retention), ctx.retention),
+    ...resolveRepoSafety(raw, at, ctx),
   };
   if (secret !== undefined) repo.secret = secret;
   const rawAuth = asObject(raw.auth);

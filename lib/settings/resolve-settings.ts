@@ -7,8 +7,10 @@ import { repoNameProblem } from './repo-name';
 import { checkCidrs, resolveRepo } from './resolve-repo';
 import { resolveCredentials } from './resolve-credentials';
 import { resolveHostname } from './resolve-hostname';
+import { resolveFleet } from './resolve-fleet';
 import { resolveRetention } from './resolve-retention';
 import type { GitBackendName, RepoSettings, Settings, SettingsOverrides } from './types';
+import { resolveHealthcheckHosts } from './resolve-safe-deployments';
 
 export const DEFAULTS = {
   listen: { host: '0.0.0.0', port: 8080 },
@@ -88,12 +90,15 @@ export function resolveSettings(raw: RawObject, opts: ResolveOptions, problems: 
     logFormat: overrides.logFormat ?? (raw.logFormat === 'json' ? 'json' : DEFAULTS.logFormat),
     secretEnvNames: credentials.secretEnvNames,
     warnings,
+    healthcheckHosts: resolveHealthcheckHosts(raw.healthcheckHosts, problems),
   };
   if (gitDefaulted) settings.gitDefaulted = gitDefaulted;
   if (unresolved.length > 0) settings.unresolvedSecrets = unresolved;
   if (credentials.admin) settings.admin = credentials.admin;
   if (credentials.readAuth) settings.readAuth = credentials.readAuth;
   if (credentials.triggerToken !== undefined) settings.triggerToken = credentials.triggerToken;
+  const fleet = resolveFleet(asObject(raw.fleet), ctx, { repos: Object.keys(repos), hostname });
+  if (fleet) settings.fleet = fleet;
   return settings;
 }
 

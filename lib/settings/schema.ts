@@ -6,6 +6,8 @@
  * never a silently ignored key.
  */
 
+import { fleetSchema, type RawFleet } from './fleet-schema';
+
 const envVarName = {
   type: 'string',
   pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
@@ -87,7 +89,10 @@ export const settingsSchema = {
     triggerToken: { type: 'string' },
     triggerTokenEnv: envVarName,
     logFormat: { type: 'string', enum: ['text', 'json'] },
+    fleet: fleetSchema,
     retention,
+    // safe deployments (SPEC §10): hosts besides loopback a repo config's healthcheck.url may reach
+    healthcheckHosts: { type: 'array', items: nonEmptyString, uniqueItems: true },
   },
   definitions: {
     repo: {
@@ -125,6 +130,17 @@ export const settingsSchema = {
           },
         },
         retention,
+        // safe deployments (SPEC §10)
+        requireSignedCommits: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            allowedSignersFile: nonEmptyString,
+            gpgKeyring: nonEmptyString,
+          },
+        },
+        refuseNonFastForward: { type: 'boolean' },
       },
     },
   },
@@ -148,7 +164,9 @@ export interface RawSettings {
   triggerToken?: string;
   triggerTokenEnv?: string;
   logFormat?: 'text' | 'json';
+  fleet?: RawFleet;
   retention?: { deployments?: number; deliveries?: number };
+  healthcheckHosts?: string[];
 }
 
 export interface RawRepo {
@@ -164,4 +182,6 @@ export interface RawRepo {
   trustedNetworks?: string[];
   secrets?: Record<string, { file?: string; env?: string }>;
   retention?: { deployments?: number; deliveries?: number };
+  requireSignedCommits?: { allowedSignersFile?: string; gpgKeyring?: string };
+  refuseNonFastForward?: boolean;
 }

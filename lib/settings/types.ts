@@ -35,11 +35,24 @@ export interface RepoSettings {
   secrets?: Record<string, string>;
   /** how many deployments and deliveries of this repo are kept (oldest pruned); always set by loadSettings, undefined = the defaults */
   retention?: Retention;
+  // safe deployments (SPEC §10)
+  /** the deployed head and the config branch's head must carry a good signature by one of these keys */
+  requireSignedCommits?: SignedCommitsPolicy;
+  /** refuse a head that does not descend from the deployed commit until `trigger --allow-rewind` */
+  refuseNonFastForward?: boolean;
 }
 
 export interface Retention {
   deployments: number;
   deliveries: number;
+}
+
+/** `repos.<name>.requireSignedCommits`, paths absolute; at least one is set. */
+export interface SignedCommitsPolicy {
+  /** SSH signatures: git's allowed-signers format (gpg.ssh.allowedSignersFile) */
+  allowedSignersFile?: string;
+  /** OpenPGP signatures: a GnuPG home directory, or a file of exported public keys */
+  gpgKeyring?: string;
 }
 
 export interface Settings {
@@ -74,6 +87,8 @@ export interface Settings {
   /** bearer token for the generic JSON trigger provider */
   triggerToken?: string;
   logFormat: 'text' | 'json';
+  /** hosts besides loopback that a repo config's `healthcheck.url` may reach (lower case) */
+  healthcheckHosts: string[];
   /**
    * names of env vars read for server-wide secrets (admin, readAuth, triggerToken); each
    * repo has its own list. Always set by loadSettings; use allSecretEnvNames() for the union.
@@ -83,6 +98,17 @@ export interface Settings {
   unresolvedSecrets?: string[];
   /** allowed but worth a line in the log at every start (insecure repos, ...); always set by loadSettings */
   warnings?: string[];
+  /** the hosts share a NATS JetStream server (SPEC §11); undefined = this server works alone */
+  fleet?: FleetSettings;
+}
+
+/** `fleet` after resolution: paths absolute, files checked readable. */
+export interface FleetSettings {
+  servers: string[];
+  credsFile?: string;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
+  /** JetStream stream name, default INTEGRALGIT */
+  stream: string;
 }
 
 /** Overrides given on the command line; they win over the file. */

@@ -6,6 +6,7 @@ import {
   DEPLOYMENT_STATUSES,
   JOB_TRIGGERS,
   type DeployedCommit,
+  type DeploymentHealth,
   type Deployment,
   type DeploymentListOptions,
   type DeploymentPatch,
@@ -15,9 +16,11 @@ import {
 } from './types';
 import { checkEnum, checkLimit, checkName, parseCursor, parseJsonArray, toPage } from './sql-helpers';
 
+const DEPLOYMENT_HEALTH: readonly DeploymentHealth[] = ['passed', 'failed', 'none'];
+
 const COLUMNS =
   'id, repo, host, branch, status, commit_sha, previous_commit, trigger_kind, job_id, config_commit, queued_at, started_at, finished_at, ' +
-  'duration_ms, exit_code, signal, error_code, error, skip_reason, steps, coalesced_job_ids';
+  'duration_ms, exit_code, signal, error_code, error, skip_reason, steps, coalesced_job_ids, health, reverted_to, release_name';
 
 interface DeploymentDbRow {
   id: number;
@@ -41,10 +44,13 @@ interface DeploymentDbRow {
   skip_reason: string | null;
   steps: string;
   coalesced_job_ids: string;
+  health: string | null;
+  reverted_to: string | null;
+  release_name: string | null;
 }
 
 function toDeployment(r: DeploymentDbRow): Deployment {
-  return {
+  const d: Deployment = {
     id: r.id,
     repo: r.repo,
     host: r.host,
@@ -67,6 +73,10 @@ function toDeployment(r: DeploymentDbRow): Deployment {
     steps: parseJsonArray<string>(r.steps),
     coalescedJobIds: parseJsonArray<number>(r.coalesced_job_ids),
   };
+  if (r.health !== null) d.health = r.health as DeploymentHealth;
+  if (r.reverted_to !== null) d.revertedTo = r.reverted_to;
+  if (r.release_name !== null) d.release = r.release_name;
+  return d;
 }
 
 /** Patch field → column, and how its value is stored. */
@@ -86,6 +96,9 @@ const PATCH_COLUMNS: Record<keyof DeploymentPatch, { column: string; encode?: (v
   skipReason: { column: 'skip_reason' },
   steps: { column: 'steps', encode: (v) => JSON.stringify(v ?? []) },
   coalescedJobIds: { column: 'coalesced_job_ids', encode: (v) => JSON.stringify(v ?? []) },
+  health: { column: 'health', encode: (v) => checkEnum('health', v, DEPLOYMENT_HEALTH) },
+  revertedTo: { column: 'reverted_to' },
+  release: { column: 'release_name' },
 };
 
 /** The keyset listing; each filter combination uses an index ending in id. */
@@ -101,6 +114,11 @@ export const LAST_DEPLOYMENT_SQL = `SELECT ${COLUMNS} FROM deployments WHERE rep
 export const DEPLOYED_COMMIT_SQL =
   "SELECT commit_sha, id, finished_at FROM deployments WHERE repo = ? AND host = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1";
 
+export const DEPLOYMENTS_OF_COMMIT_SQL = `SELECT ${COLUMNS} FROM deployments WHERE repo = ? AND commit_sha = ? ORDER BY id DESC LIMIT ?`;
+/** A range of deployments_repo_commit, the few rows found sorted (INDEXED BY: see SEARCH_COMMITS_SHA_SQL). */
+export const SEARCH_DEPLOYMENTS_SHA_SQL = `SELECT ${COLUMNS} FROM deployments INDEXED BY deployments_repo_commit
+  WHERE repo = ? AND commit_sha >= ? AND commit_sha < ? AND id < ? ORDER BY id DESC LIMIT ?`;
+
 export class DeploymentsTable {
   private readonly insert: Database.Statement;
   private readonly byId: Database.Statement;
@@ -109,6 +127,8 @@ export class DeploymentsTable {
   private readonly countAll: Database.Statement;
   private readonly countStatus: Database.Statement;
   private readonly ofJob: Database.Statement;
+  private readonly ofCommit: Database.Statement;
+  private readonly byShaPrefix: Database.Statement;
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
@@ -125,6 +145,8 @@ export class DeploymentsTable {
     this.countAll = db.prepare('SELECT count(*) FROM deployments WHERE repo = ?').pluck();
     this.countStatus = db.prepare('SELECT count(*) FROM deployments WHERE repo = ? AND status = ?').pluck();
     this.ofJob = db.prepare(`SELECT ${COLUMNS} FROM deployments WHERE job_id = ? ORDER BY id`);
+    this.ofCommit = db.prepare(DEPLOYMENTS_OF_COMMIT_SQL);
+    this.byShaPrefix = db.prepare(SEARCH_DEPLOYMENTS_SHA_SQL);
   }
 
   createDeployment(input: NewDeployment): number {
@@ -196,6 +218,18 @@ export class DeploymentsTable {
 
   countDeployments(repo: string, status?: DeploymentStatus): number {
     return (status === undefined ? this.countAll.get(repo) : this.countStatus.get(repo, checkEnum('deployment status', status, DEPLOYMENT_STATUSES))) as number;
+  }
+
+  /** The newest `limit` deployments of one commit. */
+  deploymentsOfCommit(repo: string, sha: string, limit: number): Deployment[] {
+    return (this.ofCommit.all(repo, sha, checkLimit(limit)) as DeploymentDbRow[]).map(toDeployment);
+  }
+
+  /** Deployments whose commit starts with `prefix` (lower-case hex), newest first, keyset on the id. */
+  searchDeploymentsBySha(repo: string, prefix: string, opts: { limit: number; before?: string }): Page<Deployment> {
+    const limit = checkLimit(opts.limit);
+    const rows = this.byShaPrefix.all(repo, prefix, prefix + '~', parseCursor(opts.before), limit + 1) as DeploymentDbRow[];
+    return toPage(rows, limit, toDeployment);
   }
 
   deploymentsOfJob(jobId: number): Deployment[] {

@@ -6,3 +6,5 @@ export { INTERRUPTED_MESSAGE, MAX_ATTEMPTS } from './recover-interrupted';
 export { MAX_PAGE_SIZE } from './sql-helpers';
 export * from './types';
 export type { OutboxMessage, OutboxMessageInput, OutboxAttempt, OutboxAttemptResult, OutboxStatus } from './outbox';
+export type { DeploymentOutcome, OutcomeCounts, FinishedStatus } from './deployment-outcomes';
+export type { CommitSearch } from './commit-search';

@@ -6,13 +6,17 @@ import { ConfigVersionsTable } from './config-versions';
 import { DeliveriesTable } from './deliveries';
 import { DeploymentLogTable } from './deployment-log';
 import { DeploymentsTable } from './deployments';
+import { DeploymentOutcomesTable, type DeploymentOutcome, type OutcomeCounts } from './deployment-outcomes';
+import { CommitSearchTable, type CommitSearch } from './commit-search';
 import { JobsTable } from './jobs';
 import { PinsTable } from './pins';
+import { BadCommitsTable } from './bad-commits';
 import { OutboxTable, type OutboxAttempt, type OutboxAttemptResult, type OutboxMessage, type OutboxMessageInput, type OutboxStatus } from './outbox';
 import { PushEventsTable } from './push-events';
 import { ReposTable } from './repos';
 import { recoverInterrupted } from './recover-interrupted';
 import type {
+  BadCommit,
   ClaimedJob,
   CommitListOptions,
   CommitRow,
@@ -65,7 +69,10 @@ export class Store implements ConfigVersionStore {
   private readonly configs: ConfigVersionsTable;
   private readonly deliveries: DeliveriesTable;
   private readonly pins: PinsTable;
+  private readonly outcomes: DeploymentOutcomesTable;
+  private readonly search: CommitSearchTable;
   private readonly retention: RetentionPruner;
+  private readonly badCommits: BadCommitsTable;
   private readonly outbox: OutboxTable;
   private readonly ctx: StoreContext;
   private readonly defaultSynchronous: 'NORMAL' | 'FULL';
@@ -93,7 +100,10 @@ export class Store implements ConfigVersionStore {
     this.configs = new ConfigVersionsTable(this.ctx, this.repos);
     this.deliveries = new DeliveriesTable(this.ctx, options.deliveriesLimit ?? DEFAULT_DELIVERIES_LIMIT);
     this.pins = new PinsTable(this.ctx, this.repos);
+    this.outcomes = new DeploymentOutcomesTable(this.ctx);
+    this.search = new CommitSearchTable(this.ctx);
     this.retention = new RetentionPruner(this.ctx);
+    this.badCommits = new BadCommitsTable(this.ctx, this.repos);
     this.outbox = new OutboxTable(this.ctx);
   }
 
@@ -260,6 +270,34 @@ export class Store implements ConfigVersionStore {
   }
   clearPin(repo: string, host: string): boolean {
     return this.pins.clearPin(repo, host);
+  }
+
+  // history charts and search
+  recentOutcomes(repo: string, host: string, limit: number): DeploymentOutcome[] {
+    return this.outcomes.recentOutcomes(repo, host, limit);
+  }
+  outcomeCounts(repo: string, host: string, sinceIso: string): OutcomeCounts {
+    return this.outcomes.outcomeCounts(repo, host, sinceIso);
+  }
+  searchCommits(repo: string, q: CommitSearch): Page<CommitRow> {
+    return this.search.searchCommits(repo, q);
+  }
+  searchDeploymentsBySha(repo: string, prefix: string, opts: { limit: number; before?: string }): Page<Deployment> {
+    return this.deployments.searchDeploymentsBySha(repo, prefix, opts);
+  }
+  deploymentsOfCommit(repo: string, sha: string, limit: number): Deployment[] {
+    return this.deployments.deploymentsOfCommit(repo, sha, limit);
+  }
+
+  // commits remembered as bad (SPEC §10)
+  rememberBadCommit(repo: string, host: string, commit: string, deploymentId: number | null, reason: string | null): void {
+    this.badCommits.rememberBadCommit(repo, host, commit, deploymentId, reason);
+  }
+  badCommit(repo: string, host: string, commit: string): BadCommit | undefined {
+    return this.badCommits.badCommit(repo, host, commit);
+  }
+  forgetBadCommit(repo: string, host: string, commit: string): boolean {
+    return this.badCommits.forgetBadCommit(repo, host, commit);
   }
 
   // outbox (OutboxStore)

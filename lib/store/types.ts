@@ -187,6 +187,25 @@ export interface Deployment {
   skipReason: string | null;
   steps: string[];
   coalescedJobIds: number[];
+  // safe deployments (SPEC §10); absent on rows that never had them
+  /** outcome of the health gate; absent = no health check ran ("none" in the API) */
+  health?: DeploymentHealth;
+  /** the commit a failed deployment went back to */
+  revertedTo?: string;
+  /** the release directory name (`<yyyymmddHHMMSS>-<sha12>`) of a releases deployment */
+  release?: string;
+}
+
+export type DeploymentHealth = 'passed' | 'failed' | 'none';
+
+/** A commit remembered as bad on a host: the poller and redeliveries skip it (SPEC §10). */
+export interface BadCommit {
+  repo: string;
+  host: string;
+  commit: string;
+  deploymentId: number | null;
+  reason: string | null;
+  rememberedAt: string;
 }
 
 /** Fields that may change after creation. `durationMs` is derived when `finishedAt` is set without it. */
@@ -206,6 +225,9 @@ export type DeploymentPatch = Partial<
     | 'errorCode'
     | 'error'
     | 'skipReason'
+    | 'health'
+    | 'revertedTo'
+    | 'release'
     | 'steps'
     | 'coalescedJobIds'
   >

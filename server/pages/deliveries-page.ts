@@ -3,6 +3,7 @@ import { DELIVERY_OUTCOMES, type DeliveryOutcome } from '../../lib/store';
 import { IntegralGitError } from '../../lib/errors';
 import type { PageEnv } from './page-env';
 import { renderPage } from './render-page';
+import { withRuns } from '../../lib/history/delivery-runs';
 import { queryString } from './known-repo';
 
 export const DELIVERIES_PAGE_SIZE = 50;
@@ -23,7 +24,7 @@ export function deliveriesPage(env: PageEnv): RequestHandler {
       req,
       res,
       'deliveries',
-      { deliveries: page.items, nextCursor: page.nextCursor, filter: { repo, outcome, before }, repoNames: Object.keys(settings.repos).sort(), outcomes: DELIVERY_OUTCOMES },
+      { deliveries: withRuns(store, page.items), nextCursor: page.nextCursor, filter: { repo, outcome, before }, repoNames: Object.keys(settings.repos).sort(), outcomes: DELIVERY_OUTCOMES },
       { title: repo ? [`Deliveries for ${repo}`] : ['Deliveries'], nav: 'deliveries' },
     );
   };

@@ -23,6 +23,8 @@ export function deploymentPage(env: PageEnv): RequestHandler {
     const push = job?.eventId ? (store.getPushEvent(job.eventId) ?? null) : null;
     const lastSeq = d.log.reduce((max, c) => Math.max(max, c.seq), 0);
     const live = d.status === 'queued' || d.status === 'running';
+    // the record gets its steps when it ends; until then they are the system lines of the log
+    const steps = d.steps.length || !live ? d.steps : d.log.filter((c) => c.stream === 'system').map((c) => c.text.replace(/\n+$/, ''));
     renderPage(
       env,
       req,
@@ -38,6 +40,7 @@ export function deploymentPage(env: PageEnv): RequestHandler {
         explanation: explainDeployment(d),
         lastSeq,
         live,
+        steps,
       },
       { title: [`Deployment #${id}`, repo], nav: 'repos' },
     );

@@ -5,6 +5,9 @@ import type { Request, Response } from 'express';
 import { projectRoot } from '../../lib/version';
 import { exactUtc, formatDuration, relativeTime } from '../../lib/history/format-time';
 import { safeWebUrl, shortSha, splitMessage } from '../../lib/history/commit-text';
+import { formatRate } from '../../lib/history/outcome-stats';
+import { compareUrl } from '../../lib/history/compare-url';
+import { CONFIG_BRANCH } from '../../lib/config/fetch-config-branch';
 import type { PageEnv } from './page-env';
 
 export const VIEWS_DIR = path.join(projectRoot(), 'views');
@@ -32,6 +35,9 @@ export const viewHelpers = {
   short: shortSha,
   split: splitMessage,
   safeUrl: safeWebUrl,
+  rate: formatRate,
+  compare: compareUrl,
+  configBranch: CONFIG_BRANCH,
   json: (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v)),
 };
 
@@ -44,9 +50,10 @@ const TEMPLATE_NAMES = [
   // page data
   'repos', 'deliveries', 'nextCursor', 'filter', 'repoNames', 'outcomes', 'repo', 'summary', 'pushes', 'pushesNext',
   'deployments', 'deploymentsNext', 'config', 'statuses', 'branches', 'd', 'commit', 'push', 'targetCommit', 'pin', 'explanation',
-  'lastSeq', 'live', 'job', 'ahead', 'waiting', 'status', 'heading', 'message',
+  'lastSeq', 'live', 'job', 'ahead', 'waiting', 'status', 'heading', 'message', 'matrix', 'fleetError', 'fleetNav',
   // partials' parameters
   'label', 'iso', 'mode', 'sha', 'url', 'repoName', 'next', 'nextHref', 'showNewest', 'newestHref', 'filtered',
+  'outcomes', 'chart', 'chartId', 'compact', 'windows', 'chartSlots', 'result', 'value', 'p', 'steps',
 ];
 
 /** Templates are compiled once per process (their includes are cached by EJS too). */
@@ -72,7 +79,7 @@ export interface PageOptions {
   /** most specific first; " · IntegralGit" is appended */
   title: string[];
   status?: number;
-  nav?: 'repos' | 'deliveries' | '';
+  nav?: 'repos' | 'deliveries' | 'fleet' | '';
   /** seconds; a <meta refresh> for pages waiting on something (no script needed) */
   refresh?: number;
 }
@@ -106,6 +113,7 @@ export function renderPage(env: PageEnv, req: Request, res: Response, view: stri
     asset: (name: string) => `${base}/static/${encodeURIComponent(name)}?v=${encodeURIComponent(version)}`,
     title: [...opts.title, 'IntegralGit'].join(' · '),
     nav: opts.nav ?? '',
+    fleetNav: env.ctx.fleet !== undefined,
     refresh: opts.refresh ?? 0,
   };
   const body = template(view)(locals);

@@ -5,6 +5,7 @@ import { repoSummary } from '../../lib/history/repo-summaries';
 import { pushTimeline } from '../../lib/history/push-timeline';
 import { configPanel } from '../../lib/history/config-panel';
 import { toApiDeployment } from '../../lib/history/repo-history';
+import { REPO_CHART_SLOTS, repoOutcomes } from '../../lib/history/repo-outcomes';
 import type { PageEnv } from './page-env';
 import { renderPage } from './render-page';
 import { knownRepo, queryString } from './known-repo';
@@ -51,9 +52,11 @@ export function repoPage(env: PageEnv): RequestHandler {
       {
         repo,
         summary,
+        outcomes: repoOutcomes(store, repo, settings.hostname, REPO_CHART_SLOTS),
         pushes: pushes.items,
         pushesNext: pushes.nextCursor,
-        deployments: deployments.items.map(toApiDeployment),
+        // the deployed commit's page on the host, for the compare link (a primary-key-sized lookup per row)
+        deployments: deployments.items.map((d) => ({ ...toApiDeployment(d), commitUrl: d.commit ? (store.getCommit(repo, d.commit)?.url ?? null) : null })),
         deploymentsNext: deployments.nextCursor,
         config,
         filter: { branch, status, pushesBefore, deploymentsBefore },

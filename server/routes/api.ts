@@ -1,6 +1,8 @@
 import { Router, type Request } from 'express';
 import type { AppContext } from '../app-context';
 import { repoSummaries } from '../../lib/history/repo-summaries';
+import { withRuns } from '../../lib/history/delivery-runs';
+import { searchHistory } from '../../lib/history/search-history';
 import { repoHistory, deploymentDetail, assertKnownRepo } from '../../lib/history/repo-history';
 import { DEPLOYMENT_STATUSES, DELIVERY_OUTCOMES, type DeploymentStatus, type DeliveryOutcome } from '../../lib/store';
 import { IntegralGitError } from '../../lib/errors';
@@ -39,6 +41,10 @@ export function apiRouter(ctx: AppContext): Router {
   router.get('/api/repos', (_req, res) => {
     res.json({ host: ctx.settings.hostname, repos: repoSummaries(ctx.settings, ctx.store) });
   });
+  router.get('/api/fleet', async (_req, res) => {
+    if (!ctx.fleet) throw new IntegralGitError('IG_FLEET_UNAVAILABLE', 'this server has no `fleet` in its settings, so it knows no other hosts (SPEC §11)');
+    res.json(await ctx.fleet.read());
+  });
   router.get('/api/repos/:repo', (req, res) => {
     const limit = stringParam(req, 'limit');
     res.json(
@@ -65,15 +71,28 @@ export function apiRouter(ctx: AppContext): Router {
       }),
     );
   });
+  router.get('/api/repos/:repo/search', (req, res) => {
+    const limit = stringParam(req, 'limit');
+    res.json(
+      searchHistory(ctx.settings, ctx.store, req.params.repo, {
+        q: stringParam(req, 'q') ?? '',
+        commitsBefore: stringParam(req, 'commitsBefore'),
+        deploymentsBefore: stringParam(req, 'deploymentsBefore'),
+        limit: limit ? Number.parseInt(limit, 10) || undefined : undefined,
+      }),
+    );
+  });
   router.get('/api/repos/:repo/config', (req, res) => {
     res.json(configPanel(ctx.settings, ctx.store, req.params.repo));
   });
   router.get('/api/repos/:repo/deliveries', (req, res) => {
     assertKnownRepo(ctx.settings, req.params.repo);
-    res.json(ctx.store.listDeliveries({ repo: req.params.repo, outcome: outcomeParam(req), limit: 100, before: stringParam(req, 'before') }));
+    const page = ctx.store.listDeliveries({ repo: req.params.repo, outcome: outcomeParam(req), limit: 100, before: stringParam(req, 'before') });
+    res.json({ ...page, items: withRuns(ctx.store, page.items) });
   });
   router.get('/api/deliveries', (req, res) => {
-    res.json(ctx.store.listDeliveries({ repo: stringParam(req, 'repo'), outcome: outcomeParam(req), limit: 100, before: stringParam(req, 'before') }));
+    const page = ctx.store.listDeliveries({ repo: stringParam(req, 'repo'), outcome: outcomeParam(req), limit: 100, before: stringParam(req, 'before') });
+    res.json({ ...page, items: withRuns(ctx.store, page.items) });
   });
   router.use('/api', (_req, res) => {
     res.status(404).json({ error: 'no such API route', code: 'IG_NOT_FOUND' });

@@ -31,6 +31,8 @@ export function healthRouter(ctx: AppContext): Router {
       workers: { active: ctx.queue.activeWorkers(), stalledRepos: stalled },
       queueDepth: database ? ctx.store.queueDepth() : null,
       backend: ctx.backend.name,
+      // the bus down is not a reason to fail the check: intake and deployments go on without it
+      ...(ctx.fleet ? { fleet: ctx.fleet.status } : {}),
     };
     res.status(ok ? 200 : 503).json(body);
   });

@@ -8,10 +8,13 @@ import type { PageEnv } from '../pages/page-env';
 import { renderError } from '../pages/render-page';
 import { indexPage } from '../pages/index-page';
 import { deliveriesPage } from '../pages/deliveries-page';
+import { fleetPage } from '../pages/fleet-page';
 import { repoPage } from '../pages/repo-page';
 import { deploymentPage } from '../pages/deployment-page';
 import { deploymentEvents } from '../pages/deployment-events';
 import { jobPage } from '../pages/job-page';
+import { searchPage } from '../pages/search-page';
+import { repoEvents } from '../pages/repo-events';
 import { badge } from '../pages/badge';
 import { action } from '../pages/actions';
 import { notFound } from '../pages/not-found';
@@ -39,7 +42,10 @@ export function pagesRouter(ctx: AppContext): Router {
   );
   router.get('/', indexPage(env));
   router.get('/deliveries', deliveriesPage(env));
+  router.get('/fleet', fleetPage(env));
+  router.get('/-/events', repoEvents(env)); // '-' starts no repo name (lib/settings/repo-name.ts)
   router.get('/:repo', repoPage(env));
+  router.get('/:repo/search', searchPage(env));
   router.get('/:repo/deployments/:id', deploymentPage(env));
   router.get('/:repo/deployments/:id/events', deploymentEvents(env));
   router.get('/:repo/jobs/:id', jobPage(env));

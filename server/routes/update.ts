@@ -24,6 +24,8 @@ export function createUpdateHandler(ctx: AppContext): Handler {
     committer: new GroupCommitter(ctx.store),
     kick: (repo) => ctx.queue.kick(repo),
   };
+  const fleet = ctx.fleet;
+  if (fleet) deps.recordAccepted = (repo, req, deliveryId) => fleet.recordDelivery(repo, req, deliveryId);
   // Bodies are buffered whole (signatures are over all of them): a budget on the bytes in
   // flight keeps a crowd of large requests from exhausting memory.
   const budget = Math.max(IN_FLIGHT_BUDGET, ctx.settings.bodyLimit * 2);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -40,4 +41,78 @@ export function stopProcess(child: ChildProcess | undefined): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * `integralgit serve` as a real process with its own settings file, data dir and port,
+ * for tests that need several servers (a fleet) or a kill -9. Output goes to `<dir>/serve.out`.
+ */
+export class ServeProcess {
+  private child: ChildProcess | undefined;
+  readonly settingsFile: string;
+  readonly outFile: string;
+
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+  ) {
+    this.settingsFile = path.join(dir, 'settings.json');
+    this.outFile = path.join(dir, 'serve.out');
+  }
+
+  /** Writes the settings (listen and dataDir filled in) and starts the server. */
+  static async start(dir: string, settings: Record<string, unknown>): Promise<ServeProcess> {
+    fs.mkdirSync(dir, { recursive: true });
+    const p = new ServeProcess(dir, await freePort());
+    fs.writeFileSync(p.settingsFile, JSON.stringify({ listen: { host: '127.0.0.1', port: p.port }, dataDir: path.join(dir, 'data'), ...settings }, null, 2));
+    await p.start();
+    return p;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const out = fs.openSync(this.outFile, 'a');
+    const child = spawn(process.execPath, [path.resolve(BIN), '--settings', this.settingsFile, 'serve'], { stdio: ['ignore', out, out] });
+    fs.closeSync(out);
+    this.child = child;
+    const deadline = Date.now() + 60_000; // three node processes starting at once on a busy 2-core machine
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`serve exited (${child.exitCode}):\n${this.output()}`);
+      try {
+        const res = await fetch(`${this.url}/healthz`);
+        await res.arrayBuffer();
+        if (res.status === 200) return;
+      } catch {
+        /* not listening yet */
+      }
+      if (Date.now() > deadline) throw new Error(`serve did not come up:\n${this.output()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  output(): string {
+    try {
+      return fs.readFileSync(this.outFile, 'utf8').slice(-4000);
+    } catch {
+      return '(no output)';
+    }
+  }
+
+  async getJson<T = Record<string, unknown>>(route: string): Promise<{ status: number; body: T }> {
+    const res = await fetch(this.url + route);
+    return { status: res.status, body: (await res.json()) as T };
+  }
+
+  /** SIGTERM (graceful) or SIGKILL. */
+  async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  }
 }

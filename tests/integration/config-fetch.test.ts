@@ -170,7 +170,8 @@ describe('fetchConfigBranch over HTTP (git http-backend)', () => {
     }
     expect(maxPacks).toBeGreaterThan(1);
     expect(maxPacks).toBeLessThanOrEqual(MAX_CACHE_PACKS);
-  });
+    // 50 commits and 50 fetches: seconds on an idle machine, over a minute on a loaded one
+  }, 300_000);
 
   it('recovers from a damaged cache by fetching afresh', async () => {
     const repo = fx.createRepo('damaged');

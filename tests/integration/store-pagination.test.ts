@@ -3,6 +3,9 @@ import { useTempDirs } from '../helpers/temp-store';
 import { GET_COMMIT_SQL, LIST_BRANCH_COMMITS_SQL, LIST_COMMITS_SQL } from '../../lib/store/commits';
 import { DEPLOYED_COMMIT_SQL, LAST_DEPLOYMENT_SQL, listDeploymentsSql } from '../../lib/store/deployments';
 import { listDeliveriesSql } from '../../lib/store/deliveries';
+import { MEDIAN_DURATION_SQL, OUTCOME_COUNTS_SQL, RECENT_OUTCOMES_SQL } from '../../lib/store/deployment-outcomes';
+import { SEARCH_COMMITS_FTS_SQL, SEARCH_COMMITS_SHA_SQL } from '../../lib/store/commit-search';
+import { SEARCH_DEPLOYMENTS_SHA_SQL, DEPLOYMENTS_OF_COMMIT_SQL } from '../../lib/store/deployments';
 import { LIST_BRANCH_PUSH_EVENTS_SQL, LIST_PUSH_EVENTS_SQL } from '../../lib/store/push-events';
 import { openStore, type CommitRow, type Store } from '../../lib/store';
 
@@ -42,6 +45,19 @@ function checkEveryListQuery(db: Database.Database): void {
   expectIndexedSearch(db, listDeliveriesSql({ repo: true, outcome: false }), ['app', MAX, 51]);
   expectIndexedSearch(db, listDeliveriesSql({ repo: false, outcome: true }), ['rejected', MAX, 51]);
   expectIndexedSearch(db, listDeliveriesSql({ repo: true, outcome: true }), ['app', 'rejected', MAX, 51]);
+  // the history charts: the newest N by id, and a covering-index range for 7/30 days
+  expectIndexedSearch(db, RECENT_OUTCOMES_SQL, ['app', 'web1', 40]);
+  expect(plan(db, OUTCOME_COUNTS_SQL, ['app', 'web1', '2025-01-01']).join('\n')).toMatch(/^SEARCH deployments USING COVERING INDEX deployments_repo_host_finished/);
+  expect(plan(db, MEDIAN_DURATION_SQL, ['app', 'web1', '2025-01-01', 1, 0])[0]).toMatch(/^SEARCH deployments USING COVERING INDEX deployments_repo_host_finished/);
+  // sha prefixes: a range of the sha index (the few rows found are sorted), never a walk of the repo by id
+  expect(plan(db, SEARCH_COMMITS_SHA_SQL, ['app', 'ab', 'ab~', MAX, 21])[0]).toMatch(/^SEARCH c USING INDEX commits_repo_sha_branch \(repo=\? AND sha>\? AND sha<\?\)/);
+  expect(plan(db, SEARCH_DEPLOYMENTS_SHA_SQL, ['app', 'ab', 'ab~', MAX, 21])[0]).toMatch(/^SEARCH deployments USING INDEX deployments_repo_commit \(repo=\? AND commit_sha>\? AND commit_sha<\?\)/);
+  expectIndexedSearch(db, DEPLOYMENTS_OF_COMMIT_SQL, ['app', 'ab', 3]);
+  // search: the full-text index is the outer loop, walked in rowid order (no sort), commits by primary key
+  const search = plan(db, SEARCH_COMMITS_FTS_SQL, ['"x"', MAX, 'app', 21]);
+  expect(search[0]).toMatch(/^SCAN f VIRTUAL TABLE INDEX/);
+  expect(search.join('\n')).toMatch(/SEARCH c USING INTEGER PRIMARY KEY/);
+  expect(search.join('\n')).not.toMatch(/TEMP B-TREE/);
 }
 
 function hex(n: number): string {

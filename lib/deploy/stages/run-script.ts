@@ -1,7 +1,5 @@
 import { runScript as spawnScript } from '../../script/run-script';
-import { buildScriptEnv } from '../../script/build-script-env';
-import { scriptRecordDir } from '../../script/script-records';
-import { allSecretEnvNames, allSecretValues } from '../../settings/load-settings';
+import { deploymentSpawnOptions, scriptEnvFor } from './script-env';
 import { fail, proceed, type DeploymentState, type Stage, type StageResult } from './stage';
 
 /**
@@ -12,33 +10,22 @@ import { fail, proceed, type DeploymentState, type Stage, type StageResult } fro
 export const runScript: Stage = {
   name: 'run-script',
   async run(state: Readonly<DeploymentState>): Promise<StageResult> {
-    const { deps, req, recorder, host } = state;
-    const { settings, logger } = deps;
+    const { recorder } = state;
     const cfg = state.effective!.config;
-    const loc = state.location!;
+    // with releases, the new release directory (relative paths resolve against it)
+    const loc = state.workDir ?? state.location!;
     if (!cfg.script) {
       recorder.step('no `script` configured: working copy updated only');
       return proceed();
     }
     recorder.step(`running ${cfg.script} in ${loc} (timeout ${cfg.timeout}s)`);
-    const env = buildScriptEnv({
-      baseEnv: process.env,
-      secretEnvNames: allSecretEnvNames(settings),
-      secretValues: allSecretValues(settings),
-      integralgit: { repo: req.repo, branch: state.branch!, commit: state.commit!, previousCommit: state.previousCommit ?? '', host },
-      configEnv: cfg.env,
-      scriptSecrets: state.repoSettings.secrets,
-    });
+    const env = scriptEnvFor(state);
     const result = await spawnScript({
       script: cfg.script,
       location: loc,
       env,
       timeoutSeconds: cfg.timeout,
-      secretValues: allSecretValues(settings),
-      recordDir: scriptRecordDir(settings.dataDir),
-      logger,
-      signal: req.signal,
-      onOutput: (chunk) => recorder.output(chunk.stream, chunk.text),
+      ...deploymentSpawnOptions(state),
     });
     recorder.scriptExited(result.exitCode, result.signal);
     if (result.timedOut) {

@@ -31,6 +31,13 @@ export interface DeploymentState {
   previousCommit?: string | null;
   /** runScript: the script's exit code (absent when no script is configured) */
   exitCode?: number | null;
+  // safe deployments (SPEC §10)
+  /** verifyTrust: the commit whose signature and ancestry were checked; sync deploys exactly it */
+  verifiedCommit?: string;
+  /** prepareRelease: the new release (with `releases`) */
+  release?: { name: string; dir: string };
+  /** where script, activate and healthcheck.command run: the release directory, else `location` */
+  workDir?: string;
 }
 
 /** The findings a stage adds to the state. */

@@ -16,7 +16,8 @@ export const sync: Stage = {
       branch: state.branch!,
       remote: cfg.remote,
       allowedRoots: deps.settings.allowedRoots,
-      targetCommit: req.targetCommit,
+      // exactly the commit verifyTrust checked, when it ran
+      targetCommit: req.targetCommit ?? state.verifiedCommit,
       noFetch: req.noFetch,
       onStep: recorder.step,
       logger: deps.logger,

@@ -23,7 +23,7 @@ export interface SeedDeployment {
   commit?: string;
   previousCommit?: string;
   branch?: string;
-  trigger?: 'webhook' | 'poll' | 'cli' | 'ui' | 'retry';
+  trigger?: 'webhook' | 'poll' | 'cli' | 'ui' | 'retry' | 'config';
   exitCode?: number | null;
   signal?: string | null;
   error?: string;
