@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   IG_INTERNAL: { exit: 1, status: 500, summary: 'an unexpected internal failure' },
   IG_AUTH_REQUIRED: { exit: 2, status: 401, summary: 'the page, API route or action needs credentials (readAuth or admin in the server settings)' },
   IG_CSRF_REJECTED: { exit: 2, status: 403, summary: 'an admin form was sent from another site or without a valid CSRF token' },
+  IG_OUTCOME_SEND_FAILED: { exit: 1, status: 502, summary: 'a commit status or notification could not be delivered; the outbox retries it with back-off' },
   IG_READ_ONLY: { exit: 2, status: 403, summary: 'UI actions are off because the server settings define no admin credentials' },
   // safe deployments (SPEC §10)
   IG_HEALTH_FAILED: { exit: 1, status: 500, summary: 'the health check did not pass before its timeout after the script succeeded' },

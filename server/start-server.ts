@@ -9,6 +9,7 @@ import { DeployQueue } from '../lib/queue/deploy-queue';
 import { Metrics } from '../lib/metrics/metrics';
 import { DeploymentEvents } from '../lib/deploy/events';
 import { setUpOutgoing, type OutgoingChannel } from '../lib/outbox';
+import { missedRows } from '../lib/outcomes/outcome-channels';
 import type { DispatcherOptions } from '../lib/outbox/dispatcher';
 import { createBackend } from '../lib/workcopy/create-backend';
 import { Poller } from '../lib/queue/poller';
@@ -37,7 +38,7 @@ export interface RunningServer {
 export async function startServer(
   settings: Settings,
   logger: Logger,
-  opts: { store?: Store; outgoing?: OutgoingChannel[]; outbox?: DispatcherOptions } = {},
+  opts: { store?: Store; outgoing?: OutgoingChannel[]; outbox?: DispatcherOptions; /** tests: grace before a new head counts as a missed webhook */ missedGraceMs?: number } = {},
 ): Promise<RunningServer> {
   // one server per data dir: a second one would "recover" the first one's running jobs
   const releaseDataDir = holdFileLock(path.join(settings.dataDir, 'serve.lock'), `another IntegralGit server uses the data dir ${settings.dataDir}`);
@@ -55,6 +56,7 @@ export async function startServer(
   const metrics = new Metrics(() => Object.keys(settings.repos).map((repo) => ({ repo, depth: store.queueDepth(repo) })));
   const events = new DeploymentEvents(logger);
   metrics.subscribeTo(events);
+  metrics.trackOutbox(() => store.countOutboxByTarget());
   const outbox = setUpOutgoing({ settings, store, logger, events, extra: opts.outgoing, options: opts.outbox });
   let fleet: FleetNode | undefined;
   const fleetSettings = settings.fleet;
@@ -97,7 +99,22 @@ export async function startServer(
   queue.start();
   // messages left pending by an earlier run or by CLI deployments are picked up here
   outbox.start();
-  const poller = new Poller({ settings, store, logger, backend, kick: (repo) => queue.kick(repo), isRunning: (repo) => queue.isRunning(repo) });
+  const poller = new Poller({
+    settings,
+    store,
+    logger,
+    backend,
+    kick: (repo) => queue.kick(repo),
+    isRunning: (repo) => queue.isRunning(repo),
+    // SPEC §9: a head no webhook announced is told like a deployment outcome, through the outbox
+    onMissed: (missed) => {
+      const rows = missedRows(settings, missed);
+      if (rows.length === 0) return;
+      store.enqueueOutbox(rows);
+      outbox.kick();
+    },
+    ...(opts.missedGraceMs !== undefined ? { missedGraceMs: opts.missedGraceMs } : {}),
+  });
   poller.start();
   fleet?.start();
   let closed = false;

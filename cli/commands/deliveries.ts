@@ -39,7 +39,8 @@ export function registerDeliveries(program: Command): void {
             d.remoteAddr ?? '-',
             d.provider ?? '-',
             d.repo ?? '-',
-            `${d.outcome} ${d.statusCode}`,
+            // a `missed` entry is no request, so it has no status code
+            d.statusCode ? `${d.outcome} ${d.statusCode}` : d.outcome,
             d.reason ?? '',
           ]);
           process.stdout.write(formatTable(['when', 'from', 'provider', 'repo', 'outcome', 'reason'], rows));

@@ -23,6 +23,17 @@ export interface StartedEvent extends DeploymentEventBase {
   branch: string | null;
 }
 
+/**
+ * The working copy is at `commit`: the first moment the commit being deployed is known
+ * (the head is read from the remote when the job runs). A commit status goes `pending` here.
+ */
+export interface SyncedEvent extends DeploymentEventBase {
+  type: 'synced';
+  branch: string | null;
+  commit: string;
+  previousCommit: string | null;
+}
+
 export interface StepEvent extends DeploymentEventBase {
   type: 'step';
   text: string;
@@ -55,7 +66,7 @@ export interface FinishedEvent extends DeploymentEventBase {
   exitCode: number | null;
 }
 
-export type DeploymentEvent = QueuedEvent | StartedEvent | StepEvent | OutputEvent | FinishedEvent;
+export type DeploymentEvent = QueuedEvent | StartedEvent | SyncedEvent | StepEvent | OutputEvent | FinishedEvent;
 export type DeploymentEventType = DeploymentEvent['type'];
 export type DeploymentEventOf<T extends DeploymentEventType> = Extract<DeploymentEvent, { type: T }>;
 

@@ -86,6 +86,7 @@ export class DeploymentRecorder {
 
   synced(commit: string, previousCommit: string | null): void {
     this.store.updateDeployment(this.deploymentId, { commit, previousCommit });
+    this.emitNow({ type: 'synced', branch: this.branch, commit, previousCommit });
   }
 
   scriptExited(exitCode: number | null, signal: string | null): void {

@@ -1,3 +1,4 @@
+import { deploymentNotifications } from './deployment-notifications';
 import type { Store, CommitRow, Deployment, DeploymentStatus } from '../store';
 import { IntegralGitError } from '../errors';
 import type { Settings } from '../settings/types';
@@ -115,5 +116,12 @@ export function deploymentDetail(settings: Settings, store: Store, repo: string,
   if (!d || d.repo !== repo) {
     throw new IntegralGitError('IG_NOT_FOUND', `repository \`${repo}\` has no deployment ${String(id)}`);
   }
-  return { ...toApiDeployment(d), steps: d.steps, configCommit: d.configCommit, log: store.getLog(d.id, afterSeq) };
+  return {
+    ...toApiDeployment(d),
+    steps: d.steps,
+    configCommit: d.configCommit,
+    log: store.getLog(d.id, afterSeq),
+    // SPEC §9: commit statuses and notifications of this deployment, with their attempts
+    notifications: deploymentNotifications(store.outboxOfDeployment(d.id)),
+  };
 }

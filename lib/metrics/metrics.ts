@@ -1,6 +1,13 @@
 import type * as PromClient from 'prom-client';
 import type { DeploymentEvents } from '../deploy/events';
 
+interface OutboxCount {
+  kind: string;
+  target: string;
+  status: string;
+  count: number;
+}
+
 interface Instruments {
   registry: PromClient.Registry;
   deliveries: PromClient.Counter<'provider' | 'outcome'>;
@@ -18,6 +25,7 @@ interface Instruments {
  */
 export class Metrics {
   private instruments: Instruments | undefined;
+  private outboxCountsOf: (() => OutboxCount[]) | undefined;
 
   constructor(private readonly queueDepthOf: () => Array<{ repo: string; depth: number }>) {}
 
@@ -42,6 +50,7 @@ export class Metrics {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const client = require('prom-client') as typeof PromClient;
     const queueDepthOf = this.queueDepthOf;
+    const outboxCountsOf = () => this.outboxCountsOf?.() ?? [];
     const registry = new client.Registry();
     client.collectDefaultMetrics({ register: registry, prefix: 'integralgit_' });
     this.instruments = {
@@ -76,7 +85,26 @@ export class Metrics {
         },
       }),
     };
+    new client.Gauge({
+      name: 'integralgit_outgoing_messages',
+      help: 'Outgoing messages (commit statuses, notifications) in the outbox by kind, target and status',
+      labelNames: ['kind', 'target', 'status'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const c of outboxCountsOf()) this.set({ kind: c.kind, target: c.target, status: c.status }, c.count);
+      },
+    });
     return this.instruments;
+  }
+
+  /**
+   * Commit statuses and notifications (SPEC §9) by target and status (`pending`, `sent`,
+   * `failed`), read from the outbox at each scrape, so messages written by CLI deployments
+   * and earlier runs count too.
+   */
+  trackOutbox(countsOf: () => OutboxCount[]): void {
+    this.outboxCountsOf = countsOf;
   }
 
   /** Count every finished deployment of this process (webhook, poll, UI) from the event stream. */

@@ -1,8 +1,10 @@
 import type { Logger } from '../log/logger';
 import type { Settings } from '../settings/types';
 import type { DeploymentEvent, DeploymentEvents } from '../deploy/events';
-import type { OutboxMessageInput } from '../store';
-import { OutboxDispatcher, type DispatcherOptions, type OutboxSender, type OutboxStore } from './dispatcher';
+import type { OutboxMessageInput, Store } from '../store';
+import { describeError } from '../errors';
+import { isPermanentFailure, outcomeChannels } from '../outcomes/outcome-channels';
+import { OutboxDispatcher, OutboxPermanentError, type DispatcherOptions, type OutboxSender } from './dispatcher';
 import { outboxWriter } from './outbox-writer';
 
 /**
@@ -18,9 +20,19 @@ export interface OutgoingChannel {
 }
 
 /** The channels the settings ask for. Each capability that sends something out adds its own here. */
-export function outgoingChannels(settings: Settings): OutgoingChannel[] {
-  void settings;
-  return [];
+export function outgoingChannels(settings: Settings, store: Store): OutgoingChannel[] {
+  // SPEC §9: commit statuses and notifications; a refusal retrying cannot change ends the row at once
+  return outcomeChannels(settings, store).map((c) => ({
+    kind: c.kind,
+    toMessages: (e) => c.toMessages(e),
+    send: async (m, signal) => {
+      try {
+        await c.send(m, signal);
+      } catch (err) {
+        throw isPermanentFailure(err) ? new OutboxPermanentError(describeError(err)) : err;
+      }
+    },
+  }));
 }
 
 /** How long a CLI `trigger` / `rollback` keeps delivering before it exits; the rest is left to a running server. */
@@ -33,14 +45,14 @@ export const CLI_FLUSH_MS = 5_000;
  */
 export function setUpOutgoing(deps: {
   settings: Settings;
-  store: OutboxStore;
+  store: Store;
   logger: Logger;
   events: DeploymentEvents;
   extra?: OutgoingChannel[];
   options?: DispatcherOptions;
 }): OutboxDispatcher {
   const dispatcher = new OutboxDispatcher(deps.store, deps.logger, deps.options);
-  for (const channel of [...outgoingChannels(deps.settings), ...(deps.extra ?? [])]) {
+  for (const channel of [...outgoingChannels(deps.settings, deps.store), ...(deps.extra ?? [])]) {
     dispatcher.register(channel.kind, channel.send);
     outboxWriter(deps.events, deps.store, (e) => channel.toMessages(e), () => dispatcher.kick());
   }

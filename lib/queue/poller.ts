@@ -5,6 +5,10 @@ import type { GitBackend } from '../workcopy/git-backend';
 import { describeError } from '../errors';
 import { resolveHostConfig } from '../config/merge-layers';
 import type { RepoConfig } from '../config/types';
+import { recordMissedHead, type MissedHead } from '../outcomes/missed-webhook';
+
+/** A webhook usually lands seconds after the push; a poll in between must not cry "missed". */
+export const DEFAULT_MISSED_GRACE_MS = 30_000;
 
 export interface PollerDeps {
   settings: Settings;
@@ -14,6 +18,10 @@ export interface PollerDeps {
   kick: (repo: string) => void;
   /** whether the repo's worker is busy (a running job is not in the queue depth) */
   isRunning?: (repo: string) => boolean;
+  /** told of every head that moved with no webhook announcing it (SPEC §9 `missed`) */
+  onMissed?: (missed: MissedHead) => void;
+  /** how long a new head may wait for its webhook before it counts as missed */
+  missedGraceMs?: number;
 }
 
 /**
@@ -24,6 +32,7 @@ export interface PollerDeps {
 export class Poller {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly busy = new Set<string>();
+  private readonly graceTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly deps: PollerDeps) {}
 
@@ -39,6 +48,8 @@ export class Poller {
   stop(): void {
     for (const t of this.timers) clearInterval(t);
     this.timers.length = 0;
+    for (const t of this.graceTimers) clearTimeout(t);
+    this.graceTimers.clear();
   }
 
   /** One reconcile of one repo; returns the job id when a deployment was queued. */
@@ -66,6 +77,8 @@ export class Poller {
       if (head && store.badCommit(repo, host, head)) return undefined;
       if (head && head !== deployed && head !== lastTried) {
         logger.info(`poll: ${repo} ${branch} is at ${head.slice(0, 12)} on the remote, ${deployed ? deployed.slice(0, 12) : 'nothing'} deployed here: queueing`);
+        // "moved" needs a known earlier position: a first deployment is not a missed webhook
+        if (deployed) this.watchForMissed(repo, branch, head);
         return this.enqueue(repo, branch);
       }
       return undefined;
@@ -75,6 +88,25 @@ export class Poller {
     } finally {
       this.busy.delete(repo);
     }
+  }
+
+  /** After the grace period, a head still unannounced is recorded and reported as missed. */
+  private watchForMissed(repo: string, branch: string, head: string): void {
+    const { store, logger } = this.deps;
+    if (store.headAnnounced(repo, head)) return;
+    const timer = setTimeout(() => {
+      this.graceTimers.delete(timer);
+      try {
+        const missed = recordMissedHead(store, repo, branch, head);
+        if (!missed) return;
+        logger.warn(`${repo}: ${missed.reason}`);
+        this.deps.onMissed?.(missed);
+      } catch (err) {
+        logger.warn(`missed-webhook check of ${repo} failed: ${describeError(err)}`);
+      }
+    }, this.deps.missedGraceMs ?? DEFAULT_MISSED_GRACE_MS);
+    timer.unref();
+    this.graceTimers.add(timer);
   }
 
   private enqueue(repo: string, branch: string | null): number {

@@ -8,6 +8,7 @@ import { checkCidrs, resolveRepo } from './resolve-repo';
 import { resolveCredentials } from './resolve-credentials';
 import { resolveHostname } from './resolve-hostname';
 import { resolveFleet } from './resolve-fleet';
+import { applyOutcomeSettings } from './resolve-outcomes';
 import { resolveRetention } from './resolve-retention';
 import type { GitBackendName, RepoSettings, Settings, SettingsOverrides } from './types';
 import { resolveHealthcheckHosts } from './resolve-safe-deployments';
@@ -99,6 +100,8 @@ export function resolveSettings(raw: RawObject, opts: ResolveOptions, problems: 
   if (credentials.triggerToken !== undefined) settings.triggerToken = credentials.triggerToken;
   const fleet = resolveFleet(asObject(raw.fleet), ctx, { repos: Object.keys(repos), hostname });
   if (fleet) settings.fleet = fleet;
+  // SPEC §9: publicUrl, notify, repos.*.commitStatus
+  applyOutcomeSettings(raw, settings, ctx);
   return settings;
 }
 

@@ -7,6 +7,7 @@
  */
 
 import { fleetSchema, type RawFleet } from './fleet-schema';
+import { commitStatusSchema, outcomeTopLevelSchema } from './outcome-schema';
 
 const envVarName = {
   type: 'string',
@@ -90,6 +91,8 @@ export const settingsSchema = {
     triggerTokenEnv: envVarName,
     logFormat: { type: 'string', enum: ['text', 'json'] },
     fleet: fleetSchema,
+    // SPEC §9: outcomes leaving the host (publicUrl, notify); see outcome-schema.ts
+    ...outcomeTopLevelSchema,
     retention,
     // safe deployments (SPEC §10): hosts besides loopback a repo config's healthcheck.url may reach
     healthcheckHosts: { type: 'array', items: nonEmptyString, uniqueItems: true },
@@ -119,6 +122,8 @@ export const settingsSchema = {
         knownHostsFile: nonEmptyString,
         pollInterval: { type: 'integer', minimum: 0 },
         trustedNetworks: { ...cidrList, minItems: 1 },
+        // SPEC §9: commit status on the git host; see outcome-schema.ts
+        commitStatus: commitStatusSchema,
         secrets: {
           type: 'object',
           // keys are the variable names the script receives; checked in resolve-script-secrets.ts
@@ -165,6 +170,9 @@ export interface RawSettings {
   triggerTokenEnv?: string;
   logFormat?: 'text' | 'json';
   fleet?: RawFleet;
+  // SPEC §9 (outcome-schema.ts)
+  publicUrl?: string;
+  notify?: Record<string, unknown>[];
   retention?: { deployments?: number; deliveries?: number };
   healthcheckHosts?: string[];
 }
@@ -180,6 +188,8 @@ export interface RawRepo {
   knownHostsFile?: string;
   pollInterval?: number;
   trustedNetworks?: string[];
+  // SPEC §9 (outcome-schema.ts)
+  commitStatus?: Record<string, unknown>;
   secrets?: Record<string, { file?: string; env?: string }>;
   retention?: { deployments?: number; deliveries?: number };
   requireSignedCommits?: { allowedSignersFile?: string; gpgKeyring?: string };

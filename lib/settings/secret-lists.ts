@@ -31,5 +31,12 @@ export function allSecretValues(settings: Settings): string[] {
   add(settings.admin?.token);
   add(settings.readAuth?.password);
   add(settings.triggerToken);
+  // SPEC §9: status tokens, webhook signing secrets, Slack URLs (the URL is the credential), SMTP passwords
+  for (const repo of Object.values(settings.repos)) add(repo.commitStatus?.token);
+  for (const target of settings.notify ?? []) {
+    if (target.type === 'webhook') add(target.secret);
+    if (target.type === 'slack') add(target.url);
+    if (target.type === 'email') add(target.password);
+  }
   return [...values];
 }

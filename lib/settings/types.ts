@@ -1,4 +1,5 @@
 /** Server settings after loading, validation and resolution (secrets read, paths absolute). */
+import type { CommitStatusSettings, NotifyTarget } from './outcome-types';
 
 export type GitBackendName = 'native' | 'isomorphic';
 
@@ -31,6 +32,9 @@ export interface RepoSettings {
    * signature-mismatch messages. Undefined = `repos.<name>.secret`.
    */
   secretSource?: string;
+  // SPEC §9 (outcome-types.ts)
+  /** where deployment outcomes are posted as commit statuses; undefined = none */
+  commitStatus?: CommitStatusSettings;
   /** `secrets`: variable name → resolved value; the only secrets the deploy script receives */
   secrets?: Record<string, string>;
   /** how many deployments and deliveries of this repo are kept (oldest pruned); always set by loadSettings, undefined = the defaults */
@@ -100,6 +104,11 @@ export interface Settings {
   warnings?: string[];
   /** the hosts share a NATS JetStream server (SPEC §11); undefined = this server works alone */
   fleet?: FleetSettings;
+  // SPEC §9 (outcome-types.ts)
+  /** base URL of the pages in links sent out, without trailing slash; undefined = no links */
+  publicUrl?: string;
+  /** notification targets; always set by loadSettings (empty when none) */
+  notify?: NotifyTarget[];
 }
 
 /** `fleet` after resolution: paths absolute, files checked readable. */

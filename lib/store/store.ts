@@ -9,6 +9,7 @@ import { DeploymentsTable } from './deployments';
 import { DeploymentOutcomesTable, type DeploymentOutcome, type OutcomeCounts } from './deployment-outcomes';
 import { CommitSearchTable, type CommitSearch } from './commit-search';
 import { JobsTable } from './jobs';
+import { OutcomeQueries } from './outcome-queries';
 import { PinsTable } from './pins';
 import { BadCommitsTable } from './bad-commits';
 import { OutboxTable, type OutboxAttempt, type OutboxAttemptResult, type OutboxMessage, type OutboxMessageInput, type OutboxStatus } from './outbox';
@@ -74,6 +75,7 @@ export class Store implements ConfigVersionStore {
   private readonly retention: RetentionPruner;
   private readonly badCommits: BadCommitsTable;
   private readonly outbox: OutboxTable;
+  private readonly outcomeQueries: OutcomeQueries;
   private readonly ctx: StoreContext;
   private readonly defaultSynchronous: 'NORMAL' | 'FULL';
 
@@ -105,6 +107,7 @@ export class Store implements ConfigVersionStore {
     this.retention = new RetentionPruner(this.ctx);
     this.badCommits = new BadCommitsTable(this.ctx, this.repos);
     this.outbox = new OutboxTable(this.ctx);
+    this.outcomeQueries = new OutcomeQueries(this.ctx);
   }
 
   /** Delete the oldest deployments (with their logs) and deliveries of `repo` beyond the limits. */
@@ -259,6 +262,33 @@ export class Store implements ConfigVersionStore {
   }
   getDelivery(id: number): DeliveryWithBody | undefined {
     return this.deliveries.getDelivery(id);
+  }
+
+  // ── deployment outcomes leaving the host (SPEC §9) ──
+
+  /** Whether any delivery for the repo ever announced `sha` as a new head. */
+  headAnnounced(repo: string, sha: string): boolean {
+    return this.outcomeQueries.headAnnounced(repo, sha);
+  }
+
+  /** Whether a `missed` entry for this head is in the deliveries log already. */
+  missedRecorded(repo: string, sha: string): boolean {
+    return this.outcomeQueries.missedRecorded(repo, sha);
+  }
+
+  /** How the last succeeded-or-failed deployment of the repo on the host before this one ended. */
+  previousOutcome(repo: string, host: string, beforeDeploymentId: number): 'succeeded' | 'failed' | undefined {
+    return this.outcomeQueries.previousOutcome(repo, host, beforeDeploymentId);
+  }
+
+  /** Outgoing messages by kind, lane and status, for /metrics. */
+  countOutboxByTarget(): { kind: string; target: string; status: string; count: number }[] {
+    return this.outcomeQueries.countOutboxByTarget();
+  }
+
+  /** The provider of the repo's newest push event (not the generic trigger), if any came. */
+  lastWebhookProvider(repo: string): string | undefined {
+    return this.outcomeQueries.lastWebhookProvider(repo);
   }
 
   // pins

@@ -4,13 +4,14 @@ export type JobTrigger = 'webhook' | 'poll' | 'cli' | 'ui' | 'config' | 'retry';
 export type JobState = 'queued' | 'running' | 'done' | 'coalesced';
 export type DeploymentStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
 export type LogStream = 'stdout' | 'stderr' | 'system';
-export type DeliveryOutcome = 'accepted' | 'duplicate' | 'ignored' | 'rejected' | 'ping';
+/** `missed`: not a request but its absence: the branch moved and no delivery announced it (SPEC §9) */
+export type DeliveryOutcome = 'accepted' | 'duplicate' | 'ignored' | 'rejected' | 'ping' | 'missed';
 
 export const JOB_TRIGGERS: readonly JobTrigger[] = ['webhook', 'poll', 'cli', 'ui', 'config', 'retry'];
 export const JOB_STATES: readonly JobState[] = ['queued', 'running', 'done', 'coalesced'];
 export const DEPLOYMENT_STATUSES: readonly DeploymentStatus[] = ['queued', 'running', 'succeeded', 'failed', 'skipped'];
 export const LOG_STREAMS: readonly LogStream[] = ['stdout', 'stderr', 'system'];
-export const DELIVERY_OUTCOMES: readonly DeliveryOutcome[] = ['accepted', 'duplicate', 'ignored', 'rejected', 'ping'];
+export const DELIVERY_OUTCOMES: readonly DeliveryOutcome[] = ['accepted', 'duplicate', 'ignored', 'rejected', 'ping', 'missed'];
 
 export interface StoreOptions {
   /** default `synchronous` pragma; push events are always written with FULL */

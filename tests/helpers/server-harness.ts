@@ -19,6 +19,10 @@ export interface HarnessOptions {
   /** script files committed with the initial commit, e.g. { 'deploy.sh': '#!/bin/sh\necho hi\n' } */
   files?: Record<string, string>;
   logToConsole?: boolean;
+  /** where the repository lives on the git server, e.g. `acme/app` (default `app`) */
+  repoPath?: string;
+  /** options of startServer (outbox timings, missed-webhook grace) */
+  serverOptions?: Parameters<typeof startServer>[2];
 }
 
 /**
@@ -39,7 +43,7 @@ export class ServerHarness {
     const fx = await GitFixture.create();
     const h = new ServerHarness(fx);
     fs.mkdirSync(h.deployRoot, { recursive: true });
-    h.repo = fx.createRepo('app', {
+    h.repo = fx.createRepo(opts.repoPath ?? 'app', {
       'README.md': '# app\n',
       'deploy.sh': '#!/bin/sh\necho "deployed $INTEGRALGIT_COMMIT"\n',
       ...(opts.files ?? {}),
@@ -60,7 +64,7 @@ export class ServerHarness {
       { file: path.join(h.root, 'settings.json'), baseDir: h.root, env: {} },
     );
     const logger = opts.logToConsole ? createLogger({}) : silentLogger();
-    h.server = await startServer(h.settings, logger);
+    h.server = await startServer(h.settings, logger, opts.serverOptions);
     return h;
   }
 

@@ -4,10 +4,11 @@ import { migration002 } from './002-commits-truncated';
 import { migration003 } from './003-outbox';
 import { migration004 } from './004-history-search';
 import { migration005 } from './005-safe-deployments';
+import { migration007 } from './007-outcomes';
 
 export type { Migration } from './types';
 
 /** Every schema step, in order. Add new files at the end; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration007];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
