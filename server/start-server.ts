@@ -44,7 +44,7 @@ export async function startServer(
   const releaseDataDir = holdFileLock(path.join(settings.dataDir, 'serve.lock'), `another IntegralGit server uses the data dir ${settings.dataDir}`);
   let store: Store;
   try {
-    store = opts.store ?? openStore(settings.dataDir, { deliveriesLimit: settings.deliveriesLimit });
+    store = opts.store ?? openStore(settings.dataDir, { deliveriesLimit: settings.deliveriesLimit, checkIntegrity: true });
   } catch (err) {
     releaseDataDir();
     throw err;

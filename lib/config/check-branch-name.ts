@@ -24,6 +24,17 @@ export function branchNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why `name` is not a remote name git would accept, or undefined when it is fine. git takes
+ * a remote name when refs/remotes/<name>/… is a valid ref; "/" is refused too so the name
+ * stays one path component. The only rule for remotes: `validate` (parse time) and the
+ * working copy (deploy time) both ask it, so what validates also deploys (the original
+ * README's example remote, with its apostrophe, is fine).
+ */
+export function remoteNameProblem(name: string): string | undefined {
+  return branchNameProblem(name) ?? (name.includes('/') ? 'must not contain "/"' : undefined);
+}
+
 /** True when `s` holds whitespace or an ASCII control character (NUL … US, DEL). */
 export function hasSpaceOrControl(s: string): boolean {
   for (let i = 0; i < s.length; i++) {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Problem } from '../errors';
-import { branchNameProblem, hasSpaceOrControl } from './check-branch-name';
+import { branchNameProblem, hasSpaceOrControl, remoteNameProblem } from './check-branch-name';
 import { pointer, quote } from './json-pointer';
 
 /**
@@ -59,10 +59,7 @@ function checkLayer(layer: Record<string, unknown>, at: string[]): Problem[] {
     add('branch', problem && `${quote(layer.branch)} is not a valid git branch name: ${problem}`);
   }
   if (typeof layer.remote === 'string') {
-    // git accepts a remote name when refs/remotes/<name>/… is a valid ref; "/" is refused
-    // too so that the name stays one path component (the original README's example
-    // remote, with its apostrophe, is fine)
-    const problem = branchNameProblem(layer.remote) ?? (layer.remote.includes('/') ? 'must not contain "/"' : undefined);
+    const problem = remoteNameProblem(layer.remote);
     add('remote', problem && `${quote(layer.remote)} is not a valid git remote name: ${problem}`);
   }
   problems.push(...checkSafeDeploymentKeys(layer, at));

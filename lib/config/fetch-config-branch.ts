@@ -173,8 +173,8 @@ function missingBranch(repo: RepoSettings): IntegralGitError {
 function httpHint(status: number, repo: RepoSettings, hasAuth: boolean): string {
   if (status === 401 || status === 403) {
     return hasAuth
-      ? `; the remote refused the credentials of repos.${repo.name}.auth (check the user name and the token, and that the token may read the repository)`
-      : `; the remote asks for credentials: set repos.${repo.name}.auth`;
+      ? `; authentication failed: the remote refused the credentials of repos.${repo.name}.auth (check the user name and the token, and that the token may read the repository)`
+      : `; authentication failed: the remote asks for credentials: set repos.${repo.name}.auth`;
   }
   if (status === 404) return `; check repos.${repo.name}.url`;
   return '';

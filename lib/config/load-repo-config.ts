@@ -64,9 +64,11 @@ export async function loadRepoConfig(opts: LoadRepoConfigOptions): Promise<Loade
   return { current, latest: record, changed };
 }
 
-/** The version in force, or IG_CONFIG_NEVER_VALID saying why there is none. */
+/** The version in force, or IG_FETCH_FAILED / IG_CONFIG_NEVER_VALID saying why there is none. */
 export function requireCurrentConfig(repoName: string, loaded: LoadedRepoConfig): ConfigVersionRecord {
   if (loaded.current) return loaded.current;
+  // the branch could not be read at all: the fetch is the cause, reported as such
+  if (loaded.fetchError?.code === 'IG_FETCH_FAILED') throw loaded.fetchError;
   const why = loaded.fetchError
     ? loaded.fetchError.message
     : loaded.latest

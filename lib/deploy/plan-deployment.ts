@@ -6,7 +6,7 @@ import { nativeConfigFetcherIfAvailable } from './config-fetcher';
 import { parseRepoConfig } from '../config/parse-repo-config';
 import { resolveHostConfig } from '../config/merge-layers';
 import type { EffectiveConfig, RepoConfig } from '../config/types';
-import { IntegralGitError, describeError, type Problem } from '../errors';
+import { IntegralGitError, describeError, isIntegralGitError, type Problem } from '../errors';
 import type { RepoSettings, Settings } from '../settings/types';
 import type { Store } from '../store';
 import type { GitBackend, SyncPlan } from '../workcopy/git-backend';
@@ -34,6 +34,7 @@ export async function planDeployment(
   const repoSettings = requireRepo(settings, req.repo);
   let config: RepoConfig | undefined;
   let info: DeploymentPlan['config'] | undefined;
+  let fetchError: unknown;
   if (!req.noFetch) {
     try {
       // into a throw-away cache: a dry run leaves the data dir as it found it
@@ -49,12 +50,14 @@ export async function planDeployment(
         info = { commit: fetched.commit, source: 'fetched', latestInvalid: { commit: fetched.commit, problems: parsed.problems } };
       }
     } catch (err) {
+      fetchError = err;
       info = { commit: '', source: 'fetched', fetchError: describeError(err) };
     }
   }
   if (!config) {
     const stored = store.lastValidConfig(req.repo);
     if (!stored?.config) {
+      if (isIntegralGitError(fetchError) && fetchError.code === 'IG_FETCH_FAILED') throw fetchError;
       const why = info?.fetchError ?? (info?.latestInvalid ? `config ${info.latestInvalid.commit.slice(0, 12)} is invalid` : 'nothing fetched (--no-fetch)');
       throw new IntegralGitError('IG_CONFIG_NEVER_VALID', `no valid repo config for \`${req.repo}\`: ${why}`);
     }

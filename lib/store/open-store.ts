@@ -52,6 +52,7 @@ export function openStore(dataDir: string, options: StoreOptions = {}): Store {
     // statement journals and sorts in memory: on disk they were a dozen temp-file writes per webhook
     db.pragma('temp_store = MEMORY');
     db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+    if (options.checkIntegrity) assertIntact(db, file);
     applyMigrations(db, file);
     return new Store(db, file, options);
   } catch (err) {
@@ -63,6 +64,27 @@ export function openStore(dataDir: string, options: StoreOptions = {}): Store {
       { file },
     );
   }
+}
+
+/**
+ * A file with damaged pages opens and answers the first queries, then fails every write
+ * that touches them: a server started on it would say "healthy" and answer every push 503.
+ * quick_check reads every page once (O(size), no index cross-check), so it runs at start only.
+ */
+function assertIntact(db: Database.Database, file: string): void {
+  let problems: string[];
+  try {
+    problems = (db.pragma('quick_check(5)') as Array<{ quick_check: string }>).map((r) => r.quick_check).filter((r) => r !== 'ok');
+  } catch (err) {
+    problems = [(err as Error).message];
+  }
+  if (problems.length === 0) return;
+  throw new IntegralGitError(
+    'IG_DATABASE_CORRUPT',
+    `the database ${file} is damaged (quick_check: ${problems.join('; ')}). Stop here rather than lose records: restore it from a backup ` +
+      `(\`integralgit backup\` output, see docs/reference/database.md), or move it aside to start with an empty history`,
+    { file, problems },
+  );
 }
 
 /**

@@ -24,6 +24,8 @@ export interface StoreOptions {
   deliveryBodyLimitBytes?: number;
   /** clock, for tests */
   now?: () => Date;
+  /** run PRAGMA quick_check before use and refuse a damaged file (the server does, at start) */
+  checkIntegrity?: boolean;
 }
 
 /** A keyset-paginated page, newest first. Pass `nextCursor` as `before` for the next page. */

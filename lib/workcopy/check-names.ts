@@ -1,26 +1,16 @@
+import { branchNameProblem, remoteNameProblem } from '../config/check-branch-name';
 import { IntegralGitError } from '../errors';
 
 /**
  * `branch` and `remote` come from the repo config (anyone with push rights) and end up as
- * git arguments and ref names: only plain names pass, never something git could read as an
- * option or a ref expression. The rules are git's check-ref-format ones, a little stricter.
+ * git arguments and ref names. The rules live in lib/config/check-branch-name.ts, the same
+ * ones `validate` applies, so a config that validates never fails here; these re-checks
+ * guard callers that did not come through the config parser (rollback, the CLI).
  */
 export function assertBranchName(branch: string): void {
-  const bad =
-    branch === '' ||
-    branch.startsWith('-') ||
-    branch.startsWith('/') ||
-    branch.endsWith('/') ||
-    branch.endsWith('.') ||
-    branch.endsWith('.lock') ||
-    branch.includes('..') ||
-    branch.includes('//') ||
-    branch.includes('@{') ||
-    branch === '@' ||
-    branch.split('/').some((c) => c.startsWith('.')) ||
-    [...branch].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f || '~^:?*[\\'.includes(c));
-  if (bad) {
-    throw new IntegralGitError('IG_CONFIG_INVALID', `\`branch\` ${JSON.stringify(branch)} is not a valid git branch name: fix \`branch\` in the repo config`, {
+  const problem = branchNameProblem(branch);
+  if (problem) {
+    throw new IntegralGitError('IG_CONFIG_INVALID', `\`branch\` ${JSON.stringify(branch)} is not a valid git branch name (${problem}): fix \`branch\` in the repo config`, {
       key: 'branch',
       value: branch,
     });
@@ -28,12 +18,12 @@ export function assertBranchName(branch: string): void {
 }
 
 export function assertRemoteName(remote: string): void {
-  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(remote) || remote.endsWith('.lock')) {
-    throw new IntegralGitError(
-      'IG_CONFIG_INVALID',
-      `\`remote\` ${JSON.stringify(remote)} is not a valid remote name (letters, digits, '.', '_', '-'): fix \`remote\` in the repo config`,
-      { key: 'remote', value: remote },
-    );
+  const problem = remoteNameProblem(remote);
+  if (problem) {
+    throw new IntegralGitError('IG_CONFIG_INVALID', `\`remote\` ${JSON.stringify(remote)} is not a valid git remote name (${problem}): fix \`remote\` in the repo config`, {
+      key: 'remote',
+      value: remote,
+    });
   }
 }
 

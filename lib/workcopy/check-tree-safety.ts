@@ -1,5 +1,5 @@
 import { IntegralGitError } from '../errors';
-import { MODE_LINK, TreeEntry } from './tree-entry';
+import { isTree, MODE_LINK, TreeEntry } from './tree-entry';
 
 /**
  * Repository content is untrusted (SPEC §4.3). Before anything is checked out, every path of
@@ -19,7 +19,7 @@ export interface UnsafeEntry {
  * older version is then checked whole at its next deployment, not only what changed
  * (CHECKED_REF in git-driver.ts carries the version).
  */
-export const TREE_RULES_VERSION = 1;
+export const TREE_RULES_VERSION = 2;
 
 const HFS_IGNORABLE = /[\u200C-\u200F\u202A-\u202E\u206A-\u206F\uFEFF]/g;
 const MAX_LINK_HOPS = 40;
@@ -52,8 +52,8 @@ function componentProblem(name: string): string | null {
 export function findUnsafeEntries(entries: TreeEntry[]): UnsafeEntry[] {
   const links = new Map<string, string>();
   for (const e of entries) if (e.mode === MODE_LINK) links.set(e.path, e.linkTarget ?? '');
-  const unsafe: UnsafeEntry[] = [];
-  const reported = new Set<string>();
+  const unsafe: UnsafeEntry[] = duplicateEntries(entries);
+  const reported = new Set<string>(unsafe.map((u) => u.path));
   for (const e of entries) {
     const parts = e.path.split('/');
     // one line per offending directory, not one per file below it
@@ -73,6 +73,33 @@ export function findUnsafeEntries(entries: TreeEntry[]): UnsafeEntry[] {
     if (why) unsafe.push({ path: e.path, reason: why });
   }
   return unsafe;
+}
+
+/**
+ * Two entries for one path (a symlink `d` beside a directory `d/`, a file `f` with `f/y`
+ * below it): git's plumbing builds such trees, no checkout can write them faithfully, and
+ * each backend half-applies them differently. A non-directory entry must be the only entry
+ * at its path and have nothing below it.
+ */
+function duplicateEntries(entries: TreeEntry[]): UnsafeEntry[] {
+  const seen = new Set<string>();
+  const leaves = new Set<string>();
+  const out: UnsafeEntry[] = [];
+  const dup = new Set<string>();
+  for (const e of entries) {
+    if (seen.has(e.path)) dup.add(e.path);
+    seen.add(e.path);
+    if (!isTree(e)) leaves.add(e.path);
+  }
+  for (const e of entries) {
+    const parts = e.path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const above = parts.slice(0, i).join('/');
+      if (leaves.has(above)) dup.add(above);
+    }
+  }
+  for (const p of dup) out.push({ path: p, reason: 'duplicate entries: the tree holds this path twice (e.g. a file or symlink and a directory of the same name)' });
+  return out;
 }
 
 /**

@@ -11,8 +11,9 @@ import { isHttpUrl, isSshUrl, stripCredentials, urlCredentials } from '../remote
  *   config-location ones a sysadmin sets on purpose. System and global git config are
  *   read (proxies, CA bundles); what matters for safety is overridden per command below.
  * - Credentials (HTTPS) go through a credential helper given inline with `-c`: it reads the
- *   secret from this process's environment and answers only for the settings URL's scheme
- *   and host:port, so nothing is written to disk, `.git/config` or a command line, and a
+ *   secret from this process's environment and answers only for the settings URL's scheme,
+ *   host:port and path (another repository on the same host, e.g. a submodule, gets
+ *   nothing), so nothing is written to disk, `.git/config` or a command line, and a
  *   request to any other host gets nothing. Configured helpers are reset so that none of
  *   them stores the token. Redirects are not followed at all: the URL fetched is the
  *   settings' one.
@@ -31,10 +32,12 @@ const BASE_CONFIG = [
   'advice.detachedHead=false',
 ];
 
+// credential.useHttpPath makes git send the repository path too: a submodule on the same
+// host (`../secret.git`) is another path and gets nothing (issue 10 item 9)
 const CREDENTIAL_HELPER =
-  '!f() { test "$1" = get || exit 0; p=; h=; ' +
-  'while IFS= read -r l; do case "$l" in protocol=*) p=${l#protocol=};; host=*) h=${l#host=};; esac; done; ' +
-  'if [ -n "$INTEGRALGIT_CRED_PASSWORD" ] && [ "$p" = "$INTEGRALGIT_CRED_PROTOCOL" ] && [ "$h" = "$INTEGRALGIT_CRED_HOST" ]; then ' +
+  '!f() { test "$1" = get || exit 0; p=; h=; r=; ' +
+  'while IFS= read -r l; do case "$l" in protocol=*) p=${l#protocol=};; host=*) h=${l#host=};; path=*) r=${l#path=};; esac; done; ' +
+  'if [ -n "$INTEGRALGIT_CRED_PASSWORD" ] && [ "$p" = "$INTEGRALGIT_CRED_PROTOCOL" ] && [ "$h" = "$INTEGRALGIT_CRED_HOST" ] && [ "$r" = "$INTEGRALGIT_CRED_PATH" ]; then ' +
   'printf "username=%s\\npassword=%s\\n" "$INTEGRALGIT_CRED_USERNAME" "$INTEGRALGIT_CRED_PASSWORD"; fi; }; f';
 
 export interface GitInvocation {
@@ -87,9 +90,10 @@ export function networkInvocation(repo: RepoSettings, ceiling?: string): GitInvo
       const u = new URL(stripCredentials(repo.url));
       env.INTEGRALGIT_CRED_PROTOCOL = u.protocol.replace(/:$/, '');
       env.INTEGRALGIT_CRED_HOST = u.host;
+      env.INTEGRALGIT_CRED_PATH = decodeURIComponent(u.pathname.replace(/^\//, ''));
       env.INTEGRALGIT_CRED_USERNAME = username;
       env.INTEGRALGIT_CRED_PASSWORD = password;
-      config.push(`credential.helper=${CREDENTIAL_HELPER}`);
+      config.push(`credential.helper=${CREDENTIAL_HELPER}`, 'credential.useHttpPath=true');
       secrets.push(password, encodeURIComponent(password), Buffer.from(`${username}:${password}`).toString('base64'));
     }
   }

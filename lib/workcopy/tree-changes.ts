@@ -21,6 +21,8 @@ export interface TreeChange {
   newMode: string | null;
   /** the target's object id, when newMode is set */
   newOid: string | null;
+  /** a second entry of the target at the same path: the tree is malformed */
+  duplicateNew?: { mode: string; oid: string };
 }
 
 /** Merge `:old new oldOid newOid X\tpath` records into one change per path. */
@@ -31,7 +33,10 @@ export function mergeChanges(records: Array<{ path: string; oldMode: string; new
     const newMode = normaliseMode(r.newMode);
     const c = byPath.get(r.path) ?? { path: r.path, oldMode: null, newMode: null, newOid: null };
     if (oldMode) c.oldMode = oldMode;
-    if (newMode) {
+    if (newMode && c.newMode !== null) {
+      // a second target entry for one path (a malformed tree): keep both, the safety check refuses it
+      c.duplicateNew = { mode: newMode, oid: r.newOid };
+    } else if (newMode) {
       c.newMode = newMode;
       c.newOid = r.newOid;
     }
@@ -47,7 +52,11 @@ function normaliseMode(mode: string): string | null {
 
 /** The target's side of the changes: every entry it adds or changes. */
 export function targetEntries(changes: TreeChange[]): TreeEntry[] {
-  return changes.filter((c) => c.newMode !== null).map((c) => ({ path: c.path, mode: c.newMode as string, oid: c.newOid ?? '' }));
+  return changes.flatMap((c) => {
+    if (c.newMode === null) return [];
+    const entry = { path: c.path, mode: c.newMode, oid: c.newOid ?? '' };
+    return c.duplicateNew ? [entry, { path: c.path, mode: c.duplicateNew.mode, oid: c.duplicateNew.oid }] : [entry];
+  });
 }
 
 export function touchesSymlinks(changes: TreeChange[]): boolean {

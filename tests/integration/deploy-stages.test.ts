@@ -10,6 +10,7 @@ import { createBackend } from '../../lib/workcopy/create-backend';
 import { silentLogger } from '../../lib/log/logger';
 import type { DeployRequest } from '../../lib/deploy/types';
 import { setUpOutgoing } from '../../lib/outbox';
+import { parseRepoConfig } from '../../lib/config/parse-repo-config';
 
 /** runDeployment over its stages, on a real repository served over HTTP and a real SQLite file. */
 describe('runDeployment: stages, recorder and events', () => {
@@ -122,6 +123,17 @@ describe('runDeployment: stages, recorder and events', () => {
     repo.writeConfig({ configs: { base: { location: location(), branch: 'master' } } });
     const rollback = await deploy({ targetCommit: 'deadbeefdeadbeef' });
     expect(rollback).toMatchObject({ status: 'failed', commit: 'deadbeefdeadbeef' });
+  });
+
+  // issue 10 item 13: the seed README's example remote validates and deploys, on both backends
+  it.each(['native', 'isomorphic'] as const)('the README example remote name validates and deploys (%s)', async (kind) => {
+    const remote = "usually-origin-but-if-you're-a-special-snowflake-you-can-change-this";
+    const config = { configs: { base: { location: location(), branch: 'master', remote } } };
+    expect(parseRepoConfig(JSON.stringify(config)).problems).toEqual([]);
+    repo.writeConfig(config);
+    const outcome = await runDeployment({ settings, store, logger: silentLogger(), backend: createBackend(kind), events }, { repo: 'app', trigger: 'cli' });
+    expect(outcome).toMatchObject({ status: 'succeeded', commit: repo.head() });
+    expect(fs.readFileSync(path.join(location(), 'index.html'), 'utf8')).toBe('v1\n');
   });
 
   it('skips are terminal outcomes of the gate with their reason, and emit finished', async () => {

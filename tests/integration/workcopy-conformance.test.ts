@@ -412,6 +412,15 @@ describe.each(BACKENDS)('working copy sync, %s backend', (backendName) => {
         { path: 'x', mode: '120000', content: 'd1/d2/up/..' },
       ]],
       ['a symlink into .git', () => [{ path: 'cfg', mode: '120000', content: '.git/config' }]],
+      // issue 10 item 11: two entries for one path (plumbing builds them, git checkout cannot)
+      ['duplicate entries: a symlink `d` and a directory `d/`', () => [
+        { path: 'd', mode: '120000', content: 'README.md' },
+        { path: 'd/x', content: 'x\n' },
+      ]],
+      ['duplicate entries: a file `f` and a directory `f/`', () => [
+        { path: 'f', content: 'file\n' },
+        { path: 'f/y', content: 'y\n' },
+      ]],
     ];
 
     beforeAll(() => {
@@ -538,6 +547,22 @@ describe.each(BACKENDS)('working copy sync, %s backend', (backendName) => {
       walk(dir);
       return hits;
     }
+
+    // issue 10 item 9: the token is for the settings' repository, not for its neighbours
+    it('answers no credentials for a submodule on the same host (../secret.git)', async () => {
+      if (backendName !== 'native') return; // the isomorphic backend fetches no submodules at all
+      const secret = authFx.createRepo(`${backendName}-secret`, { 'secret.txt': 'classified\n' });
+      const repo = authFx.createRepo(`${backendName}-withsub`);
+      commitSubmodule(repo, 'vendor/secret', `../${secret.name}.git`, secret.head());
+      const location = path.join(root, repo.name);
+      const settings = settingsFor(repo.url, repo.name, { auth: { username: 'deploy', token } });
+      const seen = authFx.requests.length;
+      await backend.sync({ ...req(repo, location), repo: settings }).catch(() => undefined);
+      const toSecret = authFx.requests.slice(seen).filter((r) => r.url.includes(`/${secret.name}.git/`));
+      expect(toSecret.length).toBeGreaterThan(0);
+      expect(toSecret.filter((r) => r.authorization)).toEqual([]);
+      expect(fs.existsSync(path.join(location, 'vendor', 'secret', 'secret.txt'))).toBe(false);
+    });
 
     it('clones and fetches with the token from the settings, writing it nowhere', async () => {
       const repo = authFx.createRepo(`${backendName}-private`);

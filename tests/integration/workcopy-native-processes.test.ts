@@ -3,6 +3,7 @@ import path from 'node:path';
 import { GitFixture, FixtureRepo, git, makeTempDir } from '../helpers/git-fixture';
 import { createBackend } from '../../lib/workcopy/create-backend';
 import type { SyncRequest } from '../../lib/workcopy/git-backend';
+import { CHECKED_REF } from '../../lib/workcopy/git-driver';
 
 /**
  * Which git commands a native deployment runs (git trace2, switched on through
@@ -85,7 +86,7 @@ describe('git processes of a native deployment', () => {
     await backend.sync(req(repo, location));
     repo.commit({ 'README.md': 'two\n' });
     // a copy deployed before the checked marker existed (or under older rules)
-    git(location, ['update-ref', '-d', 'refs/integralgit/tree-checked-v1']);
+    git(location, ['update-ref', '-d', CHECKED_REF]);
     const cmds = await traced(() => backend.sync(req(repo, location)));
     expect(cmds).toContain('diff-tree');
     expect(cmds).toContain('ls-tree');

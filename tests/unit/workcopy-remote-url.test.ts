@@ -48,8 +48,8 @@ describe('names from the repo config', () => {
     'refuses the branch %j',
     (b) => expect(() => assertBranchName(b)).toThrow(/not a valid git branch name/),
   );
-  it.each(['origin', 'upstream', 'my_remote.2'])('accepts the remote %j', (r) => expect(() => assertRemoteName(r)).not.toThrow());
-  it.each(['', '-o', 'a/b', 'a b', 'x.lock'])('refuses the remote %j', (r) => expect(() => assertRemoteName(r)).toThrow(/not a valid remote name/));
+  it.each(['origin', 'upstream', 'my_remote.2', "usually-origin-but-if-you're-a-special-snowflake-you-can-change-this"])('accepts the remote %j', (r) => expect(() => assertRemoteName(r)).not.toThrow());
+  it.each(['', '-o', 'a/b', 'a b', 'x.lock'])('refuses the remote %j', (r) => expect(() => assertRemoteName(r)).toThrow(/not a valid git remote name/));
   it('accepts only hexadecimal commit ids', () => {
     expect(() => assertCommitId('abc123')).not.toThrow();
     expect(() => assertCommitId('a'.repeat(40))).not.toThrow();

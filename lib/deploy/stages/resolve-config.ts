@@ -18,7 +18,9 @@ export const resolveConfig: Stage = {
     const { req, host, recorder } = state;
     const inForce = await configInForce(state);
     if (req.pushedBranch === CONFIG_BRANCH) return skip(inForce.summary);
-    if (!inForce.config) return fail('IG_CONFIG_NEVER_VALID', inForce.summary);
+    // no config in force because the branch could not be read: the cause is the fetch
+    // (credentials, network), which the sysadmin fixes in the settings, not in the config
+    if (!inForce.config) return fail(inForce.fetchFailed ? 'IG_FETCH_FAILED' : 'IG_CONFIG_NEVER_VALID', inForce.summary);
     const effective = resolveHostConfig(inForce.config, host);
     recorder.configUsed(inForce.commit);
     recorder.step(`effective config for host ${host}: layers ${effective.layers.join(' → ') || '(none)'}`);
@@ -31,6 +33,8 @@ interface ConfigInForce {
   config?: RepoConfig;
   /** one line for the record: what was loaded, or why nothing is in force */
   summary: string;
+  /** the config branch could not be fetched (network, credentials) */
+  fetchFailed?: boolean;
 }
 
 async function configInForce(state: Readonly<DeploymentState>): Promise<ConfigInForce> {
@@ -59,7 +63,8 @@ async function configInForce(state: Readonly<DeploymentState>): Promise<ConfigIn
     step(summary);
   }
   if (!loaded.current) {
-    return { commit: null, summary: `${summary}; no valid repo config has ever been seen for ${req.repo}, so nothing is deployed` };
+    const fetchFailed = loaded.fetchError?.code === 'IG_FETCH_FAILED';
+    return { commit: null, fetchFailed, summary: `${summary}; no valid repo config has ever been seen for ${req.repo}, so nothing is deployed` };
   }
   return { commit: loaded.current.commit, config: loaded.current.config, summary };
 }
