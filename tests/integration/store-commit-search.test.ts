@@ -46,7 +46,8 @@ describe('commit search (FTS5, migration 004)', () => {
     const dataDir = path.join(dir, 'data');
     fs.mkdirSync(dataDir);
     // a database of the previous schema, with history in it
-    const before = MIGRATIONS.filter((m) => m.name !== 'history-search');
+    const searchVersion = MIGRATIONS.find((m) => m.name === 'history-search')!.version;
+    const before = MIGRATIONS.filter((m) => m.version < searchVersion);
     const db = new Database(path.join(dataDir, DATABASE_FILE));
     applyMigrations(db, 'test.db', before);
     db.prepare("INSERT INTO repos (name, created_at) VALUES ('app', '2025-01-01T00:00:00Z')").run();
