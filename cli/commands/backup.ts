@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { backupDatabase } from '../../lib/store/backup-database';
 import { action } from '../run-command';
 import { cliSettings } from '../cli-context';
 
@@ -11,6 +10,8 @@ export function registerBackup(program: Command): void {
     .action(
       action(async (file: string, _opts: unknown, cmd: Command) => {
         const settings = cliSettings(cmd, {}, { readOnly: true });
+        // SQLite loads only when this command runs
+        const { backupDatabase } = await import('../../lib/store/backup-database');
         const r = await backupDatabase(settings.dataDir, file);
         process.stdout.write(`backed up ${r.source} to ${r.target} (${r.pages} pages, ${r.bytes} bytes, quick_check ok)\n`);
         return 0;

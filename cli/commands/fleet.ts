@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { IntegralGitError } from '../../lib/errors';
 import { fleetMatrix } from '../../lib/fleet/fleet-matrix';
-import { readFleetOnce } from '../../lib/fleet/read-fleet-once';
 import { action } from '../run-command';
 import { cliSettings, printJson } from '../cli-context';
 import { age, formatTable, shortSha } from '../format-table';
@@ -13,10 +12,13 @@ export function registerFleet(program: Command): void {
     .description('every host × repo of the fleet: commit, status, health; behind, failing and offline hosts marked')
     .action(
       action(async (opts: { json?: boolean }, cmd: Command) => {
-        const settings = cliSettings(cmd);
+        // only reads (SPEC §12): works without the secrets being resolvable
+        const settings = cliSettings(cmd, {}, { readOnly: true });
         if (!settings.fleet) {
           throw new IntegralGitError('IG_USAGE', `the settings ${settings.file} have no \`fleet\` block, so this server works alone (see docs/guide/fleet.md)`);
         }
+        // the NATS client loads only when this command runs
+        const { readFleetOnce } = await import('../../lib/fleet/read-fleet-once');
         const view = await readFleetOnce(settings.fleet, settings.hostname);
         if (opts.json) {
           printJson(view);
