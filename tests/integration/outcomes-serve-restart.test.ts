@@ -1,25 +1,16 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openStore } from '../../lib/store';
 import { GitFixture, makeTempDir, type FixtureRepo } from '../helpers/git-fixture';
 import { FakeOutcomeApi } from '../helpers/fake-outcome-api';
 import { runCli } from '../helpers/run-cli';
+import { freePort } from '../helpers/serve-process';
 
 const BIN = path.resolve(__dirname, '../../bin/integralgit.js');
 const TOKEN = 'restart-status-token';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The binary as users run it: `integralgit trigger` writes the outcome messages and tries

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import net from 'node:net';
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import { GitFixture, FixtureRepo, makeTempDir, git } from '../helpers/git-fixture';
 import { githubPushPayload, githubHeaders } from '../../lib/demo/github-push';
 import { openStore } from '../../lib/store';
+import { freePort } from '../helpers/serve-process';
 
 const BIN = path.resolve(__dirname, '../../bin/integralgit.js');
 const SECRET = 'pidns-secret';
@@ -13,15 +13,6 @@ const SECRET = 'pidns-secret';
 const canUnshare = spawnSync('unshare', ['-pf', '--mount-proc', '--kill-child', 'true']).status === 0;
 const maybe = canUnshare ? describe : describe.skip;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 maybe('kill -9 of a server that restarts with the same pid (PID namespace)', () => {
   let fx: GitFixture;

@@ -1,24 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import net from 'node:net';
 import { spawn, ChildProcess } from 'node:child_process';
 import { GitFixture, FixtureRepo, makeTempDir } from '../helpers/git-fixture';
 import { githubPushPayload, githubHeaders } from '../../lib/demo/github-push';
 import { openStore, type Store } from '../../lib/store';
+import { freePort } from '../helpers/serve-process';
 
 const BIN = path.resolve(__dirname, '../../bin/integralgit.js');
 const SECRET = 'isolation-webhook-secret-4711';
 const ADMIN_PASSWORD = 'isolation-admin-password-0815';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const alive = (pid: number): boolean => {
   try {

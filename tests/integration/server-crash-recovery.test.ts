@@ -1,23 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import net from 'node:net';
 import { spawn, ChildProcess } from 'node:child_process';
 import { GitFixture, FixtureRepo, makeTempDir, git } from '../helpers/git-fixture';
 import { githubPushPayload, githubHeaders } from '../../lib/demo/github-push';
 import { openStore } from '../../lib/store';
+import { freePort } from '../helpers/serve-process';
 
 const BIN = path.resolve(__dirname, '../../bin/integralgit.js');
 const SECRET = 'crash-secret';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** `integralgit serve` as a real process, so it can be killed with SIGKILL mid-queue. */
 describe('kill -9 mid-queue, then restart', () => {
