@@ -1,7 +1,8 @@
 import type { Logger } from '../log/logger';
 import type { Settings } from '../settings/types';
 import type { Store, PushEventInput, DeliveryOutcome } from '../store';
-import type { IncomingRequest, NormalizedPush } from '../providers/types';
+import type { IncomingRequest } from '../webhook-primitives/incoming-request';
+import type { NormalizedPush } from '../webhook-primitives/normalized-push';
 import { receiveWebhook } from '../webhooks/receive-webhook';
 import type { Metrics } from '../metrics/metrics';
 import { CONFIG_BRANCH } from '../config/fetch-config-branch';

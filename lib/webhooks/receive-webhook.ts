@@ -1,7 +1,8 @@
 import { isIntegralGitError } from '../errors';
 import { isTrusted } from '../network/trusted-networks';
 import { detectProvider, PROVIDER_HEADERS, PROVIDERS } from '../providers/registry';
-import type { IncomingRequest, ParsedDelivery, Provider } from '../providers/types';
+import type { IncomingRequest } from '../webhook-primitives/incoming-request';
+import type { ParsedDelivery, Provider } from '../providers/types';
 import type { RepoSettings, Settings } from '../settings/types';
 import { matchRepo } from './match-repo';
 import { verifyForRepo } from './verify-for-repo';
