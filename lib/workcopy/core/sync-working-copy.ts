@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { IntegralGitError } from '../errors';
-import { assertCommitId } from '../commit-id';
+import { IntegralGitError } from '../../errors';
+import { assertCommitId } from '../../commit-id';
 import { assertBranchName, assertRemoteName } from './check-names';
 import { assertLocationAllowed } from './check-location';
 import { assertTreeSafe } from './check-tree-safety';
@@ -10,7 +10,7 @@ import type { SyncPlan, SyncRequest, SyncResult } from './git-backend';
 import type { CopyState, DriverContext, GitDriver, LocalState } from './git-driver';
 import { assertSameRepository, inspectLocation, LocationState } from './inspect-location';
 import { findOverwrittenUntracked, localChangesError } from './local-changes';
-import { stripCredentials } from '../remote-url';
+import { stripCredentials } from '../../remote-url';
 import { targetEntries, touchesSubmodules, touchesSymlinks, trackedBefore } from './tree-changes';
 import { MODE_GITLINK, TreeEntry } from './tree-entry';
 

@@ -1,5 +1,5 @@
-import { isFullCommitId } from '../commit-id';
-import { mergeChanges, TreeChange } from './tree-changes';
+import { isFullCommitId } from '../../commit-id';
+import { mergeChanges, TreeChange } from '../core/tree-changes';
 
 /**
  * Parsers for the machine-readable (`-z`) output of the git commands the native backend
