@@ -43,9 +43,12 @@ export class DeployQueue {
     return this.deps.logger;
   }
 
-  /** At start: deployments cut off by a crash are marked failed and retried once; queued work resumes. */
+  /**
+   * At start: this host's deployments cut off by a crash are marked failed and retried once
+   * (another host sharing the store recovers its own); queued work resumes.
+   */
   start(): void {
-    const recovered = this.store.recoverInterrupted();
+    const recovered = this.store.recoverInterrupted(this.deps.settings.hostname);
     for (const r of recovered) {
       this.logger.warn(`job ${r.jobId} was interrupted by a stop or crash${r.deploymentId ? ` (deployment ${r.deploymentId} marked failed)` : ''}${r.requeued ? '; retrying it once' : ''}`);
     }
@@ -126,7 +129,7 @@ export class DeployQueue {
 
   private async work(repo: string): Promise<void> {
     while (!this.stopping) {
-      const job = this.store.claimNextJob(repo);
+      const job = this.store.claimNextJob(repo, this.deps.settings.hostname);
       if (!job) return;
       await this.runJob(repo, job);
     }

@@ -180,8 +180,9 @@ export class Store implements ConfigVersionStore {
   getJob(id: number): Job | undefined {
     return this.jobs.getJob(id);
   }
-  claimNextJob(repo: string): ClaimedJob | undefined {
-    return this.jobs.claimNextJob(repo);
+  /** `host`: the claiming host (settings' hostname); omitted only where one host uses the store (tests, tools). */
+  claimNextJob(repo: string, host?: string): ClaimedJob | undefined {
+    return this.jobs.claimNextJob(repo, host ?? null);
   }
   attachDeployment(jobId: number, deploymentId: number): void {
     this.jobs.attachDeployment(jobId, deploymentId);
@@ -189,8 +190,9 @@ export class Store implements ConfigVersionStore {
   finishJob(id: number, deploymentId: number | null = null): void {
     this.jobs.finishJob(id, deploymentId);
   }
-  recoverInterrupted(): RecoveredJob[] {
-    return recoverInterrupted(this.ctx, this.jobs, this.deployments);
+  /** `host`: recover only this host's running jobs (and those without a host); omitted: all of them. */
+  recoverInterrupted(host?: string): RecoveredJob[] {
+    return recoverInterrupted(this.ctx, this.jobs, this.deployments, host);
   }
   queueDepth(repo?: string): number {
     return this.jobs.queueDepth(repo);
