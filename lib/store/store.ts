@@ -16,6 +16,7 @@ import { OutboxTable, type OutboxAttempt, type OutboxAttemptResult, type OutboxM
 import { PushEventsTable } from './push-events';
 import { ReposTable } from './repos';
 import { recoverInterrupted } from './recover-interrupted';
+import type { DeploymentStore, HealthStore, HistoryStore, IngestStore, JobQueueStore, OutboxStore, OutcomeStore } from './roles';
 import type {
   BadCommit,
   ClaimedJob,
@@ -57,8 +58,12 @@ export const DEFAULT_DELIVERY_BODY_LIMIT_BYTES = 64 * 1024;
  * The one door to the database. Methods are synchronous (better-sqlite3); every write runs
  * in a `BEGIN IMMEDIATE` transaction, so concurrent processes queue on the write lock
  * (up to busy_timeout) instead of failing half-way. Open with `openStore(dataDir)`.
+ * Callers see it through the narrow role they need (lib/store/roles.ts); only the process
+ * that opens and closes it holds the whole class.
  */
-export class Store implements ConfigVersionStore {
+export class Store
+  implements ConfigVersionStore, IngestStore, JobQueueStore, DeploymentStore, HistoryStore, OutboxStore, OutcomeStore, HealthStore
+{
   readonly db: Database.Database;
   readonly file: string;
   private readonly repos: ReposTable;

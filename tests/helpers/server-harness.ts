@@ -73,7 +73,7 @@ export class ServerHarness {
   }
 
   get store() {
-    return this.server.ctx.store;
+    return this.server.store;
   }
 
   /** POST a signed GitHub push for the current head of `branch`. */
