@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger';
 import type { Settings } from '../settings/types';
-import type { Store, PushEventInput, DeliveryOutcome } from '../store';
+import type { IngestStore, PushEventInput, DeliveryOutcome } from '../store';
 import type { IncomingRequest } from '../webhook-primitives/incoming-request';
 import type { NormalizedPush } from '../webhook-primitives/normalized-push';
 import { receiveWebhook } from '../webhooks/receive-webhook';
@@ -11,7 +11,7 @@ import { reportDelivery } from './report-delivery';
 
 export interface IngestDeps {
   settings: Settings;
-  store: Store;
+  store: IngestStore;
   /** commits accepted deliveries in groups (one fsync per event-loop turn) */
   committer: GroupCommitter;
   logger: Logger;

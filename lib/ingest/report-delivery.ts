@@ -1,7 +1,7 @@
 import { describeError } from '../errors';
 import type { Logger } from '../log/logger';
 import type { Metrics } from '../metrics/metrics';
-import type { Store, DeliveryOutcome } from '../store';
+import type { IngestStore, DeliveryOutcome } from '../store';
 
 /** Who sent a delivery and what it was, as far as it got before its outcome was known. */
 export interface DeliveryFacts {
@@ -38,7 +38,7 @@ export function reportDelivery(deps: ReportDeps, facts: DeliveryFacts, outcome: 
  * deliveries log, then reported like any other. The refusal is answered whether or not the
  * row could be written, so a store failure is logged, not thrown.
  */
-export function recordRefusedRequest(deps: ReportDeps & { store: Pick<Store, 'recordDelivery'> }, remoteAddr: string, status: number, reason: string): void {
+export function recordRefusedRequest(deps: ReportDeps & { store: Pick<IngestStore, 'recordDelivery'> }, remoteAddr: string, status: number, reason: string): void {
   try {
     deps.store.recordDelivery({ remoteAddr, outcome: 'rejected', statusCode: status, reason });
   } catch (err) {

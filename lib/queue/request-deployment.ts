@@ -1,4 +1,4 @@
-import type { Store, JobTrigger } from '../store';
+import type { JobQueueStore, JobTrigger } from '../store';
 import { assertCommitId } from '../commit-id';
 import type { Settings } from '../settings/types';
 import { requireRepo } from '../settings/require-repo';
@@ -16,7 +16,7 @@ export interface DeploymentRequest {
  * Queue a deployment asked for by a person or the poller (UI buttons, `rollback`, poll):
  * the same durable queue as webhooks, so it never overlaps another deployment of the repo.
  */
-export function requestDeployment(settings: Settings, store: Store, req: DeploymentRequest): number {
+export function requestDeployment(settings: Settings, store: Pick<JobQueueStore, 'ensureRepo' | 'enqueueJob'>, req: DeploymentRequest): number {
   requireRepo(settings, req.repo);
   const targetCommit = req.targetCommit === undefined ? null : assertCommitId(req.targetCommit);
   store.ensureRepo(req.repo);
