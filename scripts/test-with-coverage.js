@@ -11,7 +11,7 @@ const { spawnSync } = require('node:child_process');
 const libCoverage = require('istanbul-lib-coverage');
 const libReport = require('istanbul-lib-report');
 const reports = require('istanbul-reports');
-const { subprocessCoverage } = require('./coverage/subprocess-coverage');
+const { subprocessCoverage, untestedCoverage } = require('./coverage/subprocess-coverage');
 const { checkThresholds, summarize } = require('./coverage/check-thresholds');
 const thresholds = require('./coverage/thresholds');
 
@@ -43,7 +43,9 @@ async function main() {
 
   const jest = spawnSync(
     process.execPath,
-    [require.resolve('jest/bin/jest'), '--coverage', `--coverageDirectory=${jestDir}`, '--coverageReporters=json', ...process.argv.slice(2)],
+    // the caller's arguments first: jest's array options (coverageReporters) swallow the
+    // positional arguments that follow them
+    [require.resolve('jest/bin/jest'), ...process.argv.slice(2), '--coverage', `--coverageDirectory=${jestDir}`, '--coverageReporters=json'],
     { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_V8_COVERAGE: rawDir } },
   );
   if (jest.status !== 0) {
@@ -52,8 +54,11 @@ async function main() {
   }
 
   const map = libCoverage.createCoverageMap(JSON.parse(fs.readFileSync(path.join(jestDir, 'coverage-final.json'), 'utf8')));
-  const sub = await subprocessCoverage(rawDir, root, (p) => counted.test(relative(p)));
-  for (const [file, fc] of Object.entries(sub.data)) if (map.data[file]) map.merge({ [file]: fc });
+  const keep = (p) => counted.test(relative(p));
+  map.filter(keep);
+  const sub = await subprocessCoverage(rawDir, root, keep);
+  map.merge(sub.data);
+  map.merge(await untestedCoverage(root, keep, new Set(map.files())));
   fs.rmSync(rawDir, { recursive: true, force: true });
 
   const context = libReport.createContext({ dir: outDir, coverageMap: map });
