@@ -183,7 +183,7 @@ describe('requestedCommit: what a failed deployment records as its commit', () =
     jest.useFakeTimers();
     try {
       const { state } = stateOf({ req: { requestedCommit: NEXT }, branch: 'main' });
-      (state.deps.backend as { remoteHead: () => Promise<string> }).remoteHead = () => new Promise(() => {});
+      (state.deps.backend as unknown as { remoteHead: () => Promise<string> }).remoteHead = () => new Promise(() => {});
       const pending = requestedCommit(state, 'IG_SCRIPT_FAILED');
       await jest.advanceTimersByTimeAsync(15_000);
       expect(await pending).toBe(NEXT);
