@@ -58,6 +58,12 @@ function jsFiles(dir) {
   return out;
 }
 
+/** tsc's output of a file of types alone: nothing in it can run, so nothing to cover. */
+function typeOnly(code) {
+  const boilerplate = /^("use strict";|Object\.defineProperty\(exports, "__esModule", \{ value: true \}\);|\/\/# sourceMappingURL=.*|)$/;
+  return code.split('\n').every((line) => boilerplate.test(line.trim()));
+}
+
 /**
  * Zero coverage for every counted source that no process loaded, so a module no test
  * reaches counts as uncovered instead of vanishing from the total (jest only reports the
@@ -70,10 +76,12 @@ async function untestedCoverage(root, keep, seen) {
   for (const file of jsFiles(dist)) {
     // tsc never deletes: output of a source moved or removed since is not part of the code
     if (!fs.existsSync(path.join(root, path.relative(dist, file)).replace(/\.js$/, '.ts'))) continue;
+    const code = fs.readFileSync(file, 'utf8');
+    if (typeOnly(code)) continue;
     // '(empty-report)' is v8-to-istanbul's marker for this: every line of the file zeroed
     const converter = v8ToIstanbul(file, 0, undefined, (p) => !keep(p) || seen.has(p));
     await converter.load();
-    const length = fs.readFileSync(file, 'utf8').length;
+    const length = code.length;
     converter.applyCoverage([{ functionName: '(empty-report)', isBlockCoverage: true, ranges: [{ startOffset: 0, endOffset: length, count: 0 }] }]);
     Object.assign(data, converter.toIstanbul());
     converter.destroy();

@@ -1,9 +1,17 @@
 // The floors `npm test` enforces on the merged coverage (jest workers + every `integralgit`
-// process). Set to what a full run measured, rounded down: raise them with the tests, never
-// lower them to let a change through.
+// process the tests start). Raise them with the tests, never lower them to let a change in.
+//
+// Where they come from (December 2026): a whole-suite run with coverage could not finish on
+// the shared build machine (2 cores, load ~20: ~10 of 133 test files in 25 minutes), so the
+// global floors stay at the earlier, unverified 70/55, now applied to the merged figure
+// (which only adds what the subprocesses run). The lib/deploy floor is below what 8 test
+// files alone reach (the deploy stages, releases, trust, health, the CLI and the stage
+// decisions: 76.2 % lines, 77.9 % branches), leaving room for V8 counting more branches
+// once every test runs. The target is lines 90 / branches 80 globally: after the first
+// whole-suite run on a quiet machine, set these to its figures rounded down.
 'use strict';
 module.exports = {
   global: { lines: 70, branches: 55 },
-  // the deploy core: every stage of a deployment's life is reached by a test
-  paths: { 'lib/deploy/': { branches: 55 } },
+  // the deploy core: the stages of a deployment's life reached by tests
+  paths: { 'lib/deploy/': { branches: 70 } },
 };
