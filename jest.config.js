@@ -10,6 +10,8 @@ module.exports = {
   testTimeout: 60000,
   maxWorkers: 2,
   globalSetup: '<rootDir>/tests/global-setup.js',
+  // every source counts, none excluded (scripts/test-with-coverage.js also counts the ones no
+  // test loads, which jest leaves out since its roots are tests/)
   collectCoverageFrom: ['lib/**/*.ts', 'server/**/*.ts', 'cli/**/*.ts'],
   // V8's own counters: no instrumentation pass over every source, and the same measure
   // scripts/test-with-coverage.js takes from the `integralgit` processes the tests start.
