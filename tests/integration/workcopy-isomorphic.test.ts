@@ -111,7 +111,8 @@ describe('isomorphic backend specifics', () => {
         .sort();
       expect(packIndexOids(fs.readFileSync(path.join(packDir, idx)))?.sort()).toEqual(listed);
     }
-  });
+    // a dozen deployments of a 300-file repository: slow on a shared machine
+  }, 180_000);
 
   it('rolls back to a commit older than what the compacted copy holds', async () => {
     const { repo, location, req } = setup();
