@@ -76,7 +76,7 @@ describe('isomorphic backend specifics', () => {
     const rewritten = repo.commit({ 'new.txt': 'n\n' }, 'rewritten');
     await iso.sync(req());
     expectCheckoutOf(repo, location, rewritten);
-  });
+  }, 180_000); // 15 real fetches and syncs, two compactions: about a minute on a loaded machine
 
   it('merges only the packs fetched since the last compaction while they are small beside the largest', async () => {
     const { repo, location, req } = setup();
