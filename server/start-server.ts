@@ -21,6 +21,7 @@ import { createUpdateHandler } from './routes/update';
 import type { AppContext } from './app-context';
 import { FleetNode } from '../lib/fleet/fleet-node';
 import { GroupCommitter } from '../lib/ingest/group-commit';
+import { SERVER_BUSY_TIMEOUT_MS } from '../lib/store/busy-retry';
 
 export interface RunningServer {
   url: string;
@@ -97,6 +98,8 @@ export async function startServer(
   const port = (server.address() as AddressInfo).port;
   const url = localServerUrl(settings, port);
   queue.start();
+  // recovery done: from here on a foreign write lock is waited out on timers (busy-retry.ts)
+  store.setBusyTimeout(SERVER_BUSY_TIMEOUT_MS);
   // messages left pending by an earlier run or by CLI deployments are picked up here
   outbox.start();
   const poller = new Poller({

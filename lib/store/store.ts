@@ -134,6 +134,14 @@ export class Store implements ConfigVersionStore {
     if (this.db.open) this.db.close();
   }
 
+  /**
+   * How long a statement waits inside SQLite for a lock another process holds. The server
+   * lowers it once it runs (lib/store/busy-retry.ts says why); commands keep the default.
+   */
+  setBusyTimeout(ms: number): void {
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`);
+  }
+
   // repos
   ensureRepo(name: string): void {
     this.repos.ensureRepo(name);
