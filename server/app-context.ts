@@ -7,6 +7,7 @@ import type { DeploymentEvents } from '../lib/deploy/events';
 import type { OutboxDispatcher } from '../lib/outbox';
 import type { GitBackend } from '../lib/workcopy/git-backend';
 import type { FleetNode } from '../lib/fleet/fleet-node';
+import type { WriteHealth } from '../lib/health/write-health';
 
 /** Everything a route needs; routes translate HTTP to calls on these and nothing more. */
 export interface AppContext {
@@ -20,6 +21,8 @@ export interface AppContext {
   metrics: Metrics;
   logger: Logger;
   backend: GitBackend;
+  /** whether the database takes writes (readiness in /healthz) */
+  writeHealth: WriteHealth;
   startedAt: Date;
   version: string;
   /** set when the settings have `fleet` (SPEC §11) */

@@ -374,6 +374,19 @@ export class Store implements ConfigVersionStore {
       return false;
     }
   }
+  /**
+   * A write that keeps nothing (the header's application_id set to its own value, in a
+   * BEGIN IMMEDIATE transaction): it fails the way a real write would on a read-only,
+   * full or damaged database. Throws SQLite's error.
+   */
+  probeWrite(): void {
+    this.db
+      .transaction(() => {
+        const id = this.db.pragma('application_id', { simple: true }) as number;
+        this.db.pragma(`application_id = ${Math.trunc(id)}`);
+      })
+      .immediate();
+  }
   /** `PRAGMA integrity_check`: "ok", or the problems found, one per line. */
   integrityCheck(): string {
     return (this.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('\n');

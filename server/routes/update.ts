@@ -73,6 +73,7 @@ export function createUpdateHandler(ctx: AppContext): Handler {
           // the store failed (disk full, database gone, locked too long by another process):
           // nothing was stored or promised, the host delivers again
           ctx.logger.error(`POST /update could not be stored: ${describeError(e)}`);
+          ctx.writeHealth.failed(e);
           const busy = isIntegralGitError(e) && e.code === 'IG_DATABASE_BUSY';
           answer(
             res,
