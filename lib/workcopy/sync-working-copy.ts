@@ -10,8 +10,8 @@ import type { CopyState, DriverContext, GitDriver, LocalState } from './git-driv
 import { assertSameRepository, inspectLocation, LocationState } from './inspect-location';
 import { findOverwrittenUntracked, localChangesError } from './local-changes';
 import { stripCredentials } from '../remote-url';
-import { targetEntries, touchesSubmodules, touchesSymlinks, trackedBefore } from './tree-changes';
-import { MODE_GITLINK, TreeEntry } from './tree-entry';
+import { targetEntries, touchesSubmodules, touchesSymlinks, trackedBefore, type TreeChange } from './tree-changes';
+import { MODE_GITLINK, MODE_TREE, TreeEntry } from './tree-entry';
 
 /**
  * The one sync procedure both backends run (SPEC §4.3):
@@ -49,7 +49,7 @@ export async function syncWorkingCopy(driver: GitDriver, req: SyncRequest): Prom
   if (!changes && commit === fetched) commit = await resolveTarget(driver, loc, req, ctx);
 
   let tree: TreeEntry[] | undefined;
-  if (changes && previous === local.checked && !touchesSymlinks(changes)) assertTreeSafe(targetEntries(changes), commit, req.location);
+  if (changes && previous === local.checked && !touchesSymlinks(changes) && !(await addsOverUnchangedDirectory(loc, changes))) assertTreeSafe(targetEntries(changes), commit, req.location);
   else {
     tree = await driver.readTree(loc, commit);
     assertTreeSafe(tree, commit, req.location);
@@ -178,6 +178,21 @@ async function removeStaleClones(loc: string): Promise<void> {
   for (const name of names) {
     if (name.startsWith(prefix)) await fs.rm(path.join(path.dirname(loc), name), { recursive: true, force: true });
   }
+}
+
+/**
+ * A file or symlink added where the copy has a directory that the diff leaves alone: either
+ * the directory's tracked contents go in the same diff (a normal replacement, listed as one
+ * change with both modes) or the target holds the path twice (a file `f` beside an unchanged
+ * tree `f/`), which only the whole tree shows. One lstat per added path.
+ */
+async function addsOverUnchangedDirectory(loc: string, changes: TreeChange[]): Promise<boolean> {
+  for (const c of changes) {
+    if (c.oldMode !== null || c.newMode === null || c.newMode === MODE_TREE) continue;
+    const st = await fs.lstat(path.join(loc, c.path)).catch(() => null);
+    if (st?.isDirectory()) return true;
+  }
+  return false;
 }
 
 /** Into an absent location: one rename. Into an existing empty directory (keeping its owner and mode): entry by entry, `.git` last. */
