@@ -28,6 +28,8 @@ export interface RunningServer {
   url: string;
   port: number;
   ctx: AppContext;
+  /** the whole store this process opened (routes see only `ctx.store`, their role of it) */
+  store: Store;
   server: http.Server;
   /** graceful: stop accepting, let running deployments finish up to `graceMs`, keep the queue */
   close(graceMs?: number): Promise<void>;
@@ -128,6 +130,7 @@ export async function startServer(
     url,
     port,
     ctx,
+    store,
     server,
     close: async (graceMs = 30_000) => {
       if (closed) return;

@@ -1,6 +1,6 @@
 import type { ConfigBranchFetcher } from '../config/fetch-config-branch';
 import { detectGitBinary } from '../settings/load-settings';
-import { nativeConfigFetcher } from '../workcopy/native-fetch-ref';
+import { nativeConfigFetcher } from '../workcopy/native/native-fetch-ref';
 
 /**
  * The config branch of an HTTP(S) remote is read in-process with isomorphic-git; SSH and

@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger';
-import type { Store } from '../store';
+import type { DeploymentPatch, DeploymentRecordStore } from '../store';
 import type { DeploymentEvents, DeploymentEventBase } from './events';
 import type { DeployOutcome, DeployRequest, Trigger } from './types';
 import { describeError } from '../errors';
@@ -15,7 +15,7 @@ export interface QueuedDeployment {
 }
 
 /** Create a deployment row in state `queued` and emit `queued`: the queue's and a direct run's first write. */
-export function createQueuedDeployment(store: Store, events: DeploymentEvents, input: QueuedDeployment): number {
+export function createQueuedDeployment(store: DeploymentRecordStore, events: DeploymentEvents, input: QueuedDeployment): number {
   const id = store.createDeployment({
     repo: input.repo,
     host: input.host,
@@ -52,7 +52,7 @@ export class DeploymentRecorder {
   private readonly writes: WriteBehind;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: DeploymentRecordStore,
     private readonly events: DeploymentEvents,
     private readonly logger: Logger,
     private readonly req: DeployRequest,
@@ -132,7 +132,7 @@ export class DeploymentRecorder {
     this.update({ release: name });
   }
 
-  private update(patch: Parameters<Store['updateDeployment']>[1]): void {
+  private update(patch: DeploymentPatch): void {
     this.writes.run(() => this.store.updateDeployment(this.deploymentId, patch));
   }
 

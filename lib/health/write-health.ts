@@ -1,4 +1,4 @@
-import type { Store } from '../store';
+import type { HealthStore } from '../store';
 import { describeError } from '../errors';
 import { isDatabaseBusy } from '../store/busy-retry';
 
@@ -26,7 +26,7 @@ export class WriteHealth {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: HealthStore,
     private readonly intervalMs = WRITE_PROBE_INTERVAL_MS,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { Store } from '../store';
+import type { HistoryStore } from '../store';
 import type { Settings } from '../settings/types';
 import type { Problem } from '../errors';
 import type { ProvenanceEntry } from '../config/types';
@@ -30,7 +30,7 @@ export interface ConfigPanel {
 const VERSIONS_SCANNED = 20;
 
 /** The effective config panel of the repo page (and `GET /api/repos/<repo>/config`). */
-export function configPanel(settings: Settings, store: Store, repo: string): ConfigPanel {
+export function configPanel(settings: Settings, store: HistoryStore, repo: string): ConfigPanel {
   assertKnownRepo(settings, repo);
   const host = settings.hostname;
   const valid = store.lastValidConfig(repo);

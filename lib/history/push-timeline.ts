@@ -1,4 +1,4 @@
-import type { Store, PushEventRow } from '../store';
+import type { HistoryStore, PushEventRow } from '../store';
 import { deploymentOfJob } from './job-deployment';
 import { assertKnownRepo, toApiCommit, toApiDeployment, type ApiCommit, type ApiDeployment } from './repo-history';
 import type { Settings } from '../settings/types';
@@ -27,7 +27,7 @@ export interface PushTimelinePage {
  */
 export function pushTimeline(
   settings: Settings,
-  store: Store,
+  store: HistoryStore,
   repo: string,
   q: { limit?: number; before?: string; branch?: string } = {},
 ): PushTimelinePage {
@@ -37,7 +37,7 @@ export function pushTimeline(
   return { items: page.items.map((e) => timelinePush(store, e)), nextCursor: page.nextCursor };
 }
 
-function timelinePush(store: Store, e: PushEventRow): TimelinePush {
+function timelinePush(store: HistoryStore, e: PushEventRow): TimelinePush {
   const commits = store.commitsOfEvent(e.id).slice(0, COMMITS_PER_PUSH).map(toApiCommit);
   const deploymentIds = new Set<number>();
   let queuedJobs = 0;

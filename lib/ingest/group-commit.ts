@@ -1,4 +1,4 @@
-import type { Store } from '../store';
+import type { IngestStore } from '../store';
 import { isIntegralGitError } from '../errors';
 import { isDatabaseBusy, retryWhileBusy, WEBHOOK_BUSY_WAIT_MS } from '../store/busy-retry';
 
@@ -30,7 +30,7 @@ export class GroupCommitter {
   private flushing = false;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<IngestStore, 'durably'>,
     private readonly maxWaitMs = WEBHOOK_BUSY_WAIT_MS,
   ) {}
 

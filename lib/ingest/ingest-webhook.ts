@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger';
 import type { Settings } from '../settings/types';
-import type { Store, PushEventInput, DeliveryOutcome } from '../store';
+import type { IngestStore, PushEventInput, DeliveryOutcome } from '../store';
 import type { IncomingRequest, NormalizedPush } from '../providers/types';
 import { receiveWebhook } from '../webhooks/receive-webhook';
 import type { Metrics } from '../metrics/metrics';
@@ -10,7 +10,7 @@ import { retryWhileBusy, WEBHOOK_BUSY_WAIT_MS } from '../store/busy-retry';
 
 export interface IngestDeps {
   settings: Settings;
-  store: Store;
+  store: IngestStore;
   /** commits accepted deliveries in groups (one fsync per event-loop turn) */
   committer: GroupCommitter;
   logger: Logger;

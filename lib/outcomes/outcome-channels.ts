@@ -1,7 +1,7 @@
 import type { DeploymentEvent } from '../deploy/events';
 import { IntegralGitError } from '../errors';
 import type { Settings } from '../settings/types';
-import type { Store } from '../store';
+import type { OutcomeStore } from '../store';
 import { sendCommitStatus } from './commit-status/send-commit-status';
 import type { MissedHead } from './missed-webhook';
 import { sendNotification } from './notify/send-notification';
@@ -51,14 +51,14 @@ export function commitStatusLane(repo: string): string {
  * URLs are read from the settings when sending, so a row written before a token was
  * fixed is sent with the fixed one).
  */
-export function outcomeChannels(settings: Settings, store: Store): OutcomeChannel[] {
+export function outcomeChannels(settings: Settings, store: OutcomeStore): OutcomeChannel[] {
   const channels: OutcomeChannel[] = [];
   if (Object.values(settings.repos).some((r) => r.commitStatus)) channels.push(commitStatusChannel(settings, store));
   if ((settings.notify ?? []).length > 0) channels.push(notifyChannel(settings, store));
   return channels;
 }
 
-function commitStatusChannel(settings: Settings, store: Store): OutcomeChannel {
+function commitStatusChannel(settings: Settings, store: OutcomeStore): OutcomeChannel {
   return {
     kind: COMMIT_STATUS_KIND,
     toMessages(e) {
@@ -82,7 +82,7 @@ function commitStatusChannel(settings: Settings, store: Store): OutcomeChannel {
   };
 }
 
-function notifyChannel(settings: Settings, store: Store): OutcomeChannel {
+function notifyChannel(settings: Settings, store: OutcomeStore): OutcomeChannel {
   return {
     kind: NOTIFY_KIND,
     toMessages(e) {

@@ -1,4 +1,4 @@
-import type { Store, JobTrigger } from '../store';
+import type { JobQueueStore, JobTrigger } from '../store';
 import { IntegralGitError } from '../errors';
 import type { Settings } from '../settings/types';
 import { requireRepo } from '../settings/require-repo';
@@ -16,7 +16,7 @@ export interface DeploymentRequest {
  * Queue a deployment asked for by a person or the poller (UI buttons, `rollback`, poll):
  * the same durable queue as webhooks, so it never overlaps another deployment of the repo.
  */
-export function requestDeployment(settings: Settings, store: Store, req: DeploymentRequest): number {
+export function requestDeployment(settings: Settings, store: Pick<JobQueueStore, 'ensureRepo' | 'enqueueJob'>, req: DeploymentRequest): number {
   requireRepo(settings, req.repo);
   if (req.targetCommit !== undefined && !/^[0-9a-f]{7,64}$/i.test(req.targetCommit)) {
     throw new IntegralGitError('IG_USAGE', `"${req.targetCommit}" is not a commit id (7 to 64 hex digits)`);

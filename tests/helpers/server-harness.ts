@@ -48,9 +48,7 @@ export class ServerHarness {
       'deploy.sh': '#!/bin/sh\necho "deployed $INTEGRALGIT_COMMIT"\n',
       ...(opts.files ?? {}),
     });
-    h.repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
-    h.repo.git(['commit', '-q', '-m', 'make deploy.sh executable']);
-    h.repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    h.repo.makeExecutable(['deploy.sh']);
     h.repo.writeConfig(opts.config ?? { configs: { base: { location: h.location, script: './deploy.sh', branch: 'master' } } });
     h.settings = settingsFromObject(
       {
@@ -73,7 +71,7 @@ export class ServerHarness {
   }
 
   get store() {
-    return this.server.ctx.store;
+    return this.server.store;
   }
 
   /** POST a signed GitHub push for the current head of `branch`. */

@@ -25,9 +25,7 @@ describe('concurrent triggers from two processes', () => {
     const repo = fx.createRepo('app', {
       'deploy.sh': `#!/bin/sh\necho "start $$ $(date +%s%N)" >> ${journal}\nsleep 1\necho "end $$ $(date +%s%N)" >> ${journal}\n`,
     });
-    repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
-    repo.git(['commit', '-q', '-m', 'exec']);
-    repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    repo.makeExecutable(['deploy.sh']);
     repo.writeConfig({ configs: { base: { location, script: './deploy.sh' } } });
     const settingsFile = path.join(root, 'settings.json');
     fs.writeFileSync(
@@ -47,9 +45,7 @@ describe('concurrent triggers from two processes', () => {
     const location = path.join(root, 'www', 'ctrl-c');
     const pidFile = path.join(root, 'ctrl-c.pid');
     const repo = fx.createRepo('ctrl-c', { 'deploy.sh': `#!/bin/sh\necho $$ > ${pidFile}\necho started\nsleep 30\n` });
-    repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
-    repo.git(['commit', '-q', '-m', 'exec']);
-    repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    repo.makeExecutable(['deploy.sh']);
     repo.writeConfig({ configs: { base: { location, script: './deploy.sh' } } });
     const settingsFile = path.join(root, 'settings-ctrl-c.json');
     const dataDir = path.join(root, 'data-ctrl-c');

@@ -35,9 +35,7 @@ describe('the outbox survives processes: trigger, then serve restarted mid-retry
     const location = path.join(root, 'deployments', 'app');
     fs.mkdirSync(path.dirname(location), { recursive: true });
     repo = fx.createRepo('acme/app', { 'README.md': 'x', 'deploy.sh': '#!/bin/sh\necho ok\n' });
-    repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
-    repo.git(['commit', '-q', '-m', 'exec']);
-    repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    repo.makeExecutable(['deploy.sh']);
     repo.writeConfig({ configs: { base: { location, script: './deploy.sh', branch: 'master' } } });
     port = await freePort();
     settingsFile = path.join(root, 'settings.json');

@@ -42,9 +42,7 @@ describe('the deploy script and the server process (SPEC §4.4, §8)', () => {
       'README.md': 'x',
       'deploy.sh': `#!/bin/sh\necho "parent env: $(tr '\\\\0' ' ' < /proc/$PPID/environ)"\necho "echoed: ${SECRET} and ${ADMIN_PASSWORD}"\n`,
     });
-    repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
-    repo.git(['commit', '-q', '-m', 'exec']);
-    repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    repo.makeExecutable(['deploy.sh']);
     repo.writeConfig({ configs: { base: { location, script: './deploy.sh', branch: 'master' } } });
     port = await freePort();
     settingsFile = path.join(root, 'settings.json');

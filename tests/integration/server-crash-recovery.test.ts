@@ -26,9 +26,7 @@ describe('kill -9 mid-queue, then restart', () => {
     location = path.join(root, 'deployments', 'app');
     fs.mkdirSync(path.dirname(location), { recursive: true });
     repo = fx.createRepo('app', { 'README.md': 'x', 'deploy.sh': '#!/bin/sh\nsleep 0.3\necho ok\n' });
-    repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
-    repo.git(['commit', '-q', '-m', 'exec']);
-    repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    repo.makeExecutable(['deploy.sh']);
     repo.writeConfig({ configs: { base: { location, script: './deploy.sh', branch: 'master' } } });
     port = await freePort();
     settingsFile = path.join(root, 'settings.json');

@@ -1,13 +1,14 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { IntegralGitError } from '../errors';
-import type { ConfigBranch, ConfigFetchRequest } from '../config/fetch-config-branch';
-import { readConfigAtCommit } from '../config/read-config-at-commit';
-import type { RepoSettings } from '../settings/types';
-import { assertBranchName } from './check-names';
-import { fetchFailed } from './fetch-error';
-import { localInvocation, networkInvocation, redact } from './native-git-env';
-import { stripCredentials } from '../remote-url';
+import { IntegralGitError } from '../../errors';
+import type { ConfigBranch, ConfigFetchRequest } from '../../config/fetch-config-branch';
+import { readConfigAtCommit } from '../../config/read-config-at-commit';
+import type { RepoSettings } from '../../settings/types';
+import { assertBranchName } from '../core/check-names';
+import { fetchFailed } from '../core/fetch-error';
+import { redact } from '../core/redact';
+import { localInvocation, networkInvocation } from './native-git-env';
+import { stripCredentials } from '../../remote-url';
 import { GitCommandError, lastLines, runGit } from './run-git';
 
 /**
