@@ -3,7 +3,7 @@ import { IntegralGitError, describeError } from '../errors';
 import type { GroupCommitter } from '../ingest/group-commit';
 import type { Logger } from '../log/logger';
 import type { Metrics } from '../metrics/metrics';
-import type { IncomingRequest } from '../providers/types';
+import type { IncomingRequest } from '../webhook-primitives/incoming-request';
 import type { Settings, FleetSettings } from '../settings/types';
 import type { HistoryStore, IngestStore, OutboxStore } from '../store';
 import type { DeploymentEvents } from '../deploy/events';

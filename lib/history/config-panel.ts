@@ -3,7 +3,7 @@ import type { Settings } from '../settings/types';
 import type { Problem } from '../errors';
 import type { ProvenanceEntry } from '../config/types';
 import { resolveHostConfig } from '../config/merge-layers';
-import { assertKnownRepo } from './repo-history';
+import { requireRepo } from '../settings/require-repo';
 
 export interface ConfigPanel {
   repo: string;
@@ -31,7 +31,7 @@ const VERSIONS_SCANNED = 20;
 
 /** The effective config panel of the repo page (and `GET /api/repos/<repo>/config`). */
 export function configPanel(settings: Settings, store: HistoryStore, repo: string): ConfigPanel {
-  assertKnownRepo(settings, repo);
+  requireRepo(settings, repo);
   const host = settings.hostname;
   const valid = store.lastValidConfig(repo);
   const latest = store.latestConfigVersion(repo);

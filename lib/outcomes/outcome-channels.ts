@@ -8,6 +8,7 @@ import { sendNotification } from './notify/send-notification';
 import { outcomeFacts } from './outcome-facts';
 import { planNotifications } from './plan-messages';
 import type { OutcomeFacts } from './types';
+import { findRepo } from '../settings/require-repo';
 
 /** Outbox kinds of SPEC §9. */
 export const COMMIT_STATUS_KIND = 'commit-status';
@@ -62,7 +63,7 @@ function commitStatusChannel(settings: Settings, store: OutcomeStore): OutcomeCh
   return {
     kind: COMMIT_STATUS_KIND,
     toMessages(e) {
-      if (!settings.repos[e.repo]?.commitStatus) return undefined;
+      if (!findRepo(settings, e.repo)?.commitStatus) return undefined;
       // pending once the commit is known; the end on the commit deployed (or asked for)
       if (e.type !== 'synced' && !(e.type === 'finished' && e.commit && e.status !== 'skipped')) return undefined;
       const d = store.getDeployment(e.deploymentId);
@@ -74,7 +75,7 @@ function commitStatusChannel(settings: Settings, store: OutcomeStore): OutcomeCh
     },
     async send(m, signal) {
       const facts = factsOf(m);
-      const repo = settings.repos[facts.repo];
+      const repo = findRepo(settings, facts.repo);
       if (!repo?.commitStatus) throw gone(`repos.${facts.repo}.commitStatus is no longer in the settings`);
       const webhookProvider = store.lastWebhookProvider(facts.repo);
       await sendCommitStatus(repo, facts, { timeoutMs: SEND_TIMEOUT_MS, signal, ...(webhookProvider ? { webhookProvider } : {}) });

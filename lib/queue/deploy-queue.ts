@@ -8,6 +8,7 @@ import { createQueuedDeployment } from '../deploy/recorder';
 import { fillTruncatedCommits } from '../deploy/fill-truncated-commits';
 import { RETENTION_DEFAULTS } from '../settings/resolve-retention';
 import { retryWhileBusy } from '../store/busy-retry';
+import { findRepo } from '../settings/require-repo';
 
 /** After a worker failed outside a deployment (the database went away): wait before retrying. */
 const FAILURE_BACKOFF_MS = 5_000;
@@ -68,7 +69,7 @@ export class DeployQueue {
   /** `retention`: at start and after each deployment, so the database stays bounded. */
   private pruneHistory(repo: string): void {
     try {
-      const pruned = this.store.applyRetention(repo, this.deps.settings.repos[repo]?.retention ?? RETENTION_DEFAULTS);
+      const pruned = this.store.applyRetention(repo, findRepo(this.deps.settings, repo)?.retention ?? RETENTION_DEFAULTS);
       if (pruned.deployments + pruned.deliveries > 0) {
         this.logger.info(`retention: pruned ${pruned.deployments} deployment(s) and ${pruned.deliveries} deliveries of ${repo}`);
       }
