@@ -3,7 +3,7 @@ import git, { type AuthCallback } from 'isomorphic-git';
 import { IntegralGitError, isIntegralGitError } from '../errors';
 import type { RepoSettings } from '../settings/types';
 import { configCacheDir, countPacks, ensureBareCache, removeCache, withCacheLock } from './config-cache';
-import { guardedHttp } from './guarded-http';
+import { gitHttpClient } from '../git-http-client';
 import { readConfigAtCommit, type ConfigBranch } from './read-config-at-commit';
 import { redactUrl, remoteKind } from '../remote-url';
 
@@ -97,7 +97,7 @@ async function fetchCommit(req: ConfigFetchRequest): Promise<string> {
   const username = repo.auth?.username;
   const hasAuth = Boolean(token || username);
   const controller = new AbortController();
-  const http = guardedHttp({ url: repo.url, withCredentials: hasAuth || url !== repo.url, signal: controller.signal, maxBodyBytes: MAX_RESPONSE_BYTES });
+  const http = gitHttpClient({ url: repo.url, signal: controller.signal, maxBodyBytes: MAX_RESPONSE_BYTES, what: 'the config branch' });
   // GitHub takes any user name with a token; x-access-token is its documented convention
   const onAuth: AuthCallback | undefined = hasAuth ? () => ({ username: username ?? 'x-access-token', password: token ?? '' }) : undefined;
   let timer: NodeJS.Timeout | undefined;

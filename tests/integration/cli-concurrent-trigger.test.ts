@@ -54,7 +54,8 @@ describe('concurrent triggers from two processes', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.resume();
-    for (let i = 0; i < 200 && !out.includes('started'); i++) await new Promise((r) => setTimeout(r, 50));
+    // a deadline sized for a loaded machine (the CLI starts, fetches and clones before the script runs)
+    for (const until = Date.now() + 45_000; Date.now() < until && !out.includes('started'); ) await new Promise((r) => setTimeout(r, 50));
     expect(out).toContain('started');
     const scriptPid = Number(fs.readFileSync(pidFile, 'utf8'));
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

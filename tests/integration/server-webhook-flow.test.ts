@@ -141,5 +141,5 @@ describe('pushes through POST /update', () => {
     expect(runs[0].commit).toBe(last);
     expect(runs[0].coalescedJobIds.length).toBeGreaterThan(0);
     expect(fs.existsSync(path.join(h.location, 'slow.sh'))).toBe(true);
-  });
+  }, 180_000); // 21 real git pushes and two deployments; idle() alone may wait 120 s on a loaded machine
 });

@@ -2,14 +2,14 @@ import nodeFs from 'node:fs';
 import path from 'node:path';
 import git, { AuthCallback, AuthFailureCallback } from 'isomorphic-git';
 import { isCommitId } from '../../commit-id';
-import { IntegralGitError } from '../../errors';
+import { IntegralGitError, isIntegralGitError } from '../../errors';
+import { gitHttpClient } from '../../git-http-client';
 import type { RepoSettings } from '../../settings/types';
 import { applyTree, writeEntry } from './apply-tree';
 import { fetchFailed } from '../core/fetch-error';
 import { entryFromStat, readIndex, writeIndex } from './git-index';
 import { CHECKED_REF, CheckoutOptions, CopyState, DEPLOYED_REF, DriverContext, GitDriver, LocalState } from '../core/git-driver';
 import { compactIfNeeded } from './isomorphic-compact';
-import { lockedHttpClient, RedirectRefusedError } from './isomorphic-http';
 import { isoReadTree } from './isomorphic-read-tree';
 import { isoTrackedState } from './isomorphic-tracked-state';
 import { TrackedLookup, trackedLookup, TrackedState } from '../core/local-changes';
@@ -54,7 +54,7 @@ export class IsomorphicDriver implements GitDriver {
     const onAuth: AuthCallback | undefined = password ? () => ({ username, password }) : undefined;
     const onAuthFailure: AuthFailureCallback = () => ({ cancel: true });
     const secrets = password ? [password, encodeURIComponent(password), Buffer.from(`${username}:${password}`).toString('base64')] : [];
-    return { http: lockedHttpClient(repo.url), url: stripCredentials(repo.url), onAuth, onAuthFailure, secrets };
+    return { http: gitHttpClient({ url: repo.url }), url: stripCredentials(repo.url), onAuth, onAuthFailure, secrets };
   }
 
   private async network<T>(repo: RepoSettings, what: string, branch: string | undefined, run: (t: ReturnType<IsomorphicDriver['transport']>) => Promise<T>): Promise<T> {
@@ -292,7 +292,7 @@ async function isShallow(dir: string): Promise<boolean> {
 }
 
 function describeIsoError(err: unknown): string {
-  if (err instanceof RedirectRefusedError) return err.message;
+  if (isIntegralGitError(err)) return err.message;
   const e = err as { code?: string; message?: string; data?: { statusCode?: number; statusMessage?: string } };
   if (e.code === 'HttpError' && e.data?.statusCode) return `HTTP ${e.data.statusCode} ${e.data.statusMessage ?? ''}`.trim();
   if (e.code === 'UserCanceledError') return 'HTTP 401 Unauthorized: the credentials were refused';
