@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   IG_DATABASE_UNAVAILABLE: { exit: 2, status: 503, summary: 'the SQLite database in dataDir cannot be created, opened or read' },
   IG_DATA_DIR_UNWRITABLE: { exit: 2, status: 500, summary: 'the data dir cannot be created or written by the user running integralgit' },
   IG_DATABASE_CORRUPT: { exit: 2, status: 503, summary: 'the SQLite database in dataDir is damaged (its integrity check failed)' },
+  IG_DATABASE_BUSY: { exit: 1, status: 503, summary: 'another process held the database\'s write lock longer than IntegralGit waits for it' },
   IG_DATABASE_NEWER: { exit: 2, status: 500, summary: 'the database was written by a newer IntegralGit (its schema version is ahead of this code)' },
   IG_INTERRUPTED: { exit: 1, status: 500, summary: 'the server stopped while the deployment was running; the job is retried once' },
   IG_PRIVILEGES_MISSING: { exit: 2, status: 500, summary: 'a repo has runAs but the server cannot switch users (needs root or CAP_SETUID and CAP_SETGID)' },

@@ -7,6 +7,7 @@ import type { DeploymentEvents } from '../lib/deploy/events';
 import type { OutboxDispatcher } from '../lib/outbox';
 import type { GitBackend } from '../lib/workcopy/core/git-backend';
 import type { FleetNode } from '../lib/fleet/fleet-node';
+import type { WriteHealth } from '../lib/health/write-health';
 
 /**
  * The store as routes and pages see it: reads for the pages and API, the webhook intake,
@@ -31,6 +32,8 @@ export interface AppContext {
   metrics: Metrics;
   logger: Logger;
   backend: GitBackend;
+  /** whether the database takes writes (readiness in /healthz) */
+  writeHealth: WriteHealth;
   startedAt: Date;
   version: string;
   /** set when the settings have `fleet` (SPEC §11) */

@@ -21,6 +21,8 @@ import { createUpdateHandler } from './routes/update';
 import type { AppContext } from './app-context';
 import { FleetNode } from '../lib/fleet/fleet-node';
 import { GroupCommitter } from '../lib/ingest/group-commit';
+import { SERVER_BUSY_TIMEOUT_MS } from '../lib/store/busy-retry';
+import { WriteHealth } from '../lib/health/write-health';
 
 export interface RunningServer {
   url: string;
@@ -40,7 +42,7 @@ export interface RunningServer {
 export async function startServer(
   settings: Settings,
   logger: Logger,
-  opts: { store?: Store; outgoing?: OutgoingChannel[]; outbox?: DispatcherOptions; /** tests: grace before a new head counts as a missed webhook */ missedGraceMs?: number } = {},
+  opts: { store?: Store; outgoing?: OutgoingChannel[]; outbox?: DispatcherOptions; /** tests: grace before a new head counts as a missed webhook */ missedGraceMs?: number; /** tests: how often the write probe runs */ writeProbeMs?: number } = {},
 ): Promise<RunningServer> {
   // one server per data dir: a second one would "recover" the first one's running jobs
   const releaseDataDir = holdFileLock(path.join(settings.dataDir, 'serve.lock'), `another IntegralGit server uses the data dir ${settings.dataDir}`);
@@ -68,7 +70,8 @@ export async function startServer(
     fleet.subscribeTo(events);
   }
   const queue = new DeployQueue({ settings, store, logger, backend, events, fleet });
-  const ctx: AppContext = { settings, store, queue, events, outbox, metrics, logger, backend, startedAt: new Date(), version: packageVersion(), fleet };
+  const writeHealth = new WriteHealth(store, opts.writeProbeMs);
+  const ctx: AppContext = { settings, store, queue, events, outbox, metrics, logger, backend, writeHealth, startedAt: new Date(), version: packageVersion(), fleet };
   const app = createApp(ctx);
   // POST /update is served ahead of Express (server/routes/update.ts says why)
   const update = createUpdateHandler(ctx);
@@ -99,6 +102,9 @@ export async function startServer(
   const port = (server.address() as AddressInfo).port;
   const url = localServerUrl(settings, port);
   queue.start();
+  // recovery done: from here on a foreign write lock is waited out on timers (busy-retry.ts)
+  store.setBusyTimeout(SERVER_BUSY_TIMEOUT_MS);
+  writeHealth.start();
   // messages left pending by an earlier run or by CLI deployments are picked up here
   outbox.start();
   const poller = new Poller({
@@ -130,6 +136,7 @@ export async function startServer(
       if (closed) return;
       closed = true;
       poller.stop();
+      writeHealth.stop();
       await fleet?.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -1,7 +1,9 @@
 import type { Logger } from '../log/logger';
-import type { DeploymentRecordStore } from '../store';
+import type { DeploymentPatch, DeploymentRecordStore } from '../store';
 import type { DeploymentEvents, DeploymentEventBase } from './events';
 import type { DeployOutcome, DeployRequest, Trigger } from './types';
+import { describeError } from '../errors';
+import { WriteBehind } from '../store/busy-retry';
 
 export interface QueuedDeployment {
   repo: string;
@@ -33,6 +35,10 @@ type FinalOutcome = Omit<DeployOutcome, 'deploymentId' | 'location'>;
  * The one writer of a deployment's record: every store write of one deployment goes
  * through here (status, steps, log, config, commits, pin, outcome), and each is also
  * emitted on the event stream, so the record and the stream never disagree.
+ *
+ * While another process holds the database's write lock, writes queue up in order and land
+ * once it is released (each event is emitted after its write, with the stored sequence
+ * number); the deployment itself goes on. `settled()` waits for the queue to drain.
  */
 export class DeploymentRecorder {
   readonly deploymentId: number;
@@ -43,6 +49,7 @@ export class DeploymentRecorder {
   private health: 'passed' | 'failed' | 'none' = 'none';
   private revertedTo: string | undefined;
   private release: string | undefined;
+  private readonly writes: WriteBehind;
 
   constructor(
     private readonly store: DeploymentRecordStore,
@@ -51,58 +58,82 @@ export class DeploymentRecorder {
     private readonly req: DeployRequest,
     host: string,
   ) {
-    store.ensureRepo(req.repo);
+    this.writes = new WriteBehind((err, queued) => {
+      if (queued) logger.warn(`[${req.repo}] the database is locked by another process: this deployment's record is written once it is released`);
+      else logger.error(`[${req.repo}] a deployment record write failed: ${describeError(err)}`);
+    });
     this.branch = req.pushedBranch ?? req.branchOverride ?? null;
+    if (req.deploymentId === undefined) store.ensureRepo(req.repo);
     this.deploymentId =
       req.deploymentId ??
       createQueuedDeployment(store, events, { repo: req.repo, host, branch: this.branch, trigger: req.trigger, jobId: req.jobId, coalescedJobIds: req.coalescedJobIds });
     this.base = { deploymentId: this.deploymentId, repo: req.repo, host, trigger: req.trigger };
-    store.updateDeployment(this.deploymentId, { status: 'running', startedAt: new Date(this.startedAt).toISOString() });
-    this.emitNow({ type: 'started', branch: this.branch });
+    const startedAt = new Date(this.startedAt).toISOString();
+    const branch = this.branch;
+    this.writes.run(() => {
+      store.updateDeployment(this.deploymentId, { status: 'running', startedAt });
+      this.emitNow({ type: 'started', branch });
+    });
+  }
+
+  /** Resolves once every write of this deployment is in the store. */
+  settled(): Promise<void> {
+    return this.writes.settled();
   }
 
   /** A progress line: the record's steps, the log, the server log and the event stream. */
   step = (text: string): void => {
     this.steps.push(text);
-    const seq = this.store.appendLog(this.deploymentId, 'system', text + '\n');
     this.logger.info(`[${this.req.repo}#${this.deploymentId}] ${text}`);
-    this.emitNow({ type: 'step', text, seq });
+    this.writes.run(() => {
+      const seq = this.store.appendLog(this.deploymentId, 'system', text + '\n');
+      this.emitNow({ type: 'step', text, seq });
+    });
   };
 
   /** A chunk of the script's output. */
   output = (stream: 'stdout' | 'stderr', text: string): void => {
-    const seq = this.store.appendLog(this.deploymentId, stream, text);
-    this.emitNow({ type: 'output', stream, text, seq });
+    this.writes.run(() => {
+      const seq = this.store.appendLog(this.deploymentId, stream, text);
+      this.emitNow({ type: 'output', stream, text, seq });
+    });
   };
 
   configUsed(commit: string | null): void {
-    this.store.updateDeployment(this.deploymentId, { configCommit: commit });
+    this.update({ configCommit: commit });
   }
 
   branchResolved(branch: string): void {
     this.branch = branch;
-    this.store.updateDeployment(this.deploymentId, { branch });
+    this.update({ branch });
   }
 
   synced(commit: string, previousCommit: string | null): void {
-    this.store.updateDeployment(this.deploymentId, { commit, previousCommit });
-    this.emitNow({ type: 'synced', branch: this.branch, commit, previousCommit });
+    const branch = this.branch;
+    this.writes.run(() => {
+      this.store.updateDeployment(this.deploymentId, { commit, previousCommit });
+      this.emitNow({ type: 'synced', branch, commit, previousCommit });
+    });
   }
 
   scriptExited(exitCode: number | null, signal: string | null): void {
-    this.store.updateDeployment(this.deploymentId, { exitCode, signal });
+    this.update({ exitCode, signal });
   }
 
   /** The health gate's outcome (SPEC §10). */
   healthChecked(health: 'passed' | 'failed'): void {
     this.health = health;
-    this.store.updateDeployment(this.deploymentId, { health });
+    this.update({ health });
   }
 
   /** The release directory of a releases deployment, once prepared. */
   releasePrepared(name: string): void {
     this.release = name;
-    this.store.updateDeployment(this.deploymentId, { release: name });
+    this.update({ release: name });
+  }
+
+  private update(patch: DeploymentPatch): void {
+    this.writes.run(() => this.store.updateDeployment(this.deploymentId, patch));
   }
 
   /**
@@ -112,14 +143,16 @@ export class DeploymentRecorder {
   reverted(commit: string | null, host: string, bad: string | null, reason: string): void {
     if (commit) {
       this.revertedTo = commit;
-      this.store.updateDeployment(this.deploymentId, { revertedTo: commit });
+      this.update({ revertedTo: commit });
     }
-    if (bad) this.store.rememberBadCommit(this.req.repo, host, bad, this.deploymentId, reason);
+    if (bad) this.writes.run(() => this.store.rememberBadCommit(this.req.repo, host, bad, this.deploymentId, reason));
   }
 
   /** A commit that deployed and passed is not bad any more. */
   passed(host: string, commit: string): void {
-    if (this.store.forgetBadCommit(this.req.repo, host, commit)) this.step(`${commit.slice(0, 12)} passed: no longer remembered as bad on ${host}`);
+    this.writes.run(() => {
+      if (this.store.forgetBadCommit(this.req.repo, host, commit)) this.step(`${commit.slice(0, 12)} passed: no longer remembered as bad on ${host}`);
+    });
   }
 
   /**
@@ -129,10 +162,12 @@ export class DeploymentRecorder {
   updatePin(host: string, commit: string): void {
     const { req } = this;
     if (req.targetCommit) {
-      this.store.setPin(req.repo, host, commit, req.trigger);
+      this.writes.run(() => this.store.setPin(req.repo, host, commit, req.trigger));
       this.step(`pinned ${req.repo} on ${host} to ${commit.slice(0, 12)} until the next push or \`integralgit unpin ${req.repo}\``);
-    } else if (req.trigger !== 'poll' && this.store.clearPin(req.repo, host)) {
-      this.step(`released the pin of ${req.repo} on ${host} (${req.trigger} deployment of the branch head)`);
+    } else if (req.trigger !== 'poll') {
+      this.writes.run(() => {
+        if (this.store.clearPin(req.repo, host)) this.step(`released the pin of ${req.repo} on ${host} (${req.trigger} deployment of the branch head)`);
+      });
     }
   }
 
@@ -142,7 +177,8 @@ export class DeploymentRecorder {
     const durationMs = finishedAt.getTime() - this.startedAt;
     const failed = outcome.status === 'failed';
     const errorCode = failed ? (outcome.errorCode ?? 'IG_INTERNAL') : null;
-    this.store.updateDeployment(this.deploymentId, {
+    const steps = [...this.steps];
+    const finished = {
       status: outcome.status,
       commit: outcome.commit,
       previousCommit: outcome.previousCommit,
@@ -152,13 +188,13 @@ export class DeploymentRecorder {
       errorCode,
       error: failed ? (outcome.reason ?? null) : null,
       skipReason: outcome.status === 'skipped' ? (outcome.reason ?? null) : null,
-      steps: this.steps,
-    });
+      steps,
+    };
     const line = `[${this.req.repo}#${this.deploymentId}] ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''}`;
     if (failed) this.logger.error(line);
     else this.logger.info(line);
-    this.emitNow({
-      type: 'finished',
+    const event = {
+      type: 'finished' as const,
       status: outcome.status,
       health: this.health,
       commit: outcome.commit,
@@ -168,6 +204,10 @@ export class DeploymentRecorder {
       errorCode,
       reason: outcome.reason ?? null,
       exitCode: outcome.exitCode ?? null,
+    };
+    this.writes.run(() => {
+      this.store.updateDeployment(this.deploymentId, finished);
+      this.emitNow(event);
     });
     const safety = { ...(this.health !== 'none' ? { health: this.health } : {}), ...(this.revertedTo ? { revertedTo: this.revertedTo } : {}), ...(this.release ? { release: this.release } : {}) };
     return { deploymentId: this.deploymentId, location, ...safety, ...outcome };

@@ -54,6 +54,14 @@ export async function runDeployment(deps: DeployDeps, req: DeployRequest): Promi
       () => apply(state),
     ).catch((err: unknown) => thrown(state, err)));
 
+  const outcome = await finalOutcome(state, ended);
+  // the record is complete before the job is marked done (writes wait out a foreign lock)
+  await recorder.settled();
+  return outcome;
+}
+
+async function finalOutcome(state: DeploymentState, ended: TerminalOutcome | undefined): Promise<DeployOutcome> {
+  const { recorder } = state;
   if (!ended) return recorder.finish({ status: 'succeeded', commit: state.commit!, previousCommit: state.previousCommit ?? null, exitCode: state.exitCode }, state.location);
   if (ended.status === 'skipped') return recorder.finish({ status: 'skipped', commit: null, previousCommit: null, reason: ended.reason }, state.location);
   // a failure records the commit it was asked to deploy (SPEC §4.5), not only one that was checked out

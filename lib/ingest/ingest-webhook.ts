@@ -7,6 +7,7 @@ import { receiveWebhook } from '../webhooks/receive-webhook';
 import type { Metrics } from '../metrics/metrics';
 import { CONFIG_BRANCH } from '../config/fetch-config-branch';
 import type { GroupCommitter } from './group-commit';
+import { retryWhileBusy, WEBHOOK_BUSY_WAIT_MS } from '../store/busy-retry';
 import { reportDelivery } from './report-delivery';
 
 export interface IngestDeps {
@@ -68,7 +69,8 @@ export async function ingestWebhook(deps: IngestDeps, req: IncomingRequest): Pro
 
   if (decision.outcome !== 'accepted') {
     // not a promise to deploy anything: no fsync needed for these
-    store.recordDelivery(deliveryRow(decision.outcome, decision.status, decision.reason));
+    const row = deliveryRow(decision.outcome, decision.status, decision.reason);
+    await retryWhileBusy(() => store.recordDelivery(row), { maxWaitMs: WEBHOOK_BUSY_WAIT_MS, what: 'logging a webhook delivery' });
     report(decision.outcome, decision.status, decision.reason);
     const body: Record<string, unknown> =
       decision.outcome === 'rejected'

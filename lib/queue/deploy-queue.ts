@@ -7,6 +7,7 @@ import { DeploymentEvents } from '../deploy/events';
 import { createQueuedDeployment } from '../deploy/recorder';
 import { fillTruncatedCommits } from '../deploy/fill-truncated-commits';
 import { RETENTION_DEFAULTS } from '../settings/resolve-retention';
+import { retryWhileBusy } from '../store/busy-retry';
 import { findRepo } from '../settings/require-repo';
 
 /** After a worker failed outside a deployment (the database went away): wait before retrying. */
@@ -135,7 +136,8 @@ export class DeployQueue {
 
   private async work(repo: string): Promise<void> {
     while (!this.stopping) {
-      const job = this.store.claimNextJob(repo, this.deps.settings.hostname);
+      // a write lock another process holds is waited out on timers, never in SQLite's busy loop
+      const job = await retryWhileBusy(() => this.store.claimNextJob(repo, this.deps.settings.hostname));
       if (!job) return;
       await this.runJob(repo, job);
     }
@@ -157,15 +159,19 @@ export class DeployQueue {
     this.aborts.set(repo, ac);
     let deploymentId: number | undefined;
     try {
-      deploymentId = createQueuedDeployment(this.store, this.deps.events, {
-        repo,
-        host: this.deps.settings.hostname,
-        branch: job.branch,
-        trigger: job.trigger,
-        jobId: job.id,
-        coalescedJobIds: job.coalescedJobIds,
-      });
-      this.store.attachDeployment(job.id, deploymentId);
+      // one transaction: the lock is taken (or found busy) before anything is written or emitted
+      deploymentId = await retryWhileBusy(() => this.store.durably(() => {
+        const id = createQueuedDeployment(this.store, this.deps.events, {
+          repo,
+          host: this.deps.settings.hostname,
+          branch: job.branch,
+          trigger: job.trigger,
+          jobId: job.id,
+          coalescedJobIds: job.coalescedJobIds,
+        });
+        this.store.attachDeployment(job.id, id);
+        return id;
+      }));
       const byPerson = job.trigger === 'cli' || job.trigger === 'ui';
       const outcome = await runDeployment(this.deps, {
         repo,
@@ -185,7 +191,7 @@ export class DeployQueue {
         this.logger.warn(`job ${job.id} of ${repo} was stopped by the shutdown; it is retried at the next start`);
         return;
       }
-      this.store.finishJob(job.id, outcome.deploymentId);
+      await retryWhileBusy(() => this.store.finishJob(job.id, outcome.deploymentId));
       this.pruneHistory(repo);
       if (outcome.status === 'succeeded' && outcome.location) {
         const eventIds = [job.eventId, ...job.coalescedJobIds.map((id) => this.store.getJob(id)?.eventId ?? null)];
@@ -197,10 +203,11 @@ export class DeployQueue {
       // runDeployment records its own failures: this is the database or a bug. Record what
       // can be recorded so the push is visibly failed, never silently dropped.
       this.logger.error(`job ${job.id} of ${repo} failed outside a deployment: ${describeError(err)}`);
-      if (deploymentId !== undefined) {
-        this.store.updateDeployment(deploymentId, { status: 'failed', errorCode: 'IG_INTERNAL', error: describeError(err), finishedAt: new Date().toISOString() });
+      const failedId = deploymentId;
+      if (failedId !== undefined) {
+        await retryWhileBusy(() => this.store.updateDeployment(failedId, { status: 'failed', errorCode: 'IG_INTERNAL', error: describeError(err), finishedAt: new Date().toISOString() }));
       }
-      this.store.finishJob(job.id, deploymentId ?? null);
+      await retryWhileBusy(() => this.store.finishJob(job.id, failedId ?? null));
     } finally {
       this.aborts.delete(repo);
     }

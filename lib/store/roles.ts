@@ -66,6 +66,8 @@ export interface JobQueueStore {
   /** the push a job came from (the head it named) */
   getPushEvent(id: number): PushEventRow | undefined;
   applyRetention(repo: string, limits: RetentionLimits): PruneResult;
+  /** one transaction (a claimed job and its deployment row): the write lock is taken, or found busy, before anything is written */
+  durably<T>(fn: () => T): T;
 }
 
 /** Every write of one deployment; `DeploymentRecorder` is its only user. */
@@ -153,4 +155,7 @@ export interface OutcomeStore {
 /** The process's liveness probe (/healthz). */
 export interface HealthStore {
   healthCheck(): boolean;
+  /** a write that keeps nothing: throws as a real write would (readiness) */
+  probeWrite(): void;
+  readonly file: string;
 }

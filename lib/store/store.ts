@@ -139,6 +139,14 @@ export class Store
     if (this.db.open) this.db.close();
   }
 
+  /**
+   * How long a statement waits inside SQLite for a lock another process holds. The server
+   * lowers it once it runs (lib/store/busy-retry.ts says why); commands keep the default.
+   */
+  setBusyTimeout(ms: number): void {
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`);
+  }
+
   // repos
   ensureRepo(name: string): void {
     this.repos.ensureRepo(name);
@@ -372,6 +380,19 @@ export class Store
     } catch {
       return false;
     }
+  }
+  /**
+   * A write that keeps nothing (the header's application_id set to its own value, in a
+   * BEGIN IMMEDIATE transaction): it fails the way a real write would on a read-only,
+   * full or damaged database. Throws SQLite's error.
+   */
+  probeWrite(): void {
+    this.db
+      .transaction(() => {
+        const id = this.db.pragma('application_id', { simple: true }) as number;
+        this.db.pragma(`application_id = ${Math.trunc(id)}`);
+      })
+      .immediate();
   }
   /** `PRAGMA integrity_check`: "ok", or the problems found, one per line. */
   integrityCheck(): string {

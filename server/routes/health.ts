@@ -3,7 +3,7 @@ import type { AppContext } from '../app-context';
 
 const STALL_MS = 60_000;
 
-/** Liveness and readiness: the database answers, workers take the queued work, how much waits. */
+/** Liveness and readiness: the database answers and takes writes, workers take the queued work, how much waits. */
 export function healthRouter(ctx: AppContext): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
@@ -21,13 +21,16 @@ export function healthRouter(ctx: AppContext): Router {
           return oldest !== undefined && Date.now() - Date.parse(oldest.createdAt) > STALL_MS;
         })
       : [];
-    const ok = database && stalled.length === 0;
+    // reads answering is not enough: a read-only, full or damaged file still reads
+    const writes = ctx.writeHealth.status;
+    const ok = database && writes.ok && stalled.length === 0;
     const body = {
-      status: !database ? 'unavailable' : stalled.length > 0 ? 'stalled' : 'ok',
+      status: !database || !writes.ok ? 'unavailable' : stalled.length > 0 ? 'stalled' : 'ok',
       version: ctx.version,
       host: ctx.settings.hostname,
       uptimeSeconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000),
       database,
+      writes,
       workers: { active: ctx.queue.activeWorkers(), stalledRepos: stalled },
       queueDepth: database ? ctx.store.queueDepth() : null,
       backend: ctx.backend.name,

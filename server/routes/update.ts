@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ingestWebhook, type IngestDeps } from '../../lib/ingest/ingest-webhook';
 import { GroupCommitter } from '../../lib/ingest/group-commit';
 import { recordRefusedRequest } from '../../lib/ingest/report-delivery';
-import { describeError } from '../../lib/errors';
+import { describeError, isIntegralGitError } from '../../lib/errors';
 import type { AppContext } from '../app-context';
 import { requestAddress, toIncomingRequest } from '../request-info';
 import { isTrusted } from '../../lib/network/trusted-networks';
@@ -71,9 +71,19 @@ export function createUpdateHandler(ctx: AppContext): Handler {
       ingestWebhook(deps, toIncomingRequest(req, body, ctx.settings))
         .then((a) => answer(res, a.status, a.body))
         .catch((e: unknown) => {
-          // the store failed (disk full, database gone): nothing was promised, the host retries
+          // the store failed (disk full, database gone, locked too long by another process):
+          // nothing was stored or promised, the host delivers again
           ctx.logger.error(`POST /update could not be stored: ${describeError(e)}`);
-          answer(res, 503, { error: 'the delivery could not be stored (see the server log); retry later', code: 'IG_DATABASE_UNAVAILABLE' });
+          ctx.writeHealth.failed(e);
+          const busy = isIntegralGitError(e) && e.code === 'IG_DATABASE_BUSY';
+          answer(
+            res,
+            503,
+            busy
+              ? { error: `the delivery could not be stored: ${e.message}; retry later`, code: 'IG_DATABASE_BUSY' }
+              : { error: 'the delivery could not be stored (see the server log); retry later', code: 'IG_DATABASE_UNAVAILABLE' },
+            { 'Retry-After': busy ? '10' : '30' },
+          );
         })
         .finally(release);
     });

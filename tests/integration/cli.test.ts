@@ -182,6 +182,21 @@ describe('integralgit CLI', () => {
     after.close();
   });
 
+  it('rollback to a full 40-digit sha the remote does not have exits 2 and records nothing', async () => {
+    const store = openStore(path.join(root, 'data'));
+    const before = store.countDeployments('app');
+    store.close();
+    const missing = 'd'.repeat(40);
+    const r = await cli('rollback', 'app', missing);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(missing);
+    expect(r.stderr).toMatch(/not on the remote/);
+    expect(r.stderr).not.toMatch(/EPIPE|\n\s+at /);
+    const after = openStore(path.join(root, 'data'));
+    expect(after.countDeployments('app')).toBe(before);
+    after.close();
+  });
+
   it('deliveries on an empty log says how to set the webhook up', async () => {
     const r = await cli('deliveries');
     expect(r.code).toBe(0);

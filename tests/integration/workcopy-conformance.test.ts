@@ -463,6 +463,17 @@ describe.each(BACKENDS)('working copy sync, %s backend', (backendName) => {
       expect((err.data as { paths: string[] }).paths).toEqual(['sub/.git ']);
     });
 
+    it('refuses a file `f` added beside an unchanged directory `f/` (duplicate entries), writing nothing', async () => {
+      const { repo, location } = freshRepo({ 'README.md': 'readme\n', 'f/y': 'y\n' });
+      await backend.sync(req(repo, location));
+      const before = snapshot(location);
+      pushRawTree(repo, [...base, { path: 'f/y', content: 'y\n' }, { path: 'f', content: 'file\n' }], 'evil');
+      const err = await expectCode(backend.sync(req(repo, location)), 'IG_TREE_UNSAFE');
+      expect(err.message).toMatch(/\bf\b/);
+      expect(snapshot(location)).toEqual(before);
+      expect(nativeStatus(location)).toBe('');
+    });
+
     it('refuses a symlink added on top of a safe one that together climb out', async () => {
       const { repo, location } = freshRepo({ 'README.md': 'readme\n' });
       pushRawTree(repo, [...base, { path: 'd1/d2/up', mode: '120000', content: '../..' }], 'safe link');

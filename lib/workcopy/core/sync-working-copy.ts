@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { IntegralGitError } from '../../errors';
+import { describeError, IntegralGitError } from '../../errors';
 import { assertCommitId } from '../../commit-id';
 import { assertBranchName, assertRemoteName } from './check-names';
 import { assertLocationAllowed } from './check-location';
@@ -11,8 +11,8 @@ import type { CopyState, DriverContext, GitDriver, LocalState } from './git-driv
 import { assertSameRepository, inspectLocation, LocationState } from './inspect-location';
 import { findOverwrittenUntracked, localChangesError } from './local-changes';
 import { stripCredentials } from '../../remote-url';
-import { targetEntries, touchesSubmodules, touchesSymlinks, trackedBefore } from './tree-changes';
-import { MODE_GITLINK, TreeEntry } from './tree-entry';
+import { targetEntries, touchesSubmodules, touchesSymlinks, trackedBefore, type TreeChange } from './tree-changes';
+import { MODE_GITLINK, MODE_TREE, TreeEntry } from './tree-entry';
 
 /**
  * The one sync procedure both backends run (SPEC §4.3):
@@ -50,7 +50,7 @@ export async function syncWorkingCopy(driver: GitDriver, req: SyncRequest): Prom
   if (!changes && commit === fetched) commit = await resolveTarget(driver, loc, req, ctx);
 
   let tree: TreeEntry[] | undefined;
-  if (changes && previous === local.checked && !touchesSymlinks(changes)) assertTreeSafe(targetEntries(changes), commit, req.location);
+  if (changes && previous === local.checked && !touchesSymlinks(changes) && !(await addsOverUnchangedDirectory(loc, changes))) assertTreeSafe(targetEntries(changes), commit, req.location);
   else {
     tree = await driver.readTree(loc, commit);
     assertTreeSafe(tree, commit, req.location);
@@ -67,13 +67,13 @@ export async function syncWorkingCopy(driver: GitDriver, req: SyncRequest): Prom
   return { previousCommit: previous, commit, cloned: false, steps };
 }
 
-/** What sync would do. Reads the copy and asks the remote for its head; writes nothing. */
+/** What sync would do. Reads the copy and asks the remote for its head; writes nothing but a rollback commit's objects (plannedTarget). */
 export async function planSync(driver: GitDriver, req: SyncRequest): Promise<SyncPlan> {
-  const { loc, copy, steps, step } = await prepare(driver, req);
+  const { loc, ctx, copy, steps, step } = await prepare(driver, req);
   const url = stripCredentials(req.repo.url);
   if (!copy) {
     if (req.noFetch) throw noFetchWithoutCopy(req.location);
-    const commit = req.targetCommit ? await plannedTarget(driver, null, req) : await remoteHeadOrFail(driver, req);
+    const commit = req.targetCommit ? await plannedTarget(driver, null, req, ctx) : await remoteHeadOrFail(driver, req);
     step(`would clone ${url} (branch ${req.branch}) into ${req.location}`);
     step(`would check out ${short(commit)}`);
     return { action: 'clone', previousCommit: null, commit, steps };
@@ -82,7 +82,7 @@ export async function planSync(driver: GitDriver, req: SyncRequest): Promise<Syn
   assertNoLocalChanges(req, local);
   const previous = local.head;
   let commit: string;
-  if (req.targetCommit) commit = await plannedTarget(driver, loc, req);
+  if (req.targetCommit) commit = await plannedTarget(driver, loc, req, ctx);
   else if (req.noFetch) commit = await trackingRefOrFail(driver, loc, req);
   else {
     step(`would fetch ${req.remote}/${req.branch} from ${url}`);
@@ -181,6 +181,21 @@ async function removeStaleClones(loc: string): Promise<void> {
   }
 }
 
+/**
+ * A file or symlink added where the copy has a directory that the diff leaves alone: either
+ * the directory's tracked contents go in the same diff (a normal replacement, listed as one
+ * change with both modes) or the target holds the path twice (a file `f` beside an unchanged
+ * tree `f/`), which only the whole tree shows. One lstat per added path.
+ */
+async function addsOverUnchangedDirectory(loc: string, changes: TreeChange[]): Promise<boolean> {
+  for (const c of changes) {
+    if (c.oldMode !== null || c.newMode === null || c.newMode === MODE_TREE) continue;
+    const st = await fs.lstat(path.join(loc, c.path)).catch(() => null);
+    if (st?.isDirectory()) return true;
+  }
+  return false;
+}
+
 /** Into an absent location: one rename. Into an existing empty directory (keeping its owner and mode): entry by entry, `.git` last. */
 async function moveInto(tmp: string, loc: string, state: LocationState): Promise<void> {
   if (state === 'absent') {
@@ -234,13 +249,30 @@ async function remoteHeadOrFail(driver: GitDriver, req: SyncRequest): Promise<st
   );
 }
 
-/** For a plan: the rollback commit as far as it can be known without fetching. */
-async function plannedTarget(driver: GitDriver, loc: string | null, req: SyncRequest): Promise<string> {
+/**
+ * For a plan: the rollback commit. A full sha the copy lacks is looked up on the remote (its
+ * objects fetched into the copy; no ref, index or file changes), so that a commit the
+ * remote does not have is a usage error before anything is recorded, not a failed deployment.
+ */
+async function plannedTarget(driver: GitDriver, loc: string | null, req: SyncRequest, ctx: DriverContext): Promise<string> {
   const target = req.targetCommit as string;
   const local = loc ? await driver.resolve(loc, target) : null;
   if (local) return local;
-  if (target.length === 40 && !req.noFetch) return target.toLowerCase();
-  throw new IntegralGitError('IG_USAGE', `commit ${target} is not in the working copy: give its full 40-digit sha so it can be fetched`, { commit: target });
+  if (target.length !== 40 || req.noFetch) {
+    throw new IntegralGitError('IG_USAGE', `commit ${target} is not in the working copy: give its full 40-digit sha so it can be fetched`, { commit: target });
+  }
+  const sha = target.toLowerCase();
+  // no copy yet: the clone fetches the branch, and the deployment finds out
+  if (!loc) return sha;
+  let fetchError: unknown;
+  await driver.fetchCommit(loc, ctx, sha).catch((err: unknown) => {
+    fetchError = err;
+  });
+  const fetched = await driver.resolve(loc, sha);
+  if (fetched) return fetched;
+  // the remote could not be asked (network, credentials): that is not the commit's fault
+  if (fetchError !== undefined && !/not our ref|no such remote ref|couldn't find remote ref|not found/i.test(describeError(fetchError))) throw fetchError;
+  throw new IntegralGitError('IG_USAGE', `commit ${sha} is not on the remote ${stripCredentials(req.repo.url)}: check the commit id (\`git log\` of the branch)`, { commit: sha });
 }
 
 function noFetchWithoutCopy(location: string): IntegralGitError {
