@@ -288,6 +288,19 @@ describe.each(BACKENDS)('working copy sync, %s backend', (backendName) => {
       expectSameAsGitCheckout(repo, location, head);
     });
 
+    (backendName === 'native' ? it : it.skip)('fetching a commit for a rollback leaves FETCH_HEAD alone (a concurrent branch fetch reads it)', async () => {
+      const { repo, location } = freshRepo();
+      repo.commit({ 'v.txt': '1\n' });
+      await backend.sync(req(repo, location));
+      const fetchHead = path.join(location, '.git', 'FETCH_HEAD');
+      const other = repo.commit({ 'v.txt': 'other\n' }, 'only on another branch', 'elsewhere');
+      await backend.sync(req(repo, location, { targetCommit: other }));
+      expectSameAsGitCheckout(repo, location, other);
+      const after = fs.existsSync(fetchHead) ? fs.readFileSync(fetchHead, 'utf8') : '';
+      // only the branch fetch's record: the commit fetched by id is not written over it
+      expect(after).not.toContain(other);
+    });
+
     it('rolls back a fresh clone to an older commit', async () => {
       const { repo, location } = freshRepo();
       const first = repo.commit({ 'v.txt': '1\n' });

@@ -152,7 +152,7 @@ export class NativeDriver implements GitDriver {
     await this.network(
       dir,
       ctx.repo,
-      ['fetch', '--quiet', '--no-tags', '--recurse-submodules=no', ...(shallow ? ['--depth', '1'] : []), '--', ctx.remote, sha],
+      ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', ...(shallow ? ['--depth', '1'] : []), '--', ctx.remote, sha],
       `fetching commit ${sha} from ${stripCredentials(ctx.repo.url)}`,
     );
   }
