@@ -4,7 +4,7 @@ import { resolveHostConfig } from '../../config/merge-layers';
 import { loadRepoConfig } from '../../config/load-repo-config';
 import { CONFIG_BRANCH } from '../../config/fetch-config-branch';
 import { redactUrl } from '../../remote-url';
-import { nativeConfigFetcherIfAvailable } from '../config-fetcher';
+import { configFetchOptions } from '../config-fetcher';
 import { fail, proceed, skip, type DeploymentState, type Stage, type StageResult } from './stage';
 
 /**
@@ -49,7 +49,7 @@ async function configInForce(state: Readonly<DeploymentState>): Promise<ConfigIn
       : { commit: null, summary: `no valid repo config has ever been seen for ${req.repo}; run without --no-fetch` };
   }
   step(`reading the repo config from branch \`${CONFIG_BRANCH}\` of ${redactUrl(repoSettings.url)}`);
-  const loaded = await loadRepoConfig({ repo: repoSettings, dataDir: settings.dataDir, store, logger, nativeFetcher: nativeConfigFetcherIfAvailable() });
+  const loaded = await loadRepoConfig({ repo: repoSettings, dataDir: settings.dataDir, store, logger, ...configFetchOptions(settings) });
   const latest = loaded.latest;
   let summary: string;
   if (loaded.fetchError) {
