@@ -5,7 +5,7 @@ import type { DeployQueue } from '../lib/queue/deploy-queue';
 import type { Metrics } from '../lib/metrics/metrics';
 import type { DeploymentEvents } from '../lib/deploy/events';
 import type { OutboxDispatcher } from '../lib/outbox';
-import type { GitBackend } from '../lib/workcopy/git-backend';
+import type { GitBackend } from '../lib/workcopy/core/git-backend';
 import type { FleetNode } from '../lib/fleet/fleet-node';
 
 /** Everything a route needs; routes translate HTTP to calls on these and nothing more. */

@@ -121,8 +121,8 @@ function topSelf(profile, n = 15) {
 }
 
 async function main() {
-  const { NativeDriver } = require('../../dist/lib/workcopy/native-backend');
-  const { IsomorphicDriver } = require('../../dist/lib/workcopy/isomorphic-backend');
+  const { NativeDriver } = require('../../dist/lib/workcopy/native/native-backend');
+  const { IsomorphicDriver } = require('../../dist/lib/workcopy/isomorphic/isomorphic-backend');
   const { backendFromDriver } = require('../../dist/lib/workcopy/create-backend');
   const bare = path.join(root, 'srv', 'app.git');
   generateRepo(bare, { files: args.files, commits: args.commits });

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { IntegralGitError } from '../../lib/errors';
 import { action } from '../run-command';
 import { cliSettings, globals, printJson } from '../cli-context';
-import { assertLocationAllowed } from '../../lib/workcopy/check-location';
+import { assertLocationAllowed } from '../../lib/workcopy/core/check-location';
 import { SETTINGS_ENV } from '../../lib/settings/locate-settings-file';
 import type { EffectiveConfig } from '../../lib/config/types';
 import type { Problem } from '../../lib/errors';

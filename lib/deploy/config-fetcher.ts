@@ -1,7 +1,7 @@
 import type { ConfigBranchFetcher } from '../config/fetch-config-branch';
 import { detectGitBinary } from '../settings/load-settings';
 import type { Settings } from '../settings/types';
-import { nativeConfigFetcher } from '../workcopy/native-fetch-ref';
+import { nativeConfigFetcher } from '../workcopy/native/native-fetch-ref';
 
 /**
  * SSH and local remotes need the git binary, whichever working-copy backend is chosen.

@@ -1,5 +1,5 @@
 import type { Store } from '../store';
-import type { GitBackend } from '../workcopy/git-backend';
+import type { GitBackend } from '../workcopy/core/git-backend';
 import type { DeploymentEvents } from './events';
 import type { DeployEnv } from './types';
 import type { FleetView } from '../fleet/read-fleet';

@@ -9,7 +9,7 @@ import type { EffectiveConfig, RepoConfig } from '../config/types';
 import { IntegralGitError, describeError, isIntegralGitError, type Problem } from '../errors';
 import type { RepoSettings, Settings } from '../settings/types';
 import type { Store } from '../store';
-import type { GitBackend, SyncPlan } from '../workcopy/git-backend';
+import type { GitBackend, SyncPlan } from '../workcopy/core/git-backend';
 import { requireRepo } from '../settings/require-repo';
 
 export interface DeploymentPlan {

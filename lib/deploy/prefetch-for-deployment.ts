@@ -2,8 +2,8 @@ import { CONFIG_BRANCH } from '../config/fetch-config-branch';
 import { resolveHostConfig } from '../config/merge-layers';
 import { describeError } from '../errors';
 import { withWorkingCopyLock } from '../locks/file-lock';
-import { assertLocationAllowed } from '../workcopy/check-location';
-import { prefetchWithConfig, type Prefetched } from '../workcopy/native-prefetch';
+import { assertLocationAllowed } from '../workcopy/core/check-location';
+import { prefetchWithConfig, type Prefetched } from '../workcopy/native/native-prefetch';
 import type { DeploymentState } from './stages/stage';
 
 /**

@@ -1,7 +1,7 @@
 import type { Logger } from '../log/logger';
 import type { Settings } from '../settings/types';
 import type { Store } from '../store';
-import type { GitBackend } from '../workcopy/git-backend';
+import type { GitBackend } from '../workcopy/core/git-backend';
 import { describeError } from '../errors';
 import { resolveHostConfig } from '../config/merge-layers';
 import type { RepoConfig } from '../config/types';

@@ -1,11 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { RepoSettings } from '../settings/types';
-import { assertBranchName } from '../workcopy/check-names';
-import { fetchFailed } from '../workcopy/fetch-error';
-import { localInvocation, networkInvocation, redact } from '../workcopy/native-git-env';
+import { assertBranchName } from '../workcopy/core/check-names';
+import { fetchFailed } from '../workcopy/core/fetch-error';
+import { redact } from '../workcopy/core/redact';
+import { localInvocation, networkInvocation } from '../workcopy/native/native-git-env';
 import { stripCredentials } from '../remote-url';
-import { GitCommandError, lastLines, runGit } from '../workcopy/run-git';
+import { GitCommandError, lastLines, runGit } from '../workcopy/native/run-git';
 import { IntegralGitError } from '../errors';
 
 /**

@@ -1,10 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { IntegralGitError } from '../errors';
-import { assertTreeSafe } from '../workcopy/check-tree-safety';
-import { localInvocation } from '../workcopy/native-git-env';
-import { NativeDriver } from '../workcopy/native-backend';
-import { GitCommandError, lastLines, runGit } from '../workcopy/run-git';
+import { assertTreeSafe } from '../workcopy/core/check-tree-safety';
+import { localInvocation } from '../workcopy/native/native-git-env';
+import { NativeDriver } from '../workcopy/native/native-backend';
+import { GitCommandError, lastLines, runGit } from '../workcopy/native/run-git';
 import { linkShared } from './link-shared';
 import { releaseName, type ReleaseLayout } from './release-layout';
 

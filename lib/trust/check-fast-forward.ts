@@ -1,6 +1,6 @@
 import { IntegralGitError } from '../errors';
-import { localInvocation } from '../workcopy/native-git-env';
-import { runGit } from '../workcopy/run-git';
+import { localInvocation } from '../workcopy/native/native-git-env';
+import { runGit } from '../workcopy/native/run-git';
 
 /**
  * `refuseNonFastForward` (SPEC §10): the new head must descend from the deployed commit, as

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { IntegralGitError } from '../errors';
 import type { SignedCommitsPolicy } from '../settings/types';
-import { localInvocation } from '../workcopy/native-git-env';
-import { GitCommandError, lastLines, runGit } from '../workcopy/run-git';
-import { runProcess } from '../workcopy/spawn-helper';
+import { localInvocation } from '../workcopy/native/native-git-env';
+import { GitCommandError, lastLines, runGit } from '../workcopy/native/run-git';
+import { runProcess } from '../workcopy/native/spawn-helper';
 
 export interface VerifyCommitRequest {
   /** a git directory (bare or `.git`) holding the commit object */

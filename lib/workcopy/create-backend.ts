@@ -1,11 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { RepoSettings } from '../settings/types';
-import type { GitBackend } from './git-backend';
-import type { GitDriver } from './git-driver';
-import { IsomorphicDriver } from './isomorphic-backend';
-import { NativeDriver } from './native-backend';
-import { planSync, syncWorkingCopy } from './sync-working-copy';
+import type { GitBackend } from './core/git-backend';
+import type { GitDriver } from './core/git-driver';
+import { IsomorphicDriver } from './isomorphic/isomorphic-backend';
+import { NativeDriver } from './native/native-backend';
+import { planSync, syncWorkingCopy } from './core/sync-working-copy';
 
 /** The backend chosen by the setting `git`: one sync procedure over the chosen driver. */
 export function createBackend(name: 'native' | 'isomorphic'): GitBackend {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Poller } from '../../lib/queue/poller';
 import { openStore, type Store } from '../../lib/store';
 import type { Settings } from '../../lib/settings/types';
-import type { GitBackend } from '../../lib/workcopy/git-backend';
+import type { GitBackend } from '../../lib/workcopy/core/git-backend';
 import { silentLogger } from '../../lib/log/logger';
 import { makeTempDir } from '../helpers/git-fixture';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { GitFixture, FixtureRepo, git, makeTempDir } from '../helpers/git-fixture';
 import { commitSubmodule, commitWorktree, nativeStatus, pushRawTree, RawEntry, referenceCheckout, snapshot } from '../helpers/tree-builder';
 import { createBackend } from '../../lib/workcopy/create-backend';
-import type { GitBackend, SyncRequest } from '../../lib/workcopy/git-backend';
+import type { GitBackend, SyncRequest } from '../../lib/workcopy/core/git-backend';
 import type { RepoSettings } from '../../lib/settings/types';
 import { IntegralGitError } from '../../lib/errors';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { git, makeTempDir } from '../helpers/git-fixture';
-import { entryFromStat, parseIndex, readIndex, serializeIndex, writeIndex } from '../../lib/workcopy/git-index';
+import { entryFromStat, parseIndex, readIndex, serializeIndex, writeIndex } from '../../lib/workcopy/isomorphic/git-index';
 
 /** The index reader/writer against real git: git's index read back, ours read by git. */
 describe('git index file', () => {

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { GitFixture, FixtureRepo, git, makeTempDir } from '../helpers/git-fixture';
 import { nativeStatus, referenceCheckout, snapshot } from '../helpers/tree-builder';
 import { createBackend } from '../../lib/workcopy/create-backend';
-import type { SyncRequest } from '../../lib/workcopy/git-backend';
-import { MAX_PACKS, packCount } from '../../lib/workcopy/isomorphic-compact';
+import type { SyncRequest } from '../../lib/workcopy/core/git-backend';
+import { MAX_PACKS, packCount } from '../../lib/workcopy/isomorphic/isomorphic-compact';
 import { IntegralGitError } from '../../lib/errors';
 
 /** What only the isomorphic backend has to get right: git-compatible copies, no pack pile-up, HTTPS only. */

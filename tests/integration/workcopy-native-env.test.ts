@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { networkInvocation, localInvocation, shellQuote } from '../../lib/workcopy/native-git-env';
+import { networkInvocation, localInvocation, shellQuote } from '../../lib/workcopy/native/native-git-env';
 import type { RepoSettings } from '../../lib/settings/types';
 
 const repo = (over: Partial<RepoSettings> = {}): RepoSettings => ({

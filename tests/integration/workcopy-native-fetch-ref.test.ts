@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GitFixture, makeTempDir } from '../helpers/git-fixture';
-import { fetchRefWithNativeGit, nativeConfigFetcher } from '../../lib/workcopy/native-fetch-ref';
+import { fetchRefWithNativeGit, nativeConfigFetcher } from '../../lib/workcopy/native/native-fetch-ref';
 import { fetchConfigBranch } from '../../lib/config/fetch-config-branch';
 import type { RepoSettings } from '../../lib/settings/types';
 

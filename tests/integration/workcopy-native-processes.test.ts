@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GitFixture, FixtureRepo, git, makeTempDir } from '../helpers/git-fixture';
 import { createBackend } from '../../lib/workcopy/create-backend';
-import type { SyncRequest } from '../../lib/workcopy/git-backend';
-import { CHECKED_REF } from '../../lib/workcopy/git-driver';
+import type { SyncRequest } from '../../lib/workcopy/core/git-backend';
+import { CHECKED_REF } from '../../lib/workcopy/core/git-driver';
 
 /**
  * Which git commands a native deployment runs (git trace2, switched on through

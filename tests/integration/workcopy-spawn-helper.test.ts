@@ -1,6 +1,6 @@
 import os from 'node:os';
-import { runProcess, spawnDirect } from '../../lib/workcopy/spawn-helper';
-import { GitCommandError, runGit } from '../../lib/workcopy/run-git';
+import { runProcess, spawnDirect } from '../../lib/workcopy/native/spawn-helper';
+import { GitCommandError, runGit } from '../../lib/workcopy/native/run-git';
 import { IntegralGitError } from '../../lib/errors';
 
 /**

@@ -5,9 +5,9 @@ import { GitFixture, FixtureRepo, makeTempDir } from '../helpers/git-fixture';
 import { nativeStatus } from '../helpers/tree-builder';
 import { SSHD_MISSING, startSshd, TestSshd } from '../helpers/sshd';
 import { createBackend } from '../../lib/workcopy/create-backend';
-import { fetchRefWithNativeGit } from '../../lib/workcopy/native-fetch-ref';
+import { fetchRefWithNativeGit } from '../../lib/workcopy/native/native-fetch-ref';
 import type { RepoSettings } from '../../lib/settings/types';
-import type { SyncRequest } from '../../lib/workcopy/git-backend';
+import type { SyncRequest } from '../../lib/workcopy/core/git-backend';
 
 /** SSH deploy keys with the native backend, against a real sshd on 127.0.0.1. */
 const describeSsh = SSHD_MISSING ? describe.skip : describe;

@@ -1,6 +1,6 @@
 import { repoMatchKey, repositoryKey, sameRepository, remoteKind, redactUrl, classifyRepoUrl } from '../../lib/remote-url';
 import { matchRepo } from '../../lib/webhooks/match-repo';
-import { assertSameRepository } from '../../lib/workcopy/inspect-location';
+import { assertSameRepository } from '../../lib/workcopy/core/inspect-location';
 import type { RepoSettings } from '../../lib/settings/types';
 
 /** One module decides what a git URL is; every user of it agrees (issue 11). */

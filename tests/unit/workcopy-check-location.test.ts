@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assertLocationAllowed } from '../../lib/workcopy/check-location';
+import { assertLocationAllowed } from '../../lib/workcopy/core/check-location';
 
 describe('assertLocationAllowed', () => {
   let tmp: string;

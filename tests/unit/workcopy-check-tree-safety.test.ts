@@ -1,5 +1,5 @@
-import { assertTreeSafe, findUnsafeEntries, isDotGitName } from '../../lib/workcopy/check-tree-safety';
-import type { TreeEntry } from '../../lib/workcopy/tree-entry';
+import { assertTreeSafe, findUnsafeEntries, isDotGitName } from '../../lib/workcopy/core/check-tree-safety';
+import type { TreeEntry } from '../../lib/workcopy/core/tree-entry';
 import { IntegralGitError } from '../../lib/errors';
 
 const file = (path: string): TreeEntry => ({ path, mode: '100644', oid: 'f'.repeat(40) });

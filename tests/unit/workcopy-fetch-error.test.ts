@@ -1,4 +1,4 @@
-import { fetchFailed } from '../../lib/workcopy/fetch-error';
+import { fetchFailed } from '../../lib/workcopy/core/fetch-error';
 import type { RepoSettings } from '../../lib/settings/types';
 
 const repo: RepoSettings = { name: 'app', url: 'https://git.example.com/acme/app.git', insecure: false, pollInterval: 0, secretEnvNames: [] };

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findOverwrittenUntracked, localChangesError } from '../../lib/workcopy/local-changes';
-import type { TreeEntry } from '../../lib/workcopy/tree-entry';
+import { findOverwrittenUntracked, localChangesError } from '../../lib/workcopy/core/local-changes';
+import type { TreeEntry } from '../../lib/workcopy/core/tree-entry';
 
 const f = (p: string, mode = '100644'): TreeEntry => ({ path: p, mode, oid: '0'.repeat(40) });
 

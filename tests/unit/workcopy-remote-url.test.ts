@@ -1,5 +1,5 @@
 import { isSshUrl, repositoryKey, sameRepository, stripCredentials, urlCredentials } from '../../lib/remote-url';
-import { assertBranchName, assertCommitId, assertRemoteName } from '../../lib/workcopy/check-names';
+import { assertBranchName, assertCommitId, assertRemoteName } from '../../lib/workcopy/core/check-names';
 
 describe('remote URLs', () => {
   it.each([

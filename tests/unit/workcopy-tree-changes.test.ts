@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findOverwrittenUntracked, trackedLookup } from '../../lib/workcopy/local-changes';
-import { parseConfigZ, parseDiffTreeStdin, parseFetchHead, parseStatusV2 } from '../../lib/workcopy/parse-git-output';
-import { mergeChanges, targetEntries, touchesSubmodules, touchesSymlinks, trackedBefore, TreeChange } from '../../lib/workcopy/tree-changes';
-import type { TreeEntry } from '../../lib/workcopy/tree-entry';
+import { findOverwrittenUntracked, trackedLookup } from '../../lib/workcopy/core/local-changes';
+import { parseConfigZ, parseDiffTreeStdin, parseFetchHead, parseStatusV2 } from '../../lib/workcopy/native/parse-git-output';
+import { mergeChanges, targetEntries, touchesSubmodules, touchesSymlinks, trackedBefore, TreeChange } from '../../lib/workcopy/core/tree-changes';
+import type { TreeEntry } from '../../lib/workcopy/core/tree-entry';
 
 const Z = '0'.repeat(40);
 const A = 'a'.repeat(40);

@@ -1,5 +1,5 @@
 import { IntegralGitError } from '../../errors';
-import { assertLocationAllowed } from '../../workcopy/check-location';
+import { assertLocationAllowed } from '../../workcopy/core/check-location';
 import { fetchReleaseCache } from '../../releases/fetch-release-cache';
 import { prepareRelease as checkoutRelease } from '../../releases/prepare-release';
 import { releaseLayout } from '../../releases/release-layout';

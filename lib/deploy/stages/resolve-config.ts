@@ -6,7 +6,7 @@ import { CONFIG_BRANCH } from '../../config/fetch-config-branch';
 import { redactUrl } from '../../remote-url';
 import { configFetchOptions } from '../config-fetcher';
 import { prefetchForDeployment } from '../prefetch-for-deployment';
-import type { Prefetched } from '../../workcopy/native-prefetch';
+import type { Prefetched } from '../../workcopy/native/native-prefetch';
 import { fail, proceed, skip, type DeploymentState, type Stage, type StageResult } from './stage';
 
 /**

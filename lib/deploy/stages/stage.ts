@@ -4,7 +4,7 @@ import type { ErrorCode } from '../../errors';
 import type { DeployDeps } from '../deploy-deps';
 import type { DeploymentRecorder } from '../recorder';
 import type { DeployRequest } from '../types';
-import type { Prefetched } from '../../workcopy/native-prefetch';
+import type { Prefetched } from '../../workcopy/native/native-prefetch';
 
 /**
  * What the stages of one deployment know, filled in as they run: each stage reads what

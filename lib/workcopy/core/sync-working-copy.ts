@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { IntegralGitError } from '../errors';
+import { IntegralGitError } from '../../errors';
 import { assertBranchName, assertCommitId, assertRemoteName } from './check-names';
 import { assertLocationAllowed } from './check-location';
 import { assertTreeSafe } from './check-tree-safety';
@@ -9,7 +9,7 @@ import type { SyncPlan, SyncRequest, SyncResult } from './git-backend';
 import type { CopyState, DriverContext, GitDriver, LocalState } from './git-driver';
 import { assertSameRepository, inspectLocation, LocationState } from './inspect-location';
 import { findOverwrittenUntracked, localChangesError } from './local-changes';
-import { stripCredentials } from '../remote-url';
+import { stripCredentials } from '../../remote-url';
 import { targetEntries, touchesSubmodules, touchesSymlinks, trackedBefore } from './tree-changes';
 import { MODE_GITLINK, TreeEntry } from './tree-entry';
 

@@ -1,5 +1,5 @@
-import { branchNameProblem, remoteNameProblem } from '../config/check-branch-name';
-import { IntegralGitError } from '../errors';
+import { branchNameProblem, remoteNameProblem } from '../../config/check-branch-name';
+import { IntegralGitError } from '../../errors';
 
 /**
  * `branch` and `remote` come from the repo config (anyone with push rights) and end up as

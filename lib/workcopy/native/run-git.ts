@@ -1,5 +1,5 @@
-import { IntegralGitError } from '../errors';
-import type { RunAs } from '../settings/types';
+import { IntegralGitError } from '../../errors';
+import type { RunAs } from '../../settings/types';
 import { runProcess } from './spawn-helper';
 
 /**

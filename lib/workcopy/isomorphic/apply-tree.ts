@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { IntegralGitError } from '../errors';
+import { IntegralGitError } from '../../errors';
 import { entryFromStat, IndexEntry } from './git-index';
 import { mapLimit } from './map-limit';
-import { isTree, MODE_EXEC, MODE_GITLINK, MODE_LINK, TreeEntry } from './tree-entry';
+import { isTree, MODE_EXEC, MODE_GITLINK, MODE_LINK, TreeEntry } from '../core/tree-entry';
 
 /**
  * Bring a working tree from the tracked state in `current` (the index, which local-change

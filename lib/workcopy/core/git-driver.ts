@@ -1,5 +1,5 @@
-import type { Logger } from '../log/logger';
-import type { RepoSettings, RunAs } from '../settings/types';
+import type { Logger } from '../../log/logger';
+import type { RepoSettings, RunAs } from '../../settings/types';
 import { TREE_RULES_VERSION } from './check-tree-safety';
 import type { TrackedLookup } from './local-changes';
 import type { TreeChange } from './tree-changes';

@@ -1,11 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { CONFIG_BRANCH } from '../config/fetch-config-branch';
-import type { ConfigBranch } from '../config/read-config-at-commit';
-import { readConfigWithGit } from '../config/read-config-with-git';
-import { stripCredentials } from '../remote-url';
-import type { RepoSettings } from '../settings/types';
-import { assertBranchName, assertRemoteName } from './check-names';
+import { CONFIG_BRANCH } from '../../config/fetch-config-branch';
+import type { ConfigBranch } from '../../config/read-config-at-commit';
+import { readConfigWithGit } from '../../config/read-config-with-git';
+import { stripCredentials } from '../../remote-url';
+import type { RepoSettings } from '../../settings/types';
+import { assertBranchName, assertRemoteName } from '../core/check-names';
 import { localInvocation, networkInvocation } from './native-git-env';
 import { runGit } from './run-git';
 

@@ -1,5 +1,5 @@
-import type { Logger } from '../log/logger';
-import type { RepoSettings } from '../settings/types';
+import type { Logger } from '../../log/logger';
+import type { RepoSettings } from '../../settings/types';
 
 /** What a deployment asks of the working copy (SPEC §4.3). */
 export interface SyncRequest {

@@ -1,14 +1,15 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { IntegralGitError } from '../errors';
-import type { ConfigBranch, ConfigFetchRequest } from '../config/fetch-config-branch';
-import { readConfigWithGit } from '../config/read-config-with-git';
-import type { RepoSettings } from '../settings/types';
-import { assertBranchName } from './check-names';
-import { fetchFailed } from './fetch-error';
-import { localInvocation, networkInvocation, redact } from './native-git-env';
+import { IntegralGitError } from '../../errors';
+import type { ConfigBranch, ConfigFetchRequest } from '../../config/fetch-config-branch';
+import { readConfigWithGit } from '../../config/read-config-with-git';
+import type { RepoSettings } from '../../settings/types';
+import { assertBranchName } from '../core/check-names';
+import { fetchFailed } from '../core/fetch-error';
+import { redact } from '../core/redact';
+import { localInvocation, networkInvocation } from './native-git-env';
 import { parseFetchHead } from './parse-git-output';
-import { stripCredentials } from '../remote-url';
+import { stripCredentials } from '../../remote-url';
 import { GitCommandError, lastLines, runGit } from './run-git';
 
 /**

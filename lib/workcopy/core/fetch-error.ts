@@ -1,6 +1,6 @@
-import { IntegralGitError } from '../errors';
-import type { RepoSettings } from '../settings/types';
-import { stripCredentials } from '../remote-url';
+import { IntegralGitError } from '../../errors';
+import type { RepoSettings } from '../../settings/types';
+import { stripCredentials } from '../../remote-url';
 
 /**
  * Turn a failed clone/fetch/ls-remote into IG_FETCH_FAILED with the setting to check.

@@ -1,4 +1,4 @@
-import { IntegralGitError } from '../errors';
+import { IntegralGitError } from '../../errors';
 import { isTree, MODE_LINK, TreeEntry } from './tree-entry';
 
 /**

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { IntegralGitError } from '../errors';
-import type { RepoSettings } from '../settings/types';
-import { isHttpUrl, isSshUrl, stripCredentials, urlCredentials } from '../remote-url';
+import { IntegralGitError } from '../../errors';
+import type { RepoSettings } from '../../settings/types';
+import { isHttpUrl, isSshUrl, stripCredentials, urlCredentials } from '../../remote-url';
 
 /**
  * The environment and `-c` overrides every native git command runs with.
@@ -122,10 +122,4 @@ function sshPath(p: string, setting: string, repo: RepoSettings): string {
 
 export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-export function redact(text: string, secrets: string[]): string {
-  let out = text;
-  for (const s of secrets) if (s) out = out.split(s).join('***');
-  return out;
 }

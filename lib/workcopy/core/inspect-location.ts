@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { IntegralGitError } from '../errors';
-import { repositoryKey, sameRepository, stripCredentials } from '../remote-url';
+import { IntegralGitError } from '../../errors';
+import { repositoryKey, sameRepository, stripCredentials } from '../../remote-url';
 
 /**
  * What is at `location` before a sync: nothing, an empty directory (both fine to clone

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { IntegralGitError } from '../errors';
+import { IntegralGitError } from '../../errors';
 
 /**
  * Refuse a `location` outside every allowed root (SPEC §2, §8: the repo config can never

@@ -1,20 +1,20 @@
 import nodeFs from 'node:fs';
 import path from 'node:path';
 import git, { AuthCallback, AuthFailureCallback } from 'isomorphic-git';
-import { IntegralGitError } from '../errors';
-import type { RepoSettings } from '../settings/types';
+import { IntegralGitError } from '../../errors';
+import type { RepoSettings } from '../../settings/types';
 import { applyTree, writeEntry } from './apply-tree';
-import { fetchFailed } from './fetch-error';
+import { fetchFailed } from '../core/fetch-error';
 import { entryFromStat, readIndex, writeIndex } from './git-index';
-import { CHECKED_REF, CheckoutOptions, CopyState, DEPLOYED_REF, DriverContext, GitDriver, LocalState } from './git-driver';
+import { CHECKED_REF, CheckoutOptions, CopyState, DEPLOYED_REF, DriverContext, GitDriver, LocalState } from '../core/git-driver';
 import { compactIfNeeded } from './isomorphic-compact';
 import { lockedHttpClient, RedirectRefusedError } from './isomorphic-http';
 import { isoReadTree } from './isomorphic-read-tree';
 import { isoTrackedState } from './isomorphic-tracked-state';
-import { TrackedLookup, trackedLookup, TrackedState } from './local-changes';
-import { redact } from './native-git-env';
-import { isHttpUrl, stripCredentials, urlCredentials } from '../remote-url';
-import { TreeEntry } from './tree-entry';
+import { TrackedLookup, trackedLookup, TrackedState } from '../core/local-changes';
+import { redact } from '../core/redact';
+import { isHttpUrl, stripCredentials, urlCredentials } from '../../remote-url';
+import { TreeEntry } from '../core/tree-entry';
 import { verifyTree } from './verify-tree';
 
 /**

@@ -1,4 +1,4 @@
-import { mergeChanges, TreeChange } from './tree-changes';
+import { mergeChanges, TreeChange } from '../core/tree-changes';
 
 /**
  * Parsers for the machine-readable (`-z`) output of the git commands the native backend

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { HttpClient, GitHttpRequest, GitHttpResponse } from 'isomorphic-git';
-import { stripCredentials } from '../remote-url';
+import { stripCredentials } from '../../remote-url';
 
 /**
  * The HTTP client given to isomorphic-git. Unlike isomorphic-git/http/node it never follows

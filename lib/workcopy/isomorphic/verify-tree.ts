@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { hashBlob } from './hash-blob';
 import { mapLimit } from './map-limit';
-import { isTree, MODE_EXEC, MODE_GITLINK, MODE_LINK, TreeEntry } from './tree-entry';
+import { isTree, MODE_EXEC, MODE_GITLINK, MODE_LINK, TreeEntry } from '../core/tree-entry';
 
 /**
  * After a checkout by the isomorphic backend: does the disk hold exactly the commit's tree?

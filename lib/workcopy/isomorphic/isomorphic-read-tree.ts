@@ -1,6 +1,6 @@
 import nodeFs from 'node:fs';
 import git from 'isomorphic-git';
-import { MODE_LINK, MODE_TREE, TreeEntry } from './tree-entry';
+import { MODE_LINK, MODE_TREE, TreeEntry } from '../core/tree-entry';
 
 /**
  * A commit's tree, flattened, read with isomorphic-git's object store but parsed here:

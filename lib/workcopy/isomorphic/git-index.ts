@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import path from 'node:path';
-import { IntegralGitError } from '../errors';
+import { IntegralGitError } from '../../errors';
 
 /**
  * Git's index file (`.git/index`), read (versions 2 and 3) and written (version 2), so that

@@ -1,15 +1,16 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { RepoSettings, RunAs } from '../settings/types';
-import { fetchFailed } from './fetch-error';
-import { CHECKED_REF, CheckoutOptions, CopyState, DEPLOYED_REF, DriverContext, GitDriver, LocalState } from './git-driver';
-import { TrackedLookup, trackedLookup, TrackedState } from './local-changes';
-import { GitInvocation, localInvocation, networkInvocation, redact } from './native-git-env';
+import type { RepoSettings, RunAs } from '../../settings/types';
+import { fetchFailed } from '../core/fetch-error';
+import { CHECKED_REF, CheckoutOptions, CopyState, DEPLOYED_REF, DriverContext, GitDriver, LocalState } from '../core/git-driver';
+import { TrackedLookup, trackedLookup, TrackedState } from '../core/local-changes';
+import { redact } from '../core/redact';
+import { GitInvocation, localInvocation, networkInvocation } from './native-git-env';
 import { parseConfigZ, parseDiffTreeStdin, parseFetchHead, parseStatusV2 } from './parse-git-output';
-import { stripCredentials } from '../remote-url';
+import { stripCredentials } from '../../remote-url';
 import { GitCommandError, lastLines, runGit, RunGitResult } from './run-git';
-import type { TreeChange } from './tree-changes';
-import { MODE_LINK, TreeEntry } from './tree-entry';
+import type { TreeChange } from '../core/tree-changes';
+import { MODE_LINK, TreeEntry } from '../core/tree-entry';
 
 /**
  * The native backend: the system git CLI, spawned with argument arrays. It brings SSH

@@ -2,9 +2,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { IndexEntry, readIndex } from './git-index';
 import { hashBlob } from './hash-blob';
-import type { TrackedState } from './local-changes';
+import type { TrackedState } from '../core/local-changes';
 import { mapLimit } from './map-limit';
-import { isTree, TreeEntry } from './tree-entry';
+import { isTree, TreeEntry } from '../core/tree-entry';
 
 /**
  * Tracked changes as `git status` finds them, without native git and without writing:

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { IntegralGitError } from '../errors';
+import { IntegralGitError } from '../../errors';
 import { isTree, TreeEntry } from './tree-entry';
 
 /**
