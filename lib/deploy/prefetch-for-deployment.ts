@@ -1,5 +1,7 @@
 import { CONFIG_BRANCH } from '../config/fetch-config-branch';
 import { resolveHostConfig } from '../config/merge-layers';
+import { RAW_STORE_LIMIT } from '../config/load-repo-config';
+import type { ConfigBranch } from '../config/read-config-at-commit';
 import { describeError } from '../errors';
 import { withWorkingCopyLock } from '../locks/file-lock';
 import { assertLocationAllowed } from '../workcopy/core/check-location';
@@ -31,6 +33,19 @@ export async function prefetchForDeployment(state: Readonly<DeploymentState>): P
     deps.logger.debug(`[${req.repo}] one-fetch shortcut not taken: ${describeError(err)}`);
     return null;
   }
+}
+
+/**
+ * The config branch's file as the prefetch found it. The config rarely moves while the code
+ * does: when its commit is the last version recorded, valid and kept whole, the stored text
+ * is that file, and the `git cat-file` is skipped.
+ */
+export function prefetchedConfigReader(state: Readonly<DeploymentState>, pre: Prefetched): () => Promise<ConfigBranch> {
+  const latest = state.deps.store.latestConfigVersion(state.req.repo);
+  if (latest?.valid && latest.commit === pre.configCommit && Buffer.byteLength(latest.raw, 'utf8') < RAW_STORE_LIMIT) {
+    return async () => ({ commit: latest.commit, filename: 'config', text: latest.raw });
+  }
+  return pre.readConfig;
 }
 
 /** The commit the prefetch brought, when sync is about to fetch exactly that branch into that copy. */

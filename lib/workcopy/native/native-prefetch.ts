@@ -27,6 +27,8 @@ export interface Prefetched {
   remote: string;
   /** the deployed branch's head, now in refs/remotes/<remote>/<branch> */
   commit: string;
+  /** the config branch's head */
+  configCommit: string;
   /** the config branch's file, read from the copy's objects; throws like fetchConfigBranch */
   readConfig: () => Promise<ConfigBranch>;
 }
@@ -53,9 +55,13 @@ export async function prefetchWithConfig(req: PrefetchRequest): Promise<Prefetch
   const url = stripCredentials(repo.url);
   const local = localInvocation(path.dirname(location));
   const safe = ['-c', `safe.directory=${location}`];
-  const configured = await runGit([...local.config.flatMap((c) => ['-c', c]), ...safe, 'config', '--get', `remote.${remote}.url`], { cwd: location, env: local.env, okCodes: [1] });
   // fetching the settings' URL into a copy of another repository is what sync refuses
-  if (configured.stdout.toString('utf8').trim() !== url) return null;
+  const configured =
+    remoteUrlFromFile(await fs.readFile(path.join(location, '.git', 'config'), 'utf8').catch(() => ''), remote) ??
+    (await runGit([...local.config.flatMap((c) => ['-c', c]), ...safe, 'config', '--get', `remote.${remote}.url`], { cwd: location, env: local.env, okCodes: [1] })).stdout
+      .toString('utf8')
+      .trim();
+  if (configured !== url) return null;
 
   const fetchHead = path.join(location, '.git', 'FETCH_HEAD');
   await fs.rm(fetchHead, { force: true });
@@ -84,7 +90,32 @@ export async function prefetchWithConfig(req: PrefetchRequest): Promise<Prefetch
   if (!commit || !configCommit) return null;
   const catFile = async (input: string): Promise<Buffer> =>
     (await runGit([...local.config.flatMap((c) => ['-c', c]), ...safe, 'cat-file', '--batch'], { cwd: location, env: local.env, input })).stdout;
-  return { location, branch, remote, commit, readConfig: () => readConfigWithGit({ commit: configCommit, url: repo.url, catFile }) };
+  return { location, branch, remote, commit, configCommit, readConfig: () => readConfigWithGit({ commit: configCommit, url: repo.url, catFile }) };
+}
+
+/**
+ * The remote's URL as the copy's own `.git/config` states it, read without a git process
+ * (which costs more than the read on a small host); undefined when the file is not the
+ * plain kind git writes for a clone (includes, quoting, continued lines): git is asked then.
+ */
+export function remoteUrlFromFile(text: string, remote: string): string | undefined {
+  if (text === '' || /^\s*\[include/im.test(text) || /["\\]\s*$/m.test(text.replace(/^\s*\[.*\]\s*$/gm, ''))) return undefined;
+  let inSection = false;
+  let url: string | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line.startsWith('[')) {
+      inSection = line === `[remote "${remote}"]`;
+      continue;
+    }
+    const m = inSection ? /^url\s*=\s*(.*)$/i.exec(line) : null;
+    if (m) {
+      // a second url line is a multi-URL remote: git config would say the last, and fetch uses the first
+      if (url !== undefined || /[;#"]/.test(m[1])) return undefined;
+      url = m[1];
+    }
+  }
+  return url ?? '';
 }
 
 /** branch → fetched commit, from every line of FETCH_HEAD. */
