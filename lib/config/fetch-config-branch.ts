@@ -16,6 +16,8 @@ export interface ConfigFetchRequest {
   /** the bare cache to fetch into: `<dataDir>/cache/<repo>.git` */
   gitdir: string;
   timeoutMs: number;
+  /** the last valid version recorded, whole: a fetcher may answer with it when the branch has not moved */
+  known?: { commit: string; text: string };
 }
 
 /** A way of bringing the config branch into the cache and reading it (HTTP in-process, or native git). */
@@ -37,6 +39,8 @@ export interface FetchConfigBranchOptions {
    * isomorphic-git loaded.
    */
   nativeForHttp?: boolean;
+  /** see ConfigFetchRequest.known */
+  known?: { commit: string; text: string };
 }
 
 /**
@@ -49,7 +53,7 @@ export interface FetchConfigBranchOptions {
 export async function fetchConfigBranch(opts: FetchConfigBranchOptions): Promise<ConfigBranch> {
   const { repo } = opts;
   const gitdir = configCacheDir(opts.dataDir, repo.name);
-  const req: ConfigFetchRequest = { repo, gitdir, timeoutMs: opts.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS };
+  const req: ConfigFetchRequest = { repo, gitdir, timeoutMs: opts.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS, known: opts.known };
   const kind = remoteKind(repo.url);
   if (kind === 'http' && opts.nativeForHttp && opts.nativeFetcher) return withCacheLock(gitdir, () => opts.nativeFetcher!(req));
   if (kind !== 'http') {

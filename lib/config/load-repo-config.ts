@@ -52,7 +52,7 @@ export async function loadRepoConfig(opts: LoadRepoConfigOptions): Promise<Loade
   try {
     const branch = opts.read
       ? await opts.read()
-      : await fetchConfigBranch({ repo, dataDir: opts.dataDir, timeoutMs: opts.timeoutMs, nativeFetcher: opts.nativeFetcher, nativeForHttp: opts.nativeForHttp });
+      : await fetchConfigBranch({ repo, dataDir: opts.dataDir, timeoutMs: opts.timeoutMs, nativeFetcher: opts.nativeFetcher, nativeForHttp: opts.nativeForHttp, known: knownVersion(previous) });
     record = versionRecord(repo.name, branch.commit, branch.text);
   } catch (err) {
     const error = asIntegralGitError(err);
@@ -95,6 +95,11 @@ export function effectiveConfigFor(record: ConfigVersionRecord, host: string): E
     });
   }
   return resolveHostConfig(record.config, host);
+}
+
+/** The previous version when it is valid and kept whole: its text is the file at that commit. */
+export function knownVersion(previous: ConfigVersionRecord | undefined): { commit: string; text: string } | undefined {
+  return previous?.valid && Buffer.byteLength(previous.raw, 'utf8') < RAW_STORE_LIMIT ? { commit: previous.commit, text: previous.raw } : undefined;
 }
 
 function versionRecord(repo: string, commit: string, text: string): ConfigVersionRecord {

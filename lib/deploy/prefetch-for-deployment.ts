@@ -1,6 +1,6 @@
 import { CONFIG_BRANCH } from '../config/fetch-config-branch';
 import { resolveHostConfig } from '../config/merge-layers';
-import { RAW_STORE_LIMIT } from '../config/load-repo-config';
+import { knownVersion } from '../config/load-repo-config';
 import type { ConfigBranch } from '../config/read-config-at-commit';
 import { describeError } from '../errors';
 import { withWorkingCopyLock } from '../locks/file-lock';
@@ -41,10 +41,8 @@ export async function prefetchForDeployment(state: Readonly<DeploymentState>): P
  * is that file, and the `git cat-file` is skipped.
  */
 export function prefetchedConfigReader(state: Readonly<DeploymentState>, pre: Prefetched): () => Promise<ConfigBranch> {
-  const latest = state.deps.store.latestConfigVersion(state.req.repo);
-  if (latest?.valid && latest.commit === pre.configCommit && Buffer.byteLength(latest.raw, 'utf8') < RAW_STORE_LIMIT) {
-    return async () => ({ commit: latest.commit, filename: 'config', text: latest.raw });
-  }
+  const known = knownVersion(state.deps.store.latestConfigVersion(state.req.repo));
+  if (known?.commit === pre.configCommit) return async () => ({ commit: known.commit, filename: 'config', text: known.text });
   return pre.readConfig;
 }
 

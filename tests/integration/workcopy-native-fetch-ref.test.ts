@@ -65,4 +65,16 @@ describe('reading one branch with native git into a bare cache', () => {
     await expect(fetchConfigBranch({ repo: settings(repo.url, 'viagit'), dataDir: inProcess, nativeFetcher: nativeConfigFetcher })).resolves.toMatchObject({ commit });
     expect(fs.existsSync(path.join(inProcess, 'cache', 'viagit.git', 'refs', 'remotes', 'origin', 'integralgit'))).toBe(true);
   });
+
+  it('answers with the known version when the branch has not moved, and reads the file when it has', async () => {
+    const repo = fx.createRepo('known');
+    const first = repo.writeConfig({ configs: { base: { location: '/srv/www/k' } } });
+    const gitdir = path.join(data, 'cache', 'known.git');
+    const known = { commit: first, text: '{"recorded":true}' };
+    await expect(nativeConfigFetcher({ repo: settings(repo.url, 'known'), gitdir, timeoutMs: 30000, known })).resolves.toMatchObject({ commit: first, text: known.text });
+    const second = repo.writeConfig({ configs: { base: { location: '/srv/www/k2' } } });
+    const got = await nativeConfigFetcher({ repo: settings(repo.url, 'known'), gitdir, timeoutMs: 30000, known });
+    expect(got.commit).toBe(second);
+    expect(JSON.parse(got.text)).toEqual({ configs: { base: { location: '/srv/www/k2' } } });
+  });
 });

@@ -59,6 +59,8 @@ export async function nativeConfigFetcher(req: ConfigFetchRequest): Promise<Conf
       repo: req.repo.name,
     });
   }
+  // the branch has not moved since the last valid version: that version's text is the file
+  if (req.known?.commit === commit) return { commit, filename: 'config', text: req.known.text };
   const local = localInvocation(path.dirname(req.gitdir));
   const catFile = async (input: string): Promise<Buffer> =>
     (await runGit(['--git-dir', req.gitdir, 'cat-file', '--batch'], { cwd: req.gitdir, env: local.env, input })).stdout;
