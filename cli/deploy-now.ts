@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Settings } from '../lib/settings/types';
-import type { Store } from '../lib/store';
+import type { DeploymentStore, OutboxStore, OutcomeStore } from '../lib/store';
 import type { DeploymentEvent } from '../lib/deploy/events';
 import { abortOnSignals } from './run-command';
 import { cliLogger } from './cli-context';
@@ -23,7 +23,7 @@ export interface CliDeploymentRequest {
  * pending then (a target down) is delivered by the server sharing the data dir.
  * Resolves to the exit code (1 when it failed).
  */
-export async function deployNow(cmd: Command, settings: Settings, store: Store, req: CliDeploymentRequest): Promise<number> {
+export async function deployNow(cmd: Command, settings: Settings, store: DeploymentStore & OutboxStore & OutcomeStore, req: CliDeploymentRequest): Promise<number> {
   // the git and deployment code loads only when a deployment is asked for (fast `--help`, `status`)
   const [{ runDeployment }, { DeploymentEvents }, { createBackend }, { setUpOutgoing, CLI_FLUSH_MS }] = await Promise.all([
     import('../lib/deploy/run-deployment'),

@@ -1,5 +1,5 @@
 import type { IncomingMessage as Request } from 'node:http';
-import type { IncomingRequest } from '../lib/providers/types';
+import type { IncomingRequest } from '../lib/webhook-primitives/incoming-request';
 import { clientAddress } from '../lib/network/client-address';
 import type { Settings } from '../lib/settings/types';
 import { parseBasicAuth } from '../lib/webhooks/parse-basic-auth';

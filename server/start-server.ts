@@ -26,6 +26,8 @@ export interface RunningServer {
   url: string;
   port: number;
   ctx: AppContext;
+  /** the whole store this process opened (routes see only `ctx.store`, their role of it) */
+  store: Store;
   server: http.Server;
   /** graceful: stop accepting, let running deployments finish up to `graceMs`, keep the queue */
   close(graceMs?: number): Promise<void>;
@@ -125,6 +127,7 @@ export async function startServer(
     url,
     port,
     ctx,
+    store,
     server,
     close: async (graceMs = 30_000) => {
       if (closed) return;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { assertCommitId } from '../../lib/commit-id';
 import { IntegralGitError } from '../../lib/errors';
 import { action } from '../run-command';
 import { cliSettings, cliStore } from '../cli-context';
@@ -13,17 +14,17 @@ export function registerRollback(program: Command): void {
     .description('deploy an earlier commit and pin this host to it until the next push or `unpin`')
     .action(
       action(async (repo: string, commit: string, _opts: unknown, cmd: Command) => {
-        if (!/^[0-9a-f]{7,64}$/i.test(commit)) throw new IntegralGitError('IG_USAGE', `"${commit}" is not a commit id (7 to 64 hex digits)`);
+        const targetCommit = assertCommitId(commit);
         const settings = cliSettings(cmd);
         requireRepo(settings, repo);
         const store = cliStore(settings);
         try {
           const [{ planDeployment }, { createBackend }] = await Promise.all([import('../../lib/deploy/plan-deployment'), import('../../lib/workcopy/create-backend')]);
           // a commit the repository does not have is a usage error: nothing is recorded, the badge stays
-          await planDeployment({ settings, store, backend: createBackend(settings.git) }, { repo, targetCommit: commit.toLowerCase() }).catch((err: unknown) => {
+          await planDeployment({ settings, store, backend: createBackend(settings.git) }, { repo, targetCommit }).catch((err: unknown) => {
             if (err instanceof IntegralGitError && err.code === 'IG_USAGE') throw err;
           });
-          return await deployNow(cmd, settings, store, { repo, targetCommit: commit.toLowerCase() });
+          return await deployNow(cmd, settings, store, { repo, targetCommit });
         } finally {
           store.close();
         }

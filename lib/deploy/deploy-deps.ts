@@ -1,4 +1,4 @@
-import type { Store } from '../store';
+import type { DeploymentStore } from '../store';
 import type { GitBackend } from '../workcopy/core/git-backend';
 import type { DeploymentEvents } from './events';
 import type { DeployEnv } from './types';
@@ -6,7 +6,7 @@ import type { FleetView } from '../fleet/read-fleet';
 
 /** What a deployment needs from its process: settings, logger, store, git backend and the event stream. */
 export interface DeployDeps extends DeployEnv {
-  store: Store;
+  store: DeploymentStore;
   backend: GitBackend;
   /** the process's event stream; a private one (no subscribers) when absent */
   events?: DeploymentEvents;

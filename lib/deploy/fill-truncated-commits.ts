@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Logger } from '../log/logger';
-import type { Store, PushCommitInput } from '../store';
+import type { DeploymentStore, PushCommitInput } from '../store';
 import { describeError } from '../errors';
 
 const MAX_COMMITS = 200;
@@ -10,7 +10,7 @@ const MAX_COMMITS = 200;
  * deployment has fetched the commits into the working copy, read them from there (any
  * backend leaves a normal .git) so the history shows them as completely as for GitHub.
  */
-export async function fillTruncatedCommits(store: Store, location: string, eventIds: Array<number | null>, logger: Logger): Promise<void> {
+export async function fillTruncatedCommits(store: Pick<DeploymentStore, 'getPushEvent' | 'fillEventCommits'>, location: string, eventIds: Array<number | null>, logger: Logger): Promise<void> {
   for (const eventId of new Set(eventIds)) {
     if (eventId === null) continue;
     const event = store.getPushEvent(eventId);

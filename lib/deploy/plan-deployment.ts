@@ -8,7 +8,7 @@ import { resolveHostConfig } from '../config/merge-layers';
 import type { EffectiveConfig, RepoConfig } from '../config/types';
 import { IntegralGitError, describeError, isIntegralGitError, type Problem } from '../errors';
 import type { RepoSettings, Settings } from '../settings/types';
-import type { Store } from '../store';
+import type { DeploymentStore } from '../store';
 import type { GitBackend, SyncPlan } from '../workcopy/core/git-backend';
 import { requireRepo } from '../settings/require-repo';
 
@@ -27,7 +27,7 @@ export interface DeploymentPlan {
  * and the steps. Reads the remote but writes nothing to the working copy or the database.
  */
 export async function planDeployment(
-  deps: { settings: Settings; store: Store; backend: GitBackend },
+  deps: { settings: Settings; store: DeploymentStore; backend: GitBackend },
   req: { repo: string; branchOverride?: string; noFetch?: boolean; targetCommit?: string },
 ): Promise<DeploymentPlan> {
   const { settings, store, backend } = deps;

@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger';
-import type { Store } from '../store';
+import type { DeploymentRecordStore } from '../store';
 import type { DeploymentEvents, DeploymentEventBase } from './events';
 import type { DeployOutcome, DeployRequest, Trigger } from './types';
 
@@ -13,7 +13,7 @@ export interface QueuedDeployment {
 }
 
 /** Create a deployment row in state `queued` and emit `queued`: the queue's and a direct run's first write. */
-export function createQueuedDeployment(store: Store, events: DeploymentEvents, input: QueuedDeployment): number {
+export function createQueuedDeployment(store: DeploymentRecordStore, events: DeploymentEvents, input: QueuedDeployment): number {
   const id = store.createDeployment({
     repo: input.repo,
     host: input.host,
@@ -45,7 +45,7 @@ export class DeploymentRecorder {
   private release: string | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: DeploymentRecordStore,
     private readonly events: DeploymentEvents,
     private readonly logger: Logger,
     private readonly req: DeployRequest,

@@ -1,5 +1,5 @@
 import type { MsgHdrs } from 'nats';
-import type { IncomingRequest } from '../providers/types';
+import type { IncomingRequest } from '../webhook-primitives/incoming-request';
 import { parseBasicAuth } from '../webhooks/parse-basic-auth';
 
 /** Who published the delivery: its own host skips it (it ingested it already). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from 'nats';
 import type { OutboxSender } from '../outbox';
-import type { IncomingRequest } from '../providers/types';
+import type { IncomingRequest } from '../webhook-primitives/incoming-request';
 import type { OutboxMessageInput } from '../store';
 import { encodeDelivery, forwardedHeaders } from './delivery-message';
 import { deliverySubject } from './fleet-names';

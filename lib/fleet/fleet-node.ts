@@ -3,9 +3,9 @@ import { IntegralGitError, describeError } from '../errors';
 import type { GroupCommitter } from '../ingest/group-commit';
 import type { Logger } from '../log/logger';
 import type { Metrics } from '../metrics/metrics';
-import type { IncomingRequest } from '../providers/types';
+import type { IncomingRequest } from '../webhook-primitives/incoming-request';
 import type { Settings, FleetSettings } from '../settings/types';
-import type { Store } from '../store';
+import type { HistoryStore, IngestStore, OutboxStore } from '../store';
 import type { DeploymentEvents } from '../deploy/events';
 import { DeliveryConsumer } from './consume-deliveries';
 import { OutboxDispatcher } from '../outbox';
@@ -18,7 +18,8 @@ import { readFleet, type FleetView } from './read-fleet';
 
 export interface FleetNodeDeps {
   settings: Settings & { fleet: FleetSettings };
-  store: Store;
+  /** publishes through the outbox, reads this host's state, and ingests the fleet's deliveries */
+  store: OutboxStore & IngestStore & Pick<HistoryStore, 'lastDeployment' | 'deployedCommit'>;
   committer: GroupCommitter;
   logger: Logger;
   metrics?: Metrics;

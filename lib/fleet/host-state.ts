@@ -1,4 +1,4 @@
-import type { Store } from '../store';
+import type { HistoryStore } from '../store';
 
 /** What each host publishes per repo under `<repo>.<host>` (SPEC §11, exact). */
 export interface FleetHostState {
@@ -16,7 +16,7 @@ export interface FleetHostState {
  * republish after a reconnect or restart says the same as the pages). A skipped
  * deployment (a push to another branch) does not hide what is deployed.
  */
-export function hostState(store: Store, repo: string, host: string, publicUrl?: string): FleetHostState {
+export function hostState(store: Pick<HistoryStore, 'lastDeployment' | 'deployedCommit'>, repo: string, host: string, publicUrl?: string): FleetHostState {
   const last = store.lastDeployment(repo, host);
   const deployed = store.deployedCommit(repo, host);
   const shown = last?.status === 'skipped' && deployed ? { ...last, status: 'succeeded' as const, id: deployed.deploymentId, finishedAt: deployed.finishedAt } : last;

@@ -1,6 +1,6 @@
+import { isCommitId } from '../commit-id';
 import { safeWebUrl } from './commit-text';
 
-const SHA = /^[0-9a-f]{7,64}$/;
 
 /**
  * The git host's page comparing `from` to `to`, derived from the page of `to` that its push
@@ -10,13 +10,13 @@ const SHA = /^[0-9a-f]{7,64}$/;
  * `…/branches/compare/<to>%0D<from>`. Anything else: undefined.
  */
 export function compareUrl(commitUrl: string | null | undefined, from: string | null | undefined, to: string | null | undefined): string | undefined {
-  if (!from || !to || from === to || !SHA.test(from) || !SHA.test(to)) return undefined;
+  if (!from || !to || from === to || !isCommitId(from) || !isCommitId(to)) return undefined;
   const safe = safeWebUrl(commitUrl);
   if (!safe) return undefined;
   const url = new URL(safe);
   if (url.search || url.hash) return undefined;
-  const m = /^(.*?)\/(-\/commit|commit|commits)\/([0-9a-f]{7,64})\/?$/.exec(url.pathname);
-  if (!m || (!to.startsWith(m[3]) && !m[3].startsWith(to))) return undefined;
+  const m = /^(.*?)\/(-\/commit|commit|commits)\/([0-9a-f]+)\/?$/.exec(url.pathname);
+  if (!m || !isCommitId(m[3]) || (!to.startsWith(m[3]) && !m[3].startsWith(to))) return undefined;
   const [, base, kind] = m;
   if (kind === 'commits') {
     if (url.hostname !== 'bitbucket.org') return undefined; // Bitbucket Server pages have no stable compare path

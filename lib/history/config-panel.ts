@@ -1,9 +1,9 @@
-import type { Store } from '../store';
+import type { HistoryStore } from '../store';
 import type { Settings } from '../settings/types';
 import type { Problem } from '../errors';
 import type { ProvenanceEntry } from '../config/types';
 import { resolveHostConfig } from '../config/merge-layers';
-import { assertKnownRepo } from './repo-history';
+import { requireRepo } from '../settings/require-repo';
 
 export interface ConfigPanel {
   repo: string;
@@ -30,8 +30,8 @@ export interface ConfigPanel {
 const VERSIONS_SCANNED = 20;
 
 /** The effective config panel of the repo page (and `GET /api/repos/<repo>/config`). */
-export function configPanel(settings: Settings, store: Store, repo: string): ConfigPanel {
-  assertKnownRepo(settings, repo);
+export function configPanel(settings: Settings, store: HistoryStore, repo: string): ConfigPanel {
+  requireRepo(settings, repo);
   const host = settings.hostname;
   const valid = store.lastValidConfig(repo);
   const latest = store.latestConfigVersion(repo);

@@ -1,4 +1,4 @@
-import type { DeliveryRow, Store } from '../store';
+import type { DeliveryRow, HistoryStore } from '../store';
 import { deploymentOfJob } from './job-deployment';
 
 /** What became of one job a delivery queued: its deployment and status, or the job's own state. */
@@ -16,11 +16,11 @@ export type DeliveryWithRuns = DeliveryRow & { runs: DeliveryRun[] };
  * deliveries log shows the final outcome beside "accepted · 202". A page holds at most a few
  * dozen deliveries: these are primary-key lookups.
  */
-export function withRuns(store: Store, deliveries: readonly DeliveryRow[]): DeliveryWithRuns[] {
+export function withRuns(store: HistoryStore, deliveries: readonly DeliveryRow[]): DeliveryWithRuns[] {
   return deliveries.map((d) => ({ ...d, runs: d.jobIds.map((jobId) => runOfJob(store, jobId)) }));
 }
 
-function runOfJob(store: Store, jobId: number): DeliveryRun {
+function runOfJob(store: HistoryStore, jobId: number): DeliveryRun {
   const job = store.getJob(jobId);
   if (!job) return { jobId, status: 'unknown' };
   const deploymentId = deploymentOfJob(store, job);

@@ -1,4 +1,4 @@
-import type { Store } from '../store';
+import type { HistoryStore } from '../store';
 
 /** What the index and repo pages update live: the last deployment on this host and the queue. */
 export interface LiveRepoState {
@@ -18,7 +18,7 @@ export interface LiveRepoState {
 }
 
 /** Two index lookups per repo: cheap enough to read every second for each open stream. */
-export function liveRepoState(store: Store, repo: string, host: string): LiveRepoState {
+export function liveRepoState(store: HistoryStore, repo: string, host: string): LiveRepoState {
   const d = store.lastDeployment(repo, host);
   return {
     repo,

@@ -1,6 +1,7 @@
-import type { Store, PushEventRow } from '../store';
+import type { HistoryStore, PushEventRow } from '../store';
 import { deploymentOfJob } from './job-deployment';
-import { assertKnownRepo, toApiCommit, toApiDeployment, type ApiCommit, type ApiDeployment } from './repo-history';
+import { requireRepo } from '../settings/require-repo';
+import { toApiCommit, toApiDeployment, type ApiCommit, type ApiDeployment } from './repo-history';
 import type { Settings } from '../settings/types';
 
 /** Commits shown per push; the rest is counted (GitHub and GitLab send at most 20 anyway). */
@@ -27,17 +28,17 @@ export interface PushTimelinePage {
  */
 export function pushTimeline(
   settings: Settings,
-  store: Store,
+  store: HistoryStore,
   repo: string,
   q: { limit?: number; before?: string; branch?: string } = {},
 ): PushTimelinePage {
-  assertKnownRepo(settings, repo);
+  requireRepo(settings, repo);
   const limit = Math.min(Math.max(q.limit ?? 20, 1), 200);
   const page = store.listPushEvents(repo, { limit, before: q.before, branch: q.branch });
   return { items: page.items.map((e) => timelinePush(store, e)), nextCursor: page.nextCursor };
 }
 
-function timelinePush(store: Store, e: PushEventRow): TimelinePush {
+function timelinePush(store: HistoryStore, e: PushEventRow): TimelinePush {
   const commits = store.commitsOfEvent(e.id).slice(0, COMMITS_PER_PUSH).map(toApiCommit);
   const deploymentIds = new Set<number>();
   let queuedJobs = 0;

@@ -1,5 +1,5 @@
 import { deploymentNotifications } from './deployment-notifications';
-import type { Store, CommitRow, Deployment, DeploymentStatus } from '../store';
+import type { HistoryStore, CommitRow, Deployment, DeploymentStatus } from '../store';
 import { IntegralGitError } from '../errors';
 import type { Settings } from '../settings/types';
 import { requireRepo } from '../settings/require-repo';
@@ -55,8 +55,8 @@ export interface RepoHistory {
 }
 
 /** The SPEC §5 shape of `GET /api/repos/<repo>`, newest first, keyset-paginated. */
-export function repoHistory(settings: Settings, store: Store, repo: string, q: HistoryQuery = {}): RepoHistory {
-  assertKnownRepo(settings, repo);
+export function repoHistory(settings: Settings, store: HistoryStore, repo: string, q: HistoryQuery = {}): RepoHistory {
+  requireRepo(settings, repo);
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
   const commits = store.listCommits(repo, { limit, before: q.commitsBefore, branch: q.branch });
   const deployments = store.listDeployments(repo, { limit, before: q.deploymentsBefore, status: q.status, branch: q.branch });
@@ -66,10 +66,6 @@ export function repoHistory(settings: Settings, store: Store, repo: string, q: H
     deployments: deployments.items.map(toApiDeployment),
     next: { commits: commits.nextCursor, deployments: deployments.nextCursor },
   };
-}
-
-export function assertKnownRepo(settings: Settings, repo: string): void {
-  requireRepo(settings, repo);
 }
 
 export function toApiCommit(c: CommitRow): ApiCommit {
@@ -110,8 +106,8 @@ export function toApiDeployment(d: Deployment): ApiDeployment {
 }
 
 /** One deployment with its log, for `/api/repos/<repo>/deployments/<id>` and the page. */
-export function deploymentDetail(settings: Settings, store: Store, repo: string, id: number, afterSeq = 0) {
-  assertKnownRepo(settings, repo);
+export function deploymentDetail(settings: Settings, store: HistoryStore, repo: string, id: number, afterSeq = 0) {
+  requireRepo(settings, repo);
   const d = Number.isSafeInteger(id) && id > 0 ? store.getDeployment(id) : undefined;
   if (!d || d.repo !== repo) {
     throw new IntegralGitError('IG_NOT_FOUND', `repository \`${repo}\` has no deployment ${String(id)}`);

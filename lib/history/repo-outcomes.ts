@@ -1,4 +1,4 @@
-import type { Store } from '../store';
+import type { HistoryStore } from '../store';
 import { durationChart, type DurationChart } from './duration-chart';
 import { WINDOWS_DAYS, windowStart, windowStats, type WindowStats } from './outcome-stats';
 
@@ -26,14 +26,14 @@ interface CachedWindows {
  * a percentage). The key is the newest finished deployment, read fresh for the chart on
  * every request, so a deployment finished by any process (CLI, another server) shows at once.
  */
-const windowCache = new WeakMap<Store, Map<string, CachedWindows>>();
+const windowCache = new WeakMap<HistoryStore, Map<string, CachedWindows>>();
 
 /**
  * The chart of the last `slots` deployments of `repo` on `host` and its 7/30-day figures:
  * the newest N by id (an index range), and the windows' counts and medians computed in
  * SQLite over a covering index, cached as above.
  */
-export function repoOutcomes(store: Store, repo: string, host: string, slots: number, now: Date = new Date()): RepoOutcomes {
+export function repoOutcomes(store: HistoryStore, repo: string, host: string, slots: number, now: Date = new Date()): RepoOutcomes {
   const recent = store.recentOutcomes(repo, host, slots);
   const chart = durationChart(recent, slots);
   const newest = recent[0];

@@ -1,5 +1,5 @@
 import type { Settings } from '../settings/types';
-import type { Store, Deployment, Pin } from '../store';
+import type { HistoryStore, Deployment, Pin } from '../store';
 import { redactUrl } from '../remote-url';
 
 export interface RepoSummary {
@@ -22,14 +22,14 @@ export interface RepoSummary {
 }
 
 /** What `/`, `GET /api/repos` and `integralgit status` show for each configured repo. */
-export function repoSummaries(settings: Settings, store: Store, only?: string): RepoSummary[] {
+export function repoSummaries(settings: Settings, store: HistoryStore, only?: string): RepoSummary[] {
   return Object.keys(settings.repos)
     .filter((name) => only === undefined || name === only)
     .sort()
     .map((name) => repoSummary(settings, store, name));
 }
 
-export function repoSummary(settings: Settings, store: Store, name: string): RepoSummary {
+export function repoSummary(settings: Settings, store: HistoryStore, name: string): RepoSummary {
   const host = settings.hostname;
   const deployed = store.deployedCommit(name, host);
   const commitRow = deployed ? store.getCommit(name, deployed.commit) : undefined;

@@ -1,5 +1,5 @@
 import type { Settings } from '../settings/types';
-import type { Store } from '../store';
+import type { HistoryStore } from '../store';
 import { requireRepo } from '../settings/require-repo';
 import { ftsQuery, parseSearch } from './search-query';
 import { toApiCommit, toApiDeployment, type ApiCommit, type ApiDeployment } from './repo-history';
@@ -37,7 +37,7 @@ export interface SearchOptions {
  * Search one repo's history by message words, author, and sha prefix: commits newest first
  * (keyset pages, like the history lists), each with its push and its deployments.
  */
-export function searchHistory(settings: Settings, store: Store, repo: string, opts: SearchOptions): SearchResult {
+export function searchHistory(settings: Settings, store: HistoryStore, repo: string, opts: SearchOptions): SearchResult {
   requireRepo(settings, repo);
   const parsed = parseSearch(opts.q);
   const limit = Math.min(Math.max(opts.limit ?? SEARCH_PAGE_SIZE, 1), 100);

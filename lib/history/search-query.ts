@@ -1,8 +1,8 @@
+import { isCommitId } from '../commit-id';
 import { IntegralGitError } from '../errors';
 
 export const MAX_QUERY_LENGTH = 200;
 const MAX_TERMS = 8;
-const SHA_PREFIX = /^[0-9a-f]{4,40}$/i;
 const WORDLIKE = /[\p{L}\p{N}]/u;
 
 /** A user's search, parsed: never passed to SQLite as typed. */
@@ -37,7 +37,7 @@ export function parseSearch(q: string): ParsedSearch {
     throw new IntegralGitError('IG_USAGE', `the search has ${terms.length} words; at most ${MAX_TERMS} are searched: keep the most telling ones`);
   }
   const parsed: ParsedSearch = { text, terms };
-  if (terms.length === 1 && SHA_PREFIX.test(terms[0])) parsed.shaPrefix = terms[0].toLowerCase();
+  if (terms.length === 1 && isCommitId(terms[0])) parsed.shaPrefix = terms[0].toLowerCase();
   // a trailing * is the prefix operator; no other character is one (see ftsQuery)
   return parsed;
 }

@@ -1,4 +1,4 @@
-import type { Store } from '../store';
+import type { IngestStore } from '../store';
 
 interface Pending {
   work: () => unknown;
@@ -21,7 +21,7 @@ export class GroupCommitter {
   private pending: Pending[] = [];
   private scheduled = false;
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Pick<IngestStore, 'durably'>) {}
 
   submit<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {

@@ -1,15 +1,17 @@
 import type { Logger } from '../log/logger';
 import type { Settings } from '../settings/types';
-import type { Store, PushEventInput, DeliveryOutcome } from '../store';
-import type { IncomingRequest, NormalizedPush } from '../providers/types';
+import type { IngestStore, PushEventInput, DeliveryOutcome } from '../store';
+import type { IncomingRequest } from '../webhook-primitives/incoming-request';
+import type { NormalizedPush } from '../webhook-primitives/normalized-push';
 import { receiveWebhook } from '../webhooks/receive-webhook';
 import type { Metrics } from '../metrics/metrics';
 import { CONFIG_BRANCH } from '../config/fetch-config-branch';
 import type { GroupCommitter } from './group-commit';
+import { reportDelivery } from './report-delivery';
 
 export interface IngestDeps {
   settings: Settings;
-  store: Store;
+  store: IngestStore;
   /** commits accepted deliveries in groups (one fsync per event-loop turn) */
   committer: GroupCommitter;
   logger: Logger;
@@ -40,7 +42,7 @@ export interface IngestAnswer {
  * Every request, whatever its outcome, lands in the deliveries log with its reason.
  */
 export async function ingestWebhook(deps: IngestDeps, req: IncomingRequest): Promise<IngestAnswer> {
-  const { store, logger } = deps;
+  const { store } = deps;
   const decision = receiveWebhook(req, deps.settings);
   const via = deps.viaFleetFrom !== undefined ? `via fleet from ${deps.viaFleetFrom}: ` : '';
   if (via && decision.outcome === 'rejected' && decision.errorCode === 'IG_REPO_UNKNOWN') {
@@ -61,12 +63,8 @@ export async function ingestWebhook(deps: IngestDeps, req: IncomingRequest): Pro
     jobIds,
     body: outcome === 'accepted' ? req.rawBody : null,
   });
-  const report = (outcome: DeliveryOutcome, status: number, reason: string): void => {
-    deps.metrics?.deliveries.inc({ provider: decision.provider ?? 'unknown', outcome });
-    const line = `${via}delivery ${decision.deliveryId ?? '-'} from ${req.remoteAddress} (${decision.provider ?? 'unknown provider'}${decision.repo ? `, repo ${decision.repo}` : ''}): ${outcome} ${status}: ${reason}`;
-    if (outcome === 'rejected') logger.warn(line);
-    else logger.info(line);
-  };
+  const facts = { remoteAddr: req.remoteAddress, provider: decision.provider, deliveryId: decision.deliveryId, repo: decision.repo, via };
+  const report = (outcome: DeliveryOutcome, status: number, reason: string): void => reportDelivery(deps, facts, outcome, status, reason);
 
   if (decision.outcome !== 'accepted') {
     // not a promise to deploy anything: no fsync needed for these

@@ -1,6 +1,8 @@
 import type { Logger } from '../log/logger';
 import { describeError } from '../errors';
-import type { OutboxMessage, OutboxAttempt, OutboxAttemptResult, OutboxMessageInput } from '../store';
+import type { OutboxAttemptResult, OutboxMessage, OutboxStore } from '../store';
+
+export type { OutboxStore } from '../store';
 import { DEFAULT_RETRY, nextAttemptAt, type RetryPolicy } from './backoff';
 
 /**
@@ -17,13 +19,6 @@ export class OutboxPermanentError extends Error {
   }
 }
 
-/** The part of the store the dispatcher uses (the SQLite Store is one). */
-export interface OutboxStore {
-  enqueueOutbox(messages: OutboxMessageInput[]): number[];
-  dueOutbox(now: string, limit: number): OutboxMessage[];
-  claimOutbox(id: number, now: string, leaseUntil: string): OutboxMessage | undefined;
-  recordOutboxAttempt(id: number, attempt: Omit<OutboxAttempt, 'ok' | 'error'>, result: OutboxAttemptResult): void;
-}
 
 export interface DispatcherOptions {
   /** how often pending rows are looked for (rows written by other processes, retries that came due) */

@@ -1,7 +1,7 @@
 import type { Logger } from '../log/logger';
 import type { Settings } from '../settings/types';
 import type { DeploymentEvent, DeploymentEvents } from '../deploy/events';
-import type { OutboxMessageInput, Store } from '../store';
+import type { OutboxMessageInput, OutboxStore, OutcomeStore } from '../store';
 import { describeError } from '../errors';
 import { isPermanentFailure, outcomeChannels } from '../outcomes/outcome-channels';
 import { OutboxDispatcher, OutboxPermanentError, type DispatcherOptions, type OutboxSender } from './dispatcher';
@@ -20,7 +20,7 @@ export interface OutgoingChannel {
 }
 
 /** The channels the settings ask for. Each capability that sends something out adds its own here. */
-export function outgoingChannels(settings: Settings, store: Store): OutgoingChannel[] {
+export function outgoingChannels(settings: Settings, store: OutcomeStore): OutgoingChannel[] {
   // SPEC §9: commit statuses and notifications; a refusal retrying cannot change ends the row at once
   return outcomeChannels(settings, store).map((c) => ({
     kind: c.kind,
@@ -45,7 +45,7 @@ export const CLI_FLUSH_MS = 5_000;
  */
 export function setUpOutgoing(deps: {
   settings: Settings;
-  store: Store;
+  store: OutboxStore & OutcomeStore;
   logger: Logger;
   events: DeploymentEvents;
   extra?: OutgoingChannel[];

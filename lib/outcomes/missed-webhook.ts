@@ -1,4 +1,4 @@
-import type { Store } from '../store';
+import type { OutcomeStore } from '../store';
 
 export interface MissedHead {
   repo: string;
@@ -19,7 +19,7 @@ export function missedReason(head: string, branch: string): string {
  * id) and return it so the caller emits `missed`. Undefined when a delivery did announce
  * it, or its absence was recorded already.
  */
-export function recordMissedHead(store: Store, repo: string, branch: string, head: string): MissedHead | undefined {
+export function recordMissedHead(store: Pick<OutcomeStore, 'headAnnounced' | 'missedRecorded' | 'recordDelivery'>, repo: string, branch: string, head: string): MissedHead | undefined {
   if (store.headAnnounced(repo, head) || store.missedRecorded(repo, head)) return undefined;
   const reason = missedReason(head, branch);
   const deliveryRowId = store.recordDelivery({ repo, outcome: 'missed', statusCode: 0, event: 'push', deliveryId: head, reason });

@@ -1,13 +1,14 @@
 import type { DeploymentEvent } from '../deploy/events';
 import { IntegralGitError } from '../errors';
 import type { Settings } from '../settings/types';
-import type { Store } from '../store';
+import type { OutcomeStore } from '../store';
 import { sendCommitStatus } from './commit-status/send-commit-status';
 import type { MissedHead } from './missed-webhook';
 import { sendNotification } from './notify/send-notification';
 import { outcomeFacts } from './outcome-facts';
 import { planNotifications } from './plan-messages';
 import type { OutcomeFacts } from './types';
+import { findRepo } from '../settings/require-repo';
 
 /** Outbox kinds of SPEC §9. */
 export const COMMIT_STATUS_KIND = 'commit-status';
@@ -51,18 +52,18 @@ export function commitStatusLane(repo: string): string {
  * URLs are read from the settings when sending, so a row written before a token was
  * fixed is sent with the fixed one).
  */
-export function outcomeChannels(settings: Settings, store: Store): OutcomeChannel[] {
+export function outcomeChannels(settings: Settings, store: OutcomeStore): OutcomeChannel[] {
   const channels: OutcomeChannel[] = [];
   if (Object.values(settings.repos).some((r) => r.commitStatus)) channels.push(commitStatusChannel(settings, store));
   if ((settings.notify ?? []).length > 0) channels.push(notifyChannel(settings, store));
   return channels;
 }
 
-function commitStatusChannel(settings: Settings, store: Store): OutcomeChannel {
+function commitStatusChannel(settings: Settings, store: OutcomeStore): OutcomeChannel {
   return {
     kind: COMMIT_STATUS_KIND,
     toMessages(e) {
-      if (!settings.repos[e.repo]?.commitStatus) return undefined;
+      if (!findRepo(settings, e.repo)?.commitStatus) return undefined;
       // pending once the commit is known; the end on the commit deployed (or asked for)
       if (e.type !== 'synced' && !(e.type === 'finished' && e.commit && e.status !== 'skipped')) return undefined;
       const d = store.getDeployment(e.deploymentId);
@@ -74,7 +75,7 @@ function commitStatusChannel(settings: Settings, store: Store): OutcomeChannel {
     },
     async send(m, signal) {
       const facts = factsOf(m);
-      const repo = settings.repos[facts.repo];
+      const repo = findRepo(settings, facts.repo);
       if (!repo?.commitStatus) throw gone(`repos.${facts.repo}.commitStatus is no longer in the settings`);
       const webhookProvider = store.lastWebhookProvider(facts.repo);
       await sendCommitStatus(repo, facts, { timeoutMs: SEND_TIMEOUT_MS, signal, ...(webhookProvider ? { webhookProvider } : {}) });
@@ -82,7 +83,7 @@ function commitStatusChannel(settings: Settings, store: Store): OutcomeChannel {
   };
 }
 
-function notifyChannel(settings: Settings, store: Store): OutcomeChannel {
+function notifyChannel(settings: Settings, store: OutcomeStore): OutcomeChannel {
   return {
     kind: NOTIFY_KIND,
     toMessages(e) {

@@ -1,6 +1,6 @@
 import type { NotifyEvent } from '../settings/outcome-types';
 import type { Settings } from '../settings/types';
-import type { Store } from '../store';
+import type { OutcomeStore } from '../store';
 import type { CommitRow, Deployment } from '../store/types';
 import type { OutcomeCommit, OutcomeFacts } from './types';
 
@@ -26,7 +26,7 @@ export function outcomeMessage(d: Deployment, event: NotifyEvent): string {
  * commits it brought (those of the push events of its job and of the jobs folded into it;
  * a deployment started by poll, CLI or UI lists the deployed commit alone).
  */
-export function outcomeFacts(store: Store, settings: Pick<Settings, 'publicUrl'>, d: Deployment, event: NotifyEvent): OutcomeFacts {
+export function outcomeFacts(store: OutcomeStore, settings: Pick<Settings, 'publicUrl'>, d: Deployment, event: NotifyEvent): OutcomeFacts {
   return {
     event,
     repo: d.repo,
@@ -45,7 +45,7 @@ export function outcomeFacts(store: Store, settings: Pick<Settings, 'publicUrl'>
   };
 }
 
-function deployedCommits(store: Store, d: Deployment): OutcomeCommit[] {
+function deployedCommits(store: OutcomeStore, d: Deployment): OutcomeCommit[] {
   const jobIds = [...(d.jobId !== null ? [d.jobId] : []), ...d.coalescedJobIds];
   const seen = new Set<string>();
   const rows: CommitRow[] = [];

@@ -10,10 +10,12 @@
  * A change lists at most 5 commits; `truncated: true` says there were more.
  */
 import { IntegralGitError } from '../errors';
-import { parseBody } from '../webhooks/parse-body';
-import { assertHmac } from '../webhooks/verify-hmac';
-import { arr, bool, checkedRef, commitId, distinct, get, getStr, header, invalid, obj, refParts, splitRawAuthor, str } from './payload-access';
-import type { IncomingRequest, NormalizedCommit, NormalizedPush, ParsedDelivery, Provider } from './types';
+import { parseBody } from '../webhook-primitives/parse-body';
+import { assertHmac } from '../webhook-primitives/verify-hmac';
+import { arr, bool, checkedRef, commitId, distinct, get, getStr, invalid, obj, refParts, splitRawAuthor, str } from './payload-access';
+import { header, type IncomingRequest } from '../webhook-primitives/incoming-request';
+import type { NormalizedCommit, NormalizedPush } from '../webhook-primitives/normalized-push';
+import type { ParsedDelivery, Provider } from './types';
 
 export const bitbucketCloud: Provider = {
   name: 'bitbucket-cloud',

@@ -12,10 +12,12 @@
  * `insecure` accepts the delivery.
  */
 import { IntegralGitError } from '../errors';
-import { tokensEqual } from '../webhooks/compare-token';
-import { bodyFormat, parseJsonObject } from '../webhooks/parse-body';
-import { arr, checkedRef, distinct, get, getStr, header, invalid, obj, splitRawAuthor, str, type Json } from './payload-access';
-import type { IncomingRequest, NormalizedCommit, NormalizedPush, ParsedDelivery, Provider } from './types';
+import { tokensEqual } from '../webhook-primitives/compare-token';
+import { bodyFormat, parseJsonObject } from '../webhook-primitives/parse-body';
+import { arr, checkedRef, distinct, get, getStr, invalid, obj, splitRawAuthor, str, type Json } from './payload-access';
+import { header, type IncomingRequest } from '../webhook-primitives/incoming-request';
+import type { NormalizedCommit, NormalizedPush } from '../webhook-primitives/normalized-push';
+import type { ParsedDelivery, Provider } from './types';
 
 const KNOWN_EVENT_HEADERS = ['x-github-event', 'x-gitlab-event', 'x-event-key', 'x-gitea-event', 'x-gogs-event', 'x-forgejo-event'];
 

@@ -9,11 +9,13 @@
  * are always marked truncated: the caller reads them from the fetched repository.
  */
 import { IntegralGitError } from '../errors';
-import { tokensEqual } from '../webhooks/compare-token';
-import { parseBody } from '../webhooks/parse-body';
-import { assertHmac } from '../webhooks/verify-hmac';
-import { arr, checkedRef, commitId, distinct, get, getStr, header, invalid, obj, refParts, str, type Json } from './payload-access';
-import type { IncomingRequest, NormalizedCommit, NormalizedPush, ParsedDelivery, Provider } from './types';
+import { tokensEqual } from '../webhook-primitives/compare-token';
+import { parseBody } from '../webhook-primitives/parse-body';
+import { assertHmac } from '../webhook-primitives/verify-hmac';
+import { arr, checkedRef, commitId, distinct, get, getStr, invalid, obj, refParts, str, type Json } from './payload-access';
+import { header, type IncomingRequest } from '../webhook-primitives/incoming-request';
+import type { NormalizedCommit, NormalizedPush } from '../webhook-primitives/normalized-push';
+import type { ParsedDelivery, Provider } from './types';
 
 const SERVER_KEYS = /^(repo:refs_changed|repo:modified|repo:forked|repo:comment:|pr:|project:|mirror:|diagnostics:ping)/;
 

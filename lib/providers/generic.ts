@@ -12,10 +12,11 @@
  * checks one candidate. No commit is named: the head is read from the remote.
  */
 import { IntegralGitError } from '../errors';
-import { tokensEqual } from '../webhooks/compare-token';
-import { bodyFormat, parseJsonObject } from '../webhooks/parse-body';
-import { checkedRef, header, invalid, str } from './payload-access';
-import type { IncomingRequest, ParsedDelivery, Provider } from './types';
+import { tokensEqual } from '../webhook-primitives/compare-token';
+import { bodyFormat, parseJsonObject } from '../webhook-primitives/parse-body';
+import { checkedRef, invalid, str } from './payload-access';
+import { header, type IncomingRequest } from '../webhook-primitives/incoming-request';
+import type { ParsedDelivery, Provider } from './types';
 
 const KEYS = new Set(['repo', 'branch']);
 

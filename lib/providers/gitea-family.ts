@@ -6,11 +6,13 @@
  * raw body (Gitea services/webhook/deliver.go signs `t.PayloadContent`; Gogs the same).
  */
 import { IntegralGitError } from '../errors';
-import { bodyFormat, formPayload, parseBody } from '../webhooks/parse-body';
-import { assertHmac } from '../webhooks/verify-hmac';
+import { bodyFormat, formPayload, parseBody } from '../webhook-primitives/parse-body';
+import { assertHmac } from '../webhook-primitives/verify-hmac';
 import { hookCommits } from './hook-commit';
-import { checkedRef, commitId, distinct, getStr, header, invalid, obj, refParts, str } from './payload-access';
-import type { IncomingRequest, NormalizedPush, ParsedDelivery, Provider } from './types';
+import { checkedRef, commitId, distinct, getStr, invalid, obj, refParts, str } from './payload-access';
+import { header, type IncomingRequest } from '../webhook-primitives/incoming-request';
+import type { NormalizedPush } from '../webhook-primitives/normalized-push';
+import type { ParsedDelivery, Provider } from './types';
 
 export interface GiteaFamilyOptions {
   name: string;

@@ -7,11 +7,13 @@
  * over the raw body as sent, also for the form content type (`payload=<urlencoded JSON>`).
  */
 import { IntegralGitError } from '../errors';
-import { parseBody } from '../webhooks/parse-body';
-import { assertHmac } from '../webhooks/verify-hmac';
+import { parseBody } from '../webhook-primitives/parse-body';
+import { assertHmac } from '../webhook-primitives/verify-hmac';
 import { hookCommits } from './hook-commit';
-import { bool, checkedRef, commitId, distinct, getStr, header, invalid, obj, refParts, str } from './payload-access';
-import type { IncomingRequest, NormalizedPush, ParsedDelivery, Provider } from './types';
+import { bool, checkedRef, commitId, distinct, getStr, invalid, obj, refParts, str } from './payload-access';
+import { header, type IncomingRequest } from '../webhook-primitives/incoming-request';
+import type { NormalizedPush } from '../webhook-primitives/normalized-push';
+import type { ParsedDelivery, Provider } from './types';
 
 /** GitHub puts at most 2048 commits in a push payload. */
 const GITHUB_COMMIT_CAP = 2048;

@@ -17,12 +17,14 @@
  * X-Gitlab-Webhook-UUID identifies the hook, not the delivery, so it is never used.
  */
 import { IntegralGitError } from '../errors';
-import { compareSigningToken } from '../webhooks/standard-webhooks';
-import { tokensEqual } from '../webhooks/compare-token';
-import { parseBody } from '../webhooks/parse-body';
+import { compareSigningToken } from '../webhook-primitives/standard-webhooks';
+import { tokensEqual } from '../webhook-primitives/compare-token';
+import { parseBody } from '../webhook-primitives/parse-body';
 import { hookCommits } from './hook-commit';
-import { checkedRef, commitId, distinct, getStr, header, invalid, obj, refParts, str, type Json } from './payload-access';
-import type { IncomingRequest, NormalizedPush, ParsedDelivery, Provider } from './types';
+import { checkedRef, commitId, distinct, getStr, invalid, obj, refParts, str, type Json } from './payload-access';
+import { header, type IncomingRequest } from '../webhook-primitives/incoming-request';
+import type { NormalizedPush } from '../webhook-primitives/normalized-push';
+import type { ParsedDelivery, Provider } from './types';
 
 const PUSH_KINDS = new Set(['push', 'tag_push']);
 

@@ -1,5 +1,5 @@
 import { arr, get, getStr } from './payload-access';
-import type { NormalizedCommit } from './types';
+import type { NormalizedCommit } from '../webhook-primitives/normalized-push';
 
 /**
  * The commit shape GitHub introduced and GitLab, Gitea, Forgejo and Gogs copied:

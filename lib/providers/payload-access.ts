@@ -1,5 +1,4 @@
 import { IntegralGitError } from '../errors';
-import type { IncomingRequest } from './types';
 
 /**
  * Safe readers for untrusted payloads: every field may be missing or of the wrong type,
@@ -7,11 +6,6 @@ import type { IncomingRequest } from './types';
  */
 
 export type Json = Record<string, unknown>;
-
-export function header(req: IncomingRequest, name: string): string | undefined {
-  const value = req.headers[name.toLowerCase()];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
 
 export function obj(value: unknown): Json | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;

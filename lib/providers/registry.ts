@@ -7,7 +7,8 @@ import { gitea } from './gitea';
 import { github } from './github';
 import { gitlab } from './gitlab';
 import { gogs } from './gogs';
-import type { IncomingRequest, Provider } from './types';
+import type { IncomingRequest } from '../webhook-primitives/incoming-request';
+import type { Provider } from './types';
 
 /**
  * Most specific first: Forgejo sends Gitea, Gogs and GitHub headers too, Gitea sends Gogs

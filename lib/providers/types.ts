@@ -4,47 +4,8 @@
  * Providers are pure: no I/O, no HTTP framework, no store.
  */
 
-export interface IncomingRequest {
-  /** lowercased header names, first value only */
-  headers: Record<string, string | undefined>;
-  /** the body exactly as received: signatures are computed over these bytes */
-  rawBody: Buffer;
-  /** the Content-Type header as sent (parameters such as `; charset=utf-8` allowed) */
-  contentType: string;
-  /** the client address, already resolved through `trustProxy` (see lib/network/client-address.ts) */
-  remoteAddress: string;
-  /** credentials from an `Authorization: Basic` header or the hook URL's `user:password@` */
-  basicAuth?: { username: string; password: string };
-}
-
-export interface NormalizedCommit {
-  id: string;
-  message: string;
-  authorName: string;
-  authorEmail?: string;
-  /** as the host wrote it (ISO-8601 for every host but the legacy Bitbucket service, which is converted) */
-  timestamp: string;
-  url?: string;
-}
-
-export interface NormalizedPush {
-  /** full ref, e.g. `refs/heads/main`, `refs/tags/v1.0` */
-  ref: string;
-  branch: string | null;
-  tag: string | null;
-  /** null when the ref did not exist before (created) or the host does not say */
-  before: string | null;
-  /** null when the ref was deleted or the host does not say */
-  after: string | null;
-  created: boolean;
-  deleted: boolean;
-  forced: boolean;
-  commits: NormalizedCommit[];
-  /** true when the payload lists only some (or none) of the pushed commits: fill them from git */
-  commitsTruncated: boolean;
-  pusher?: string;
-  compareUrl?: string;
-}
+import type { IncomingRequest } from '../webhook-primitives/incoming-request';
+import type { NormalizedPush } from '../webhook-primitives/normalized-push';
 
 export interface ParsedDelivery {
   provider: string;

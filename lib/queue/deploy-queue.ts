@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger';
-import type { Store, ClaimedJob } from '../store';
+import type { ClaimedJob, DeploymentStore, JobQueueStore } from '../store';
 import { describeError } from '../errors';
 import { runDeployment } from '../deploy/run-deployment';
 import type { DeployDeps } from '../deploy/deploy-deps';
@@ -7,9 +7,15 @@ import { DeploymentEvents } from '../deploy/events';
 import { createQueuedDeployment } from '../deploy/recorder';
 import { fillTruncatedCommits } from '../deploy/fill-truncated-commits';
 import { RETENTION_DEFAULTS } from '../settings/resolve-retention';
+import { findRepo } from '../settings/require-repo';
 
 /** After a worker failed outside a deployment (the database went away): wait before retrying. */
 const FAILURE_BACKOFF_MS = 5_000;
+
+/** A worker claims jobs (the queue role) and runs each as a deployment (the deployment role). */
+export interface QueueDeps extends DeployDeps {
+  store: JobQueueStore & DeploymentStore;
+}
 
 /**
  * The durable deployment queue's workers: jobs live in SQLite (the store), one worker per
@@ -24,10 +30,10 @@ export class DeployQueue {
   private readonly aborts = new Map<string, AbortController>();
   private readonly backoff = new Set<string>();
   private stopping = false;
-  private readonly deps: DeployDeps & { events: DeploymentEvents };
+  private readonly deps: QueueDeps & { events: DeploymentEvents };
 
   /** `deps.events`: the process's event stream (metrics, live log, outbox writers subscribe to it). */
-  constructor(deps: DeployDeps) {
+  constructor(deps: QueueDeps) {
     this.deps = { ...deps, events: deps.events ?? new DeploymentEvents(deps.logger) };
   }
 
@@ -35,7 +41,7 @@ export class DeployQueue {
     return this.deps.events;
   }
 
-  private get store(): Store {
+  private get store(): QueueDeps['store'] {
     return this.deps.store;
   }
 
@@ -43,9 +49,12 @@ export class DeployQueue {
     return this.deps.logger;
   }
 
-  /** At start: deployments cut off by a crash are marked failed and retried once; queued work resumes. */
+  /**
+   * At start: this host's deployments cut off by a crash are marked failed and retried once
+   * (another host sharing the store recovers its own); queued work resumes.
+   */
   start(): void {
-    const recovered = this.store.recoverInterrupted();
+    const recovered = this.store.recoverInterrupted(this.deps.settings.hostname);
     for (const r of recovered) {
       this.logger.warn(`job ${r.jobId} was interrupted by a stop or crash${r.deploymentId ? ` (deployment ${r.deploymentId} marked failed)` : ''}${r.requeued ? '; retrying it once' : ''}`);
     }
@@ -59,7 +68,7 @@ export class DeployQueue {
   /** `retention`: at start and after each deployment, so the database stays bounded. */
   private pruneHistory(repo: string): void {
     try {
-      const pruned = this.store.applyRetention(repo, this.deps.settings.repos[repo]?.retention ?? RETENTION_DEFAULTS);
+      const pruned = this.store.applyRetention(repo, findRepo(this.deps.settings, repo)?.retention ?? RETENTION_DEFAULTS);
       if (pruned.deployments + pruned.deliveries > 0) {
         this.logger.info(`retention: pruned ${pruned.deployments} deployment(s) and ${pruned.deliveries} deliveries of ${repo}`);
       }
@@ -126,7 +135,7 @@ export class DeployQueue {
 
   private async work(repo: string): Promise<void> {
     while (!this.stopping) {
-      const job = this.store.claimNextJob(repo);
+      const job = this.store.claimNextJob(repo, this.deps.settings.hostname);
       if (!job) return;
       await this.runJob(repo, job);
     }

@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger';
 import type { Settings } from '../settings/types';
-import type { Store } from '../store';
+import type { DeploymentStore, JobQueueStore, OutcomeStore } from '../store';
 import type { GitBackend } from '../workcopy/core/git-backend';
 import { describeError } from '../errors';
 import { resolveHostConfig } from '../config/merge-layers';
@@ -12,7 +12,10 @@ export const DEFAULT_MISSED_GRACE_MS = 30_000;
 
 export interface PollerDeps {
   settings: Settings;
-  store: Store;
+  /** what was deployed on this host, the queue it adds to, and the deliveries log for missed heads */
+  store: Pick<DeploymentStore, 'getPin' | 'lastValidConfig' | 'lastDeployment' | 'deployedCommit' | 'badCommit'> &
+    Pick<JobQueueStore, 'enqueueJob' | 'queueDepth'> &
+    Pick<OutcomeStore, 'headAnnounced' | 'missedRecorded' | 'recordDelivery'>;
   logger: Logger;
   backend: GitBackend;
   kick: (repo: string) => void;

@@ -1,5 +1,5 @@
-import type { Store, JobTrigger } from '../store';
-import { IntegralGitError } from '../errors';
+import type { JobQueueStore, JobTrigger } from '../store';
+import { assertCommitId } from '../commit-id';
 import type { Settings } from '../settings/types';
 import { requireRepo } from '../settings/require-repo';
 
@@ -16,11 +16,9 @@ export interface DeploymentRequest {
  * Queue a deployment asked for by a person or the poller (UI buttons, `rollback`, poll):
  * the same durable queue as webhooks, so it never overlaps another deployment of the repo.
  */
-export function requestDeployment(settings: Settings, store: Store, req: DeploymentRequest): number {
+export function requestDeployment(settings: Settings, store: Pick<JobQueueStore, 'ensureRepo' | 'enqueueJob'>, req: DeploymentRequest): number {
   requireRepo(settings, req.repo);
-  if (req.targetCommit !== undefined && !/^[0-9a-f]{7,64}$/i.test(req.targetCommit)) {
-    throw new IntegralGitError('IG_USAGE', `"${req.targetCommit}" is not a commit id (7 to 64 hex digits)`);
-  }
+  const targetCommit = req.targetCommit === undefined ? null : assertCommitId(req.targetCommit);
   store.ensureRepo(req.repo);
-  return store.enqueueJob({ repo: req.repo, branch: req.branch ?? null, trigger: req.trigger, targetCommit: req.targetCommit ?? null });
+  return store.enqueueJob({ repo: req.repo, branch: req.branch ?? null, trigger: req.trigger, targetCommit });
 }

@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { asString, type RawObject } from './raw-access';
-import type { RepoContext } from './resolve-repo';
-import type { RunAs } from './types';
+import type { SecretContext } from './resolve-secret';
+import type { GitBackendName, RunAs } from './types';
+
+/** What resolving `runAs` needs of the repo being resolved (a slice of resolve-repo's context). */
+type RunAsContext = SecretContext & { git: GitBackendName };
 
 /**
  * A repo's `runAs` (SPEC §12): `{ "user": "app", "group": "app" }`, resolved to numeric
@@ -12,7 +15,7 @@ import type { RunAs } from './types';
  * repo need the native backend: the isomorphic one runs inside the server's own process,
  * which cannot change its user for one repo.
  */
-export function resolveRunAs(raw: RawObject | undefined, at: string, ctx: RepoContext): RunAs | undefined {
+export function resolveRunAs(raw: RawObject | undefined, at: string, ctx: RunAsContext): RunAs | undefined {
   if (!raw) return undefined;
   const where = `${at}/runAs`;
   const user = asString(raw.user);

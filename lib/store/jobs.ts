@@ -6,7 +6,7 @@ import { JOB_STATES, JOB_TRIGGERS, type ClaimedJob, type Job, type JobInput, typ
 import { checkEnum, checkName } from './sql-helpers';
 
 const COLUMNS =
-  'id, repo, branch, trigger_kind, event_id, target_commit, state, attempts, coalesced_into, created_at, started_at, finished_at, deployment_id';
+  'id, repo, branch, trigger_kind, event_id, target_commit, state, attempts, coalesced_into, created_at, started_at, finished_at, deployment_id, host';
 
 interface JobDbRow {
   id: number;
@@ -22,6 +22,7 @@ interface JobDbRow {
   started_at: string | null;
   finished_at: string | null;
   deployment_id: number | null;
+  host: string | null;
 }
 
 function toJob(r: JobDbRow): Job {
@@ -39,6 +40,7 @@ function toJob(r: JobDbRow): Job {
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     deploymentId: r.deployment_id,
+    host: r.host,
   };
 }
 
@@ -59,6 +61,7 @@ export class JobsTable {
   private readonly finishCoalesced: Database.Statement;
   private readonly attach: Database.Statement;
   private readonly running: Database.Statement;
+  private readonly runningOfHost: Database.Statement;
   private readonly requeue: Database.Statement;
   private readonly giveUp: Database.Statement;
   private readonly depthAll: Database.Statement;
@@ -86,13 +89,15 @@ export class JobsTable {
         "SELECT id FROM jobs WHERE state = 'queued' AND repo = ? AND id >= ? AND id < ? AND branch IS ? AND target_commit IS NULL ORDER BY id",
       )
       .pluck();
-    this.start = db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?, finished_at = NULL WHERE id = ?");
+    this.start = db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?, finished_at = NULL, host = ? WHERE id = ?");
     this.coalesce = db.prepare("UPDATE jobs SET state = 'coalesced', coalesced_into = ?, finished_at = ? WHERE id = ?");
     this.repoint = db.prepare('UPDATE jobs SET coalesced_into = ? WHERE coalesced_into = ?');
     this.finish = db.prepare("UPDATE jobs SET state = 'done', finished_at = ?, deployment_id = ? WHERE id = ?");
     this.finishCoalesced = db.prepare("UPDATE jobs SET deployment_id = ? WHERE coalesced_into = ? AND state = 'coalesced'");
     this.attach = db.prepare('UPDATE jobs SET deployment_id = ? WHERE id = ?');
     this.running = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE state = 'running' ORDER BY id`);
+    // NULL: a job claimed before jobs had a host (or by a caller that named none): every host's
+    this.runningOfHost = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE state = 'running' AND (host = ? OR host IS NULL) ORDER BY id`);
     this.requeue = db.prepare("UPDATE jobs SET state = 'queued', started_at = NULL WHERE id = ?");
     this.giveUp = db.prepare("UPDATE jobs SET state = 'done', finished_at = ?, deployment_id = coalesce(?, deployment_id) WHERE id = ?");
     this.depthAll = db.prepare("SELECT count(*) FROM jobs WHERE state = 'queued'").pluck();
@@ -121,8 +126,10 @@ export class JobsTable {
    * with the later queued head jobs of the same branch: the newest of them runs, the others
    * become `coalesced` into it. Folding never jumps over a queued targeted job (a rollback),
    * so a push queued after a rollback still runs after it. A targeted job runs alone.
+   * `host` (settings' hostname) is recorded on the job: recovery at start only takes back
+   * its own host's jobs when several hosts share the store.
    */
-  claimNextJob(repo: string): ClaimedJob | undefined {
+  claimNextJob(repo: string, host: string | null = null): ClaimedJob | undefined {
     return this.ctx.write(() => {
       const oldest = this.oldestQueued.get(repo) as JobDbRow | undefined;
       if (!oldest) return undefined;
@@ -140,7 +147,7 @@ export class JobsTable {
           this.repoint.run(keptId, id);
         }
       }
-      this.start.run(at, keptId);
+      this.start.run(at, host, keptId);
       return { ...toJob(this.byId.get(keptId) as JobDbRow), coalescedJobIds };
     });
   }
@@ -161,9 +168,13 @@ export class JobsTable {
     });
   }
 
-  /** Jobs left `running` by a stopped server, oldest first (call inside the recovery transaction). */
-  runningJobs(): Job[] {
-    return (this.running.all() as JobDbRow[]).map(toJob);
+  /**
+   * Jobs left `running` by a stopped server, oldest first (call inside the recovery
+   * transaction): those of `host` and those with no host; every one when `host` is undefined.
+   */
+  runningJobs(host?: string): Job[] {
+    const rows = host === undefined ? this.running.all() : this.runningOfHost.all(host);
+    return (rows as JobDbRow[]).map(toJob);
   }
 
   requeueJob(id: number): void {

@@ -16,6 +16,7 @@ import { OutboxTable, type OutboxAttempt, type OutboxAttemptResult, type OutboxM
 import { PushEventsTable } from './push-events';
 import { ReposTable } from './repos';
 import { recoverInterrupted } from './recover-interrupted';
+import type { DeploymentStore, HealthStore, HistoryStore, IngestStore, JobQueueStore, OutboxStore, OutcomeStore } from './roles';
 import type {
   BadCommit,
   ClaimedJob,
@@ -57,8 +58,12 @@ export const DEFAULT_DELIVERY_BODY_LIMIT_BYTES = 64 * 1024;
  * The one door to the database. Methods are synchronous (better-sqlite3); every write runs
  * in a `BEGIN IMMEDIATE` transaction, so concurrent processes queue on the write lock
  * (up to busy_timeout) instead of failing half-way. Open with `openStore(dataDir)`.
+ * Callers see it through the narrow role they need (lib/store/roles.ts); only the process
+ * that opens and closes it holds the whole class.
  */
-export class Store implements ConfigVersionStore {
+export class Store
+  implements ConfigVersionStore, IngestStore, JobQueueStore, DeploymentStore, HistoryStore, OutboxStore, OutcomeStore, HealthStore
+{
   readonly db: Database.Database;
   readonly file: string;
   private readonly repos: ReposTable;
@@ -180,8 +185,9 @@ export class Store implements ConfigVersionStore {
   getJob(id: number): Job | undefined {
     return this.jobs.getJob(id);
   }
-  claimNextJob(repo: string): ClaimedJob | undefined {
-    return this.jobs.claimNextJob(repo);
+  /** `host`: the claiming host (settings' hostname); omitted only where one host uses the store (tests, tools). */
+  claimNextJob(repo: string, host?: string): ClaimedJob | undefined {
+    return this.jobs.claimNextJob(repo, host ?? null);
   }
   attachDeployment(jobId: number, deploymentId: number): void {
     this.jobs.attachDeployment(jobId, deploymentId);
@@ -189,8 +195,9 @@ export class Store implements ConfigVersionStore {
   finishJob(id: number, deploymentId: number | null = null): void {
     this.jobs.finishJob(id, deploymentId);
   }
-  recoverInterrupted(): RecoveredJob[] {
-    return recoverInterrupted(this.ctx, this.jobs, this.deployments);
+  /** `host`: recover only this host's running jobs (and those without a host); omitted: all of them. */
+  recoverInterrupted(host?: string): RecoveredJob[] {
+    return recoverInterrupted(this.ctx, this.jobs, this.deployments, host);
   }
   queueDepth(repo?: string): number {
     return this.jobs.queueDepth(repo);

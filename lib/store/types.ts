@@ -151,6 +151,8 @@ export interface Job {
   startedAt: string | null;
   finishedAt: string | null;
   deploymentId: number | null;
+  /** the host (settings' hostname) that claimed it last; null: not claimed yet, or claimed before jobs had a host */
+  host: string | null;
 }
 
 export interface ClaimedJob extends Job {

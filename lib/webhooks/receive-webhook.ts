@@ -1,7 +1,9 @@
 import { isIntegralGitError } from '../errors';
 import { isTrusted } from '../network/trusted-networks';
 import { detectProvider, PROVIDER_HEADERS, PROVIDERS } from '../providers/registry';
-import type { IncomingRequest, ParsedDelivery, Provider } from '../providers/types';
+import type { IncomingRequest } from '../webhook-primitives/incoming-request';
+import type { ParsedDelivery, Provider } from '../providers/types';
+import { findRepo } from '../settings/require-repo';
 import type { RepoSettings, Settings } from '../settings/types';
 import { matchRepo } from './match-repo';
 import { verifyForRepo } from './verify-for-repo';
@@ -61,7 +63,7 @@ function decide(req: IncomingRequest, settings: WebhookSettings, providers: read
 
   let repo: RepoSettings | undefined;
   try {
-    repo = parsed.repoName !== undefined ? ownRepo(settings.repos, parsed.repoName) : matchRepo(parsed.repoIdentities, settings.repos);
+    repo = parsed.repoName !== undefined ? findRepo(settings, parsed.repoName) : matchRepo(parsed.repoIdentities, settings.repos);
   } catch (err) {
     return rejected(404, 'IG_REPO_UNKNOWN', err instanceof Error ? err.message : 'ambiguous repository', ctx);
   }
@@ -125,10 +127,6 @@ function decideWithoutRepo(
     return { status: 200, outcome: 'ping', reason: `${what}; it names no repository and carries no signature, so nothing was checked`, pushes: [], ...ctx };
   }
   return rejected(401, 'IG_SIGNATURE_MISSING', `${what}: it names no repository and carries no signature or token`, ctx);
-}
-
-function ownRepo(repos: Record<string, RepoSettings>, name: string): RepoSettings | undefined {
-  return Object.prototype.hasOwnProperty.call(repos, name) ? repos[name] : undefined;
 }
 
 function unknownRepoReason(parsed: ParsedDelivery): string {

@@ -1,5 +1,6 @@
 import { isIntegralGitError } from '../errors';
-import type { IncomingRequest, Provider } from '../providers/types';
+import type { IncomingRequest } from '../webhook-primitives/incoming-request';
+import type { Provider } from '../providers/types';
 import type { RepoSettings, Settings } from '../settings/types';
 
 export type VerifyResult =

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../errors';
-import type { NormalizedPush } from '../providers/types';
+import type { NormalizedPush } from '../webhook-primitives/normalized-push';
 
 /** What to answer a request to `POST /update` and what to record about it. */
 export interface WebhookDecision {

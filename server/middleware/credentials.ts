@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Settings } from '../../lib/settings/types';
-import { tokensEqual } from '../../lib/webhooks/compare-token';
+import { tokensEqual } from '../../lib/webhook-primitives/compare-token';
 import { parseBasicAuth } from '../../lib/webhooks/parse-basic-auth';
 
 export type AdminAuth = { ok: true; via: 'bearer' | 'basic'; user: string } | { ok: false; presented: boolean };

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { tokensEqual } from '../../lib/webhooks/compare-token';
+import { tokensEqual } from '../../lib/webhook-primitives/compare-token';
 
 export const CSRF_COOKIE = 'ig_csrf';
 export const CSRF_FIELD = '_csrf';

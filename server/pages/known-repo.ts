@@ -1,10 +1,10 @@
 import type { Request } from 'express';
+import { findRepo } from '../../lib/settings/require-repo';
 import type { Settings } from '../../lib/settings/types';
 
 /** The `:repo` route parameter when it names a configured repo (exact case), else undefined. */
 export function knownRepo(settings: Settings, req: Request): string | undefined {
-  const name = req.params.repo;
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(settings.repos, name) ? name : undefined;
+  return findRepo(settings, req.params.repo)?.name;
 }
 
 /** A positive integer id from a route parameter, else undefined. */

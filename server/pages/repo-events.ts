@@ -1,6 +1,7 @@
 import type { Request, Response, RequestHandler } from 'express';
 import { describeError } from '../../lib/errors';
 import { liveRepoState, stateKey } from '../../lib/history/live-repo-state';
+import { findRepo } from '../../lib/settings/require-repo';
 import type { PageEnv } from './page-env';
 import { HEARTBEAT_MS, POLL_MS } from './deployment-events';
 import { queryString } from './known-repo';
@@ -21,7 +22,7 @@ export function repoEvents(env: PageEnv): RequestHandler {
   return (req: Request, res: Response) => {
     const { settings, store, logger, events } = env.ctx;
     const only = queryString(req, 'repo');
-    if (only !== undefined && !Object.prototype.hasOwnProperty.call(settings.repos, only)) {
+    if (only !== undefined && findRepo(settings, only) === undefined) {
       res.status(404).type('text').send(`no repository named ${only.slice(0, 100)}`);
       return;
     }

@@ -3,7 +3,8 @@ import type { AppContext } from '../app-context';
 import { repoSummaries } from '../../lib/history/repo-summaries';
 import { withRuns } from '../../lib/history/delivery-runs';
 import { searchHistory } from '../../lib/history/search-history';
-import { repoHistory, deploymentDetail, assertKnownRepo } from '../../lib/history/repo-history';
+import { repoHistory, deploymentDetail } from '../../lib/history/repo-history';
+import { requireRepo } from '../../lib/settings/require-repo';
 import { DEPLOYMENT_STATUSES, DELIVERY_OUTCOMES, type DeploymentStatus, type DeliveryOutcome } from '../../lib/store';
 import { IntegralGitError } from '../../lib/errors';
 import { configPanel } from '../../lib/history/config-panel';
@@ -86,7 +87,7 @@ export function apiRouter(ctx: AppContext): Router {
     res.json(configPanel(ctx.settings, ctx.store, req.params.repo));
   });
   router.get('/api/repos/:repo/deliveries', (req, res) => {
-    assertKnownRepo(ctx.settings, req.params.repo);
+    requireRepo(ctx.settings, req.params.repo);
     const page = ctx.store.listDeliveries({ repo: req.params.repo, outcome: outcomeParam(req), limit: 100, before: stringParam(req, 'before') });
     res.json({ ...page, items: withRuns(ctx.store, page.items) });
   });

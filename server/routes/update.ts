@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ingestWebhook, type IngestDeps } from '../../lib/ingest/ingest-webhook';
 import { GroupCommitter } from '../../lib/ingest/group-commit';
+import { recordRefusedRequest } from '../../lib/ingest/report-delivery';
 import { describeError } from '../../lib/errors';
 import type { AppContext } from '../app-context';
 import { requestAddress, toIncomingRequest } from '../request-info';
@@ -86,19 +87,9 @@ export const BODY_TIMING = { idleMs: 5_000, graceMs: 5_000, minBytesPerSecond: 1
 /** Answer a request refused before its body was read, and log it as a delivery. */
 function refuse(ctx: AppContext, req: IncomingMessage, res: ServerResponse, status: number, reason: string, code: string, headers: Record<string, string> = {}): void {
   const from = requestAddress(req, ctx.settings);
-  recordRejection(ctx, from, status, reason);
+  recordRefusedRequest(ctx, from, status, reason);
   // the unread body is not wanted: close the connection rather than drain it
   answer(res, status, { error: reason, code }, { Connection: 'close', ...headers });
-}
-
-function recordRejection(ctx: AppContext, from: string, status: number, reason: string): void {
-  try {
-    ctx.store.recordDelivery({ remoteAddr: from, outcome: 'rejected', statusCode: status, reason });
-  } catch (err) {
-    ctx.logger.error(`could not record a rejected delivery: ${describeError(err)}`);
-  }
-  ctx.metrics.deliveries.inc({ provider: 'unknown', outcome: 'rejected' });
-  ctx.logger.warn(`delivery from ${from}: rejected ${status}: ${reason}`);
 }
 
 function answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -117,7 +108,7 @@ function answer(res: ServerResponse, status: number, body: unknown, headers: Rec
 /** Bodies refused while being read (too large, too slow, bad encoding, aborted) are deliveries too: log them. */
 function bodyError(ctx: AppContext, req: IncomingMessage, res: ServerResponse, failure: BodyFailure, inFlight: number): void {
   const [status, code, reason] = describeBodyFailure(ctx, failure, inFlight);
-  recordRejection(ctx, requestAddress(req, ctx.settings), status, reason);
+  recordRefusedRequest(ctx, requestAddress(req, ctx.settings), status, reason);
   lingerAndClose(req);
   answer(res, status, { error: reason, code }, { Connection: 'close', ...(status === 503 ? { 'Retry-After': '5' } : {}) });
 }

@@ -58,6 +58,19 @@ export class FixtureRepo {
     return this.head();
   }
 
+  /**
+   * Set the executable bit of committed files (a deploy script) in git's index, commit and
+   * push; returns the sha. Through the index, not chmod: the bit must reach the remote
+   * whatever the temp dir's mount or umask does.
+   */
+  makeExecutable(files: string[], branch = 'master'): string {
+    this.checkout(branch);
+    this.git(['update-index', '--chmod=+x', '--', ...files]);
+    this.git(['commit', '-q', '-m', `make ${files.join(', ')} executable`]);
+    this.git(['push', '-q', 'origin', `HEAD:refs/heads/${branch}`]);
+    return this.head();
+  }
+
   head(ref = 'HEAD'): string {
     return this.git(['rev-parse', ref]);
   }

@@ -17,6 +17,19 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Write `<dir>/settings.json` for a serve process: `listen` on a free 127.0.0.1 port and
+ * `dataDir` `<dir>/data` are filled in, anything in `settings` wins. Returns the file, the
+ * port and the base URL.
+ */
+export async function writeServeSettings(dir: string, settings: Record<string, unknown>): Promise<{ file: string; port: number; url: string }> {
+  fs.mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const file = path.join(dir, 'settings.json');
+  fs.writeFileSync(file, JSON.stringify({ listen: { host: '127.0.0.1', port }, dataDir: path.join(dir, 'data'), ...settings }, null, 2));
+  return { file, port, url: `http://127.0.0.1:${port}` };
+}
+
 /** `integralgit serve` as a real process; resolves once `<baseUrl>/healthz` answers 200. */
 export async function startServeProcess(args: string[], baseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, [BIN, ...args, 'serve'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
@@ -49,22 +62,20 @@ export function stopProcess(child: ChildProcess | undefined): Promise<void> {
  */
 export class ServeProcess {
   private child: ChildProcess | undefined;
-  readonly settingsFile: string;
   readonly outFile: string;
 
   private constructor(
     readonly dir: string,
     readonly port: number,
+    readonly settingsFile: string,
   ) {
-    this.settingsFile = path.join(dir, 'settings.json');
     this.outFile = path.join(dir, 'serve.out');
   }
 
-  /** Writes the settings (listen and dataDir filled in) and starts the server. */
+  /** Writes the settings (`writeServeSettings`) and starts the server. */
   static async start(dir: string, settings: Record<string, unknown>): Promise<ServeProcess> {
-    fs.mkdirSync(dir, { recursive: true });
-    const p = new ServeProcess(dir, await freePort());
-    fs.writeFileSync(p.settingsFile, JSON.stringify({ listen: { host: '127.0.0.1', port: p.port }, dataDir: path.join(dir, 'data'), ...settings }, null, 2));
+    const { file, port } = await writeServeSettings(dir, settings);
+    const p = new ServeProcess(dir, port, file);
     await p.start();
     return p;
   }

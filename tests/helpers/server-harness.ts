@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { settingsFromObject } from '../../lib/settings/load-settings';
 import type { Settings } from '../../lib/settings/types';
-import { silentLogger, createLogger } from '../../lib/log/logger';
+import { silentLogger, createLogger, type Logger } from '../../lib/log/logger';
 import { startServer, RunningServer } from '../../server/start-server';
 import { githubPushPayload, githubHeaders } from '../../lib/demo/github-push';
 import { GitFixture, FixtureRepo, makeTempDir, git } from './git-fixture';
@@ -19,6 +19,8 @@ export interface HarnessOptions {
   /** script files committed with the initial commit, e.g. { 'deploy.sh': '#!/bin/sh\necho hi\n' } */
   files?: Record<string, string>;
   logToConsole?: boolean;
+  /** the server's logger (default silent, or the console with logToConsole) */
+  logger?: Logger;
   /** where the repository lives on the git server, e.g. `acme/app` (default `app`) */
   repoPath?: string;
   /** options of startServer (outbox timings, missed-webhook grace) */
@@ -48,9 +50,7 @@ export class ServerHarness {
       'deploy.sh': '#!/bin/sh\necho "deployed $INTEGRALGIT_COMMIT"\n',
       ...(opts.files ?? {}),
     });
-    h.repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
-    h.repo.git(['commit', '-q', '-m', 'make deploy.sh executable']);
-    h.repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    h.repo.makeExecutable(['deploy.sh']);
     h.repo.writeConfig(opts.config ?? { configs: { base: { location: h.location, script: './deploy.sh', branch: 'master' } } });
     h.settings = settingsFromObject(
       {
@@ -63,7 +63,7 @@ export class ServerHarness {
       },
       { file: path.join(h.root, 'settings.json'), baseDir: h.root, env: {} },
     );
-    const logger = opts.logToConsole ? createLogger({}) : silentLogger();
+    const logger = opts.logger ?? (opts.logToConsole ? createLogger({}) : silentLogger());
     h.server = await startServer(h.settings, logger, opts.serverOptions);
     return h;
   }
@@ -73,7 +73,7 @@ export class ServerHarness {
   }
 
   get store() {
-    return this.server.ctx.store;
+    return this.server.store;
   }
 
   /** POST a signed GitHub push for the current head of `branch`. */

@@ -25,9 +25,7 @@ describe('concurrent triggers from two processes', () => {
     const repo = fx.createRepo('app', {
       'deploy.sh': `#!/bin/sh\necho "start $$ $(date +%s%N)" >> ${journal}\nsleep 1\necho "end $$ $(date +%s%N)" >> ${journal}\n`,
     });
-    repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
-    repo.git(['commit', '-q', '-m', 'exec']);
-    repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    repo.makeExecutable(['deploy.sh']);
     repo.writeConfig({ configs: { base: { location, script: './deploy.sh' } } });
     const settingsFile = path.join(root, 'settings.json');
     fs.writeFileSync(
@@ -47,9 +45,7 @@ describe('concurrent triggers from two processes', () => {
     const location = path.join(root, 'www', 'ctrl-c');
     const pidFile = path.join(root, 'ctrl-c.pid');
     const repo = fx.createRepo('ctrl-c', { 'deploy.sh': `#!/bin/sh\necho $$ > ${pidFile}\necho started\nsleep 30\n` });
-    repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
-    repo.git(['commit', '-q', '-m', 'exec']);
-    repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    repo.makeExecutable(['deploy.sh']);
     repo.writeConfig({ configs: { base: { location, script: './deploy.sh' } } });
     const settingsFile = path.join(root, 'settings-ctrl-c.json');
     const dataDir = path.join(root, 'data-ctrl-c');
@@ -58,7 +54,8 @@ describe('concurrent triggers from two processes', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.resume();
-    for (let i = 0; i < 200 && !out.includes('started'); i++) await new Promise((r) => setTimeout(r, 50));
+    // a deadline sized for a loaded machine (the CLI starts, fetches and clones before the script runs)
+    for (const until = Date.now() + 45_000; Date.now() < until && !out.includes('started'); ) await new Promise((r) => setTimeout(r, 50));
     expect(out).toContain('started');
     const scriptPid = Number(fs.readFileSync(pidFile, 'utf8'));
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

@@ -18,9 +18,7 @@ describe('integralgit CLI', () => {
     location = path.join(root, 'deployments', 'app');
     fs.mkdirSync(path.dirname(location), { recursive: true });
     repo = fx.createRepo('app', { 'README.md': '# app\n', 'deploy.sh': '#!/bin/sh\necho "deploying $INTEGRALGIT_COMMIT"\n' });
-    repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
-    repo.git(['commit', '-q', '-m', 'exec bit']);
-    repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    repo.makeExecutable(['deploy.sh']);
     repo.writeConfig({
       hostgroups: { web: ['web1', 'web2'], canary: ['web2'] },
       configs: {

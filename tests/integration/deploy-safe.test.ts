@@ -62,9 +62,7 @@ function setUp(backend: 'native' | 'isomorphic', layer: Record<string, unknown>,
   const repo = fx.createRepo(`app-${path.basename(root)}`, {});
   signing?.(repo);
   repo.commit({ 'health.txt': 'ok\n', 'index.html': 'v1\n', 'build.sh': '#!/bin/sh\necho "built $INTEGRALGIT_COMMIT in $PWD release=${INTEGRALGIT_RELEASE_DIR:-none}"\n', 'reload.sh': '#!/bin/sh\necho "$PWD" >> "$ACTIVATIONS"\n' }, 'v1');
-  repo.git(['update-index', '--chmod=+x', 'build.sh', 'reload.sh']);
-  repo.git(['commit', '-q', '-m', 'exec']);
-  repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+  repo.makeExecutable(['build.sh', 'reload.sh']);
   repo.writeConfig({ configs: { base: { location, branch: 'master', script: './build.sh', env: { ACTIVATIONS: path.join(root, 'activations.log') }, ...layer } } });
   const settings = settingsFromObject(
     { dataDir: path.join(root, 'data'), hostname: 'web1', git: backend, allowedRoots: [path.join(root, 'www')], repos: { app: { url: repo.url, secret: 's', ...repoExtra } } },

@@ -33,9 +33,7 @@ describe('runDeployment: stages, recorder and events', () => {
     root = makeTempDir('ig-stages-');
     fs.mkdirSync(path.join(root, 'www'));
     repo = fx.createRepo(`app-${path.basename(root)}`, { 'index.html': 'v1\n', 'deploy.sh': '#!/bin/sh\necho "out $INTEGRALGIT_COMMIT"\necho err >&2\n' });
-    repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
-    repo.git(['commit', '-q', '-m', 'exec']);
-    repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    repo.makeExecutable(['deploy.sh']);
     repo.writeConfig({ configs: { base: { location: location(), branch: 'master', script: './deploy.sh' } } });
     settings = settingsFromObject(
       { dataDir: path.join(root, 'data'), hostname: 'web1', allowedRoots: [path.join(root, 'www')], repos: { app: { url: repo.url, secret: 's' } } },

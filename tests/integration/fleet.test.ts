@@ -91,9 +91,7 @@ beforeAll(async () => {
   nats = await NatsServer.start();
   fx = await GitFixture.create();
   repo = fx.createRepo('app', { 'README.md': '# app\n', 'deploy.sh': '#!/bin/sh\necho "deployed $INTEGRALGIT_COMMIT on $INTEGRALGIT_HOST"\n' });
-  repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
-  repo.git(['commit', '-q', '-m', 'make deploy.sh executable']);
-  repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+  repo.makeExecutable(['deploy.sh']);
   // each host deploys into its own root: the location comes from a per-host layer
   repo.writeConfig({
     configs: {

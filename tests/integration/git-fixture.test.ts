@@ -19,4 +19,14 @@ describe('git fixture served by git http-backend', () => {
     expect(stdout).toContain(`${sha}\trefs/heads/master`);
     expect(stdout).toContain('refs/heads/integralgit');
   });
+
+  it('makeExecutable commits the executable bit and pushes it to the remote branch', () => {
+    const repo = fx.createRepo('exec', { 'deploy.sh': '#!/bin/sh\necho hi\n', 'build.sh': '#!/bin/sh\n' });
+    const sha = repo.makeExecutable(['deploy.sh', 'build.sh']);
+    expect(repo.git(['--git-dir', repo.bare, 'rev-parse', 'refs/heads/master'])).toBe(sha);
+    const modes = repo.git(['--git-dir', repo.bare, 'ls-tree', 'master']);
+    expect(modes).toMatch(/^100755 blob \w+\tbuild\.sh$/m);
+    expect(modes).toMatch(/^100755 blob \w+\tdeploy\.sh$/m);
+    expect(repo.git(['log', '-1', '--format=%s'])).toBe('make deploy.sh, build.sh executable');
+  });
 });

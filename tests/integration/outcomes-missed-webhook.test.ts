@@ -14,7 +14,8 @@ describe('missed webhooks (SPEC §9): the poller finds a head no delivery announ
 
   beforeAll(async () => {
     h = await ServerHarness.start();
-    const { settings, store, backend, queue } = h.server.ctx;
+    const { settings, backend, queue } = h.server.ctx;
+    const { store } = h.server;
     poller = new Poller({ settings, store, logger: silentLogger(), backend, kick: (repo) => queue.kick(repo), onMissed: (m) => missed.push(m), missedGraceMs: GRACE_MS });
   });
   afterAll(async () => {

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { openStore } from '../../lib/store';
 import { GitFixture, makeTempDir, type FixtureRepo } from '../helpers/git-fixture';
 import { FakeOutcomeApi } from '../helpers/fake-outcome-api';
 import { runCli } from '../helpers/run-cli';
-import { freePort } from '../helpers/serve-process';
+import { startServeProcess, writeServeSettings } from '../helpers/serve-process';
 
-const BIN = path.resolve(__dirname, '../../bin/integralgit.js');
 const TOKEN = 'restart-status-token';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -35,24 +34,15 @@ describe('the outbox survives processes: trigger, then serve restarted mid-retry
     const location = path.join(root, 'deployments', 'app');
     fs.mkdirSync(path.dirname(location), { recursive: true });
     repo = fx.createRepo('acme/app', { 'README.md': 'x', 'deploy.sh': '#!/bin/sh\necho ok\n' });
-    repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
-    repo.git(['commit', '-q', '-m', 'exec']);
-    repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    repo.makeExecutable(['deploy.sh']);
     repo.writeConfig({ configs: { base: { location, script: './deploy.sh', branch: 'master' } } });
-    port = await freePort();
-    settingsFile = path.join(root, 'settings.json');
-    fs.writeFileSync(
-      settingsFile,
-      JSON.stringify({
-        listen: { host: '127.0.0.1', port },
-        dataDir: path.join(root, 'data'),
-        hostname: 'web1',
-        allowedRoots: [path.join(root, 'deployments')],
-        publicUrl: 'https://deploy.example.com',
-        repos: { app: { url: repo.url, secret: 's3cret', commitStatus: { provider: 'github', apiUrl: statusApi.url, tokenEnv: 'IG_TEST_STATUS_TOKEN' } } },
-        notify: [{ type: 'webhook', name: 'ops', url: `${hook.url}/hook`, secret: 'k', on: ['started', 'succeeded'] }],
-      }),
-    );
+    ({ file: settingsFile, port } = await writeServeSettings(root, {
+      hostname: 'web1',
+      allowedRoots: [path.join(root, 'deployments')],
+      publicUrl: 'https://deploy.example.com',
+      repos: { app: { url: repo.url, secret: 's3cret', commitStatus: { provider: 'github', apiUrl: statusApi.url, tokenEnv: 'IG_TEST_STATUS_TOKEN' } } },
+      notify: [{ type: 'webhook', name: 'ops', url: `${hook.url}/hook`, secret: 'k', on: ['started', 'succeeded'] }],
+    }));
   });
   afterAll(async () => {
     child?.kill('SIGKILL');
@@ -62,19 +52,7 @@ describe('the outbox survives processes: trigger, then serve restarted mid-retry
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  async function startServe(): Promise<ChildProcess> {
-    const p = spawn(process.execPath, [BIN, '--settings', settingsFile, 'serve'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, IG_TEST_STATUS_TOKEN: TOKEN } });
-    p.stderr?.resume();
-    for (let i = 0; i < 200; i++) {
-      try {
-        if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return p;
-      } catch {
-        /* not up yet */
-      }
-      await sleep(50);
-    }
-    throw new Error('serve did not come up');
-  }
+  const startServe = (): Promise<ChildProcess> => startServeProcess(['--settings', settingsFile], `http://127.0.0.1:${port}`, { IG_TEST_STATUS_TOKEN: TOKEN });
 
   const outbox = () => {
     const store = openStore(path.join(root, 'data'));

@@ -167,8 +167,9 @@ describe('runScript: running and environment', () => {
       expect(vars).not.toHaveProperty(name);
     }
     for (const secret of ['hook-secret-1', 'tok-abc-123', 'file-secret-xyz']) expect(printed).not.toContain(secret);
-    // the runner adds nothing of its own: exactly the env given (plus what sh itself sets)
-    const shellOwn = ['PWD', 'SHLVL', 'OLDPWD', '_'];
+    // the runner adds nothing of its own: exactly the env given (plus what sh itself sets, and
+    // NODE_V8_COVERAGE, which Node copies into every child while `npm test` measures coverage)
+    const shellOwn = ['PWD', 'SHLVL', 'OLDPWD', '_', 'NODE_V8_COVERAGE'];
     expect(Object.keys(vars).filter((k) => !shellOwn.includes(k)).sort()).toEqual(Object.keys(env).sort());
   });
 

@@ -4,7 +4,7 @@ import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import { GitFixture, FixtureRepo, makeTempDir, git } from '../helpers/git-fixture';
 import { githubPushPayload, githubHeaders } from '../../lib/demo/github-push';
 import { openStore } from '../../lib/store';
-import { freePort } from '../helpers/serve-process';
+import { writeServeSettings } from '../helpers/serve-process';
 
 const BIN = path.resolve(__dirname, '../../bin/integralgit.js');
 const SECRET = 'pidns-secret';
@@ -29,22 +29,13 @@ maybe('kill -9 of a server that restarts with the same pid (PID namespace)', () 
     location = path.join(root, 'deployments', 'app');
     fs.mkdirSync(path.dirname(location), { recursive: true });
     repo = fx.createRepo('app', { 'README.md': 'x', 'deploy.sh': '#!/bin/sh\ndate +%s%N >> ../started\nsleep 3\necho ok\n' });
-    repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
-    repo.git(['commit', '-q', '-m', 'exec']);
-    repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    repo.makeExecutable(['deploy.sh']);
     repo.writeConfig({ configs: { base: { location, script: './deploy.sh', branch: 'master' } } });
-    port = await freePort();
-    settingsFile = path.join(root, 'settings.json');
-    fs.writeFileSync(
-      settingsFile,
-      JSON.stringify({
-        listen: { host: '127.0.0.1', port },
-        dataDir: path.join(root, 'data'),
-        hostname: 'web1',
-        allowedRoots: [path.join(root, 'deployments')],
-        repos: { app: { url: repo.url, secret: SECRET } },
-      }),
-    );
+    ({ file: settingsFile, port } = await writeServeSettings(root, {
+      hostname: 'web1',
+      allowedRoots: [path.join(root, 'deployments')],
+      repos: { app: { url: repo.url, secret: SECRET } },
+    }));
   });
   afterAll(async () => {
     child?.kill('SIGKILL');

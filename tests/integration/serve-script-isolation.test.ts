@@ -4,7 +4,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import { GitFixture, FixtureRepo, makeTempDir } from '../helpers/git-fixture';
 import { githubPushPayload, githubHeaders } from '../../lib/demo/github-push';
 import { openStore, type Store } from '../../lib/store';
-import { freePort } from '../helpers/serve-process';
+import { writeServeSettings } from '../helpers/serve-process';
 
 const BIN = path.resolve(__dirname, '../../bin/integralgit.js');
 const SECRET = 'isolation-webhook-secret-4711';
@@ -42,23 +42,14 @@ describe('the deploy script and the server process (SPEC §4.4, §8)', () => {
       'README.md': 'x',
       'deploy.sh': `#!/bin/sh\necho "parent env: $(tr '\\\\0' ' ' < /proc/$PPID/environ)"\necho "echoed: ${SECRET} and ${ADMIN_PASSWORD}"\n`,
     });
-    repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
-    repo.git(['commit', '-q', '-m', 'exec']);
-    repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    repo.makeExecutable(['deploy.sh']);
     repo.writeConfig({ configs: { base: { location, script: './deploy.sh', branch: 'master' } } });
-    port = await freePort();
-    settingsFile = path.join(root, 'settings.json');
-    fs.writeFileSync(
-      settingsFile,
-      JSON.stringify({
-        listen: { host: '127.0.0.1', port },
-        dataDir: path.join(root, 'data'),
-        hostname: 'web1',
-        allowedRoots: [path.join(root, 'deployments')],
-        admin: { username: 'admin', passwordEnv: 'IG_TEST_ADMIN_PASSWORD' },
-        repos: { app: { url: repo.url, secretEnv: 'IG_TEST_WEBHOOK_SECRET' } },
-      }),
-    );
+    ({ file: settingsFile, port } = await writeServeSettings(root, {
+      hostname: 'web1',
+      allowedRoots: [path.join(root, 'deployments')],
+      admin: { username: 'admin', passwordEnv: 'IG_TEST_ADMIN_PASSWORD' },
+      repos: { app: { url: repo.url, secretEnv: 'IG_TEST_WEBHOOK_SECRET' } },
+    }));
   });
   afterAll(async () => {
     store?.close();

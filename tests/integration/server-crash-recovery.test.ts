@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn, ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { GitFixture, FixtureRepo, makeTempDir, git } from '../helpers/git-fixture';
 import { githubPushPayload, githubHeaders } from '../../lib/demo/github-push';
 import { openStore } from '../../lib/store';
-import { freePort } from '../helpers/serve-process';
+import { startServeProcess, writeServeSettings } from '../helpers/serve-process';
 
-const BIN = path.resolve(__dirname, '../../bin/integralgit.js');
 const SECRET = 'crash-secret';
 
 
@@ -26,22 +25,13 @@ describe('kill -9 mid-queue, then restart', () => {
     location = path.join(root, 'deployments', 'app');
     fs.mkdirSync(path.dirname(location), { recursive: true });
     repo = fx.createRepo('app', { 'README.md': 'x', 'deploy.sh': '#!/bin/sh\nsleep 0.3\necho ok\n' });
-    repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
-    repo.git(['commit', '-q', '-m', 'exec']);
-    repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    repo.makeExecutable(['deploy.sh']);
     repo.writeConfig({ configs: { base: { location, script: './deploy.sh', branch: 'master' } } });
-    port = await freePort();
-    settingsFile = path.join(root, 'settings.json');
-    fs.writeFileSync(
-      settingsFile,
-      JSON.stringify({
-        listen: { host: '127.0.0.1', port },
-        dataDir: path.join(root, 'data'),
-        hostname: 'web1',
-        allowedRoots: [path.join(root, 'deployments')],
-        repos: { app: { url: repo.url, secret: SECRET } },
-      }),
-    );
+    ({ file: settingsFile, port } = await writeServeSettings(root, {
+      hostname: 'web1',
+      allowedRoots: [path.join(root, 'deployments')],
+      repos: { app: { url: repo.url, secret: SECRET } },
+    }));
   });
   afterAll(async () => {
     child?.kill('SIGKILL');
@@ -49,20 +39,7 @@ describe('kill -9 mid-queue, then restart', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  async function startServe(): Promise<ChildProcess> {
-    const p = spawn(process.execPath, [BIN, '--settings', settingsFile, 'serve'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    p.stderr?.resume();
-    for (let i = 0; i < 200; i++) {
-      try {
-        const r = await fetch(`http://127.0.0.1:${port}/healthz`);
-        if (r.ok) return p;
-      } catch {
-        /* not up yet */
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('serve did not come up');
-  }
+  const startServe = (): Promise<ChildProcess> => startServeProcess(['--settings', settingsFile], `http://127.0.0.1:${port}`);
 
   async function push(i: number): Promise<number> {
     const sha = repo.commit({ 'n.txt': String(i) }, `push ${i}`);

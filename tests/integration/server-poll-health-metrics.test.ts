@@ -9,7 +9,8 @@ describe('polling reconcile, health and metrics', () => {
   let poller: Poller;
   beforeAll(async () => {
     h = await ServerHarness.start();
-    const { settings, store, backend, queue } = h.server.ctx;
+    const { settings, backend, queue } = h.server.ctx;
+    const { store } = h.server;
     poller = new Poller({ settings, store, logger: silentLogger(), backend, kick: (repo) => queue.kick(repo) });
   });
   afterAll(() => h.close());

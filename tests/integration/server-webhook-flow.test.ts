@@ -122,9 +122,7 @@ describe('pushes through POST /update', () => {
     // the first run waits at a gate until all 20 pushes are in: no timing assumption
     const gate = path.join(h.root, 'gate');
     h.repo.commit({ 'slow.sh': `#!/bin/sh\nwhile [ ! -f ${gate} ]; do sleep 0.05; done\necho slow done\n` }, 'slow script');
-    h.repo.git(['update-index', '--chmod=+x', 'slow.sh']);
-    h.repo.git(['commit', '-q', '-m', 'exec']);
-    h.repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    h.repo.makeExecutable(['slow.sh']);
     await h.pushWebhook('master');
     for (let i = 0; i < 200 && !deployments().some((d) => d.status === 'running'); i++) await new Promise((r) => setTimeout(r, 50));
     const before = deployments().length - 1; // the running one counts
@@ -143,5 +141,5 @@ describe('pushes through POST /update', () => {
     expect(runs[0].commit).toBe(last);
     expect(runs[0].coalescedJobIds.length).toBeGreaterThan(0);
     expect(fs.existsSync(path.join(h.location, 'slow.sh'))).toBe(true);
-  });
+  }, 180_000); // 21 real git pushes and two deployments; idle() alone may wait 120 s on a loaded machine
 });

@@ -1,5 +1,7 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { useTempDirs } from '../helpers/temp-store';
-import { INTERRUPTED_MESSAGE, openStore, type Store } from '../../lib/store';
+import { applyMigrations, DATABASE_FILE, INTERRUPTED_MESSAGE, MIGRATIONS, openStore, type Store } from '../../lib/store';
 
 // temp dirs of this file, removed when it ends
 const tempDir = useTempDirs('ig-store-');
@@ -153,5 +155,55 @@ describe('recoverInterrupted', () => {
     store.recoverInterrupted();
     const claimed = store.claimNextJob('app')!;
     expect(claimed).toMatchObject({ id: newest, coalescedJobIds: [old, folded] });
+  });
+
+  // several serve processes with different --hostname may share one store (SPEC §11)
+  it('records the claiming host on the job', () => {
+    const id = store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' });
+    expect(store.getJob(id)?.host).toBeNull();
+    expect(store.claimNextJob('app', 'web1')).toMatchObject({ id, host: 'web1' });
+  });
+
+  it("recovers host A's running job and leaves host B's running job (and deployment) alone", () => {
+    const jobA = store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' });
+    store.claimNextJob('app', 'web1');
+    const jobB = store.enqueueJob({ repo: 'api', branch: 'master', trigger: 'webhook' });
+    store.claimNextJob('api', 'web2');
+    const depA = store.createDeployment({ repo: 'app', host: 'web1', trigger: 'webhook', jobId: jobA, status: 'running' });
+    const depB = store.createDeployment({ repo: 'api', host: 'web2', trigger: 'webhook', jobId: jobB, status: 'running' });
+
+    // web1 restarts after a crash while web2 is still running its deployment
+    store.close();
+    store = openStore(dir);
+    expect(store.recoverInterrupted('web1')).toEqual([{ jobId: jobA, deploymentId: depA, requeued: true }]);
+    expect(store.getJob(jobA)).toMatchObject({ state: 'queued' });
+    expect(store.getDeployment(depA)?.status).toBe('failed');
+    expect(store.getJob(jobB)).toMatchObject({ state: 'running', host: 'web2' });
+    expect(store.getDeployment(depB)).toMatchObject({ status: 'running', error: null });
+    expect(store.recoverInterrupted('web2')).toEqual([{ jobId: jobB, deploymentId: depB, requeued: true }]);
+  });
+
+  it('treats a running job without a host (claimed before jobs had one) as its own', () => {
+    const legacy = store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' });
+    store.claimNextJob('app');
+    expect(store.getJob(legacy)?.host).toBeNull();
+    expect(store.recoverInterrupted('web1')).toEqual([{ jobId: legacy, requeued: true }]);
+  });
+
+  it('upgrades a store whose running job predates hosts: the job has none and any host recovers it', () => {
+    store.close();
+    dir = tempDir();
+    const db = new Database(path.join(dir, DATABASE_FILE));
+    // every migration before the one that added jobs.host (later ones are not a prefix)
+    applyMigrations(db, DATABASE_FILE, MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.name === 'job-hosts')));
+    db.prepare("INSERT INTO repos (name, created_at) VALUES ('app', ?)").run(new Date().toISOString());
+    const id = db
+      .prepare("INSERT INTO jobs (repo, branch, trigger_kind, state, attempts, created_at, started_at) VALUES ('app', 'master', 'webhook', 'running', 1, ?, ?) RETURNING id")
+      .pluck()
+      .get(new Date().toISOString(), new Date().toISOString()) as number;
+    db.close();
+    store = openStore(dir);
+    expect(store.getJob(id)).toMatchObject({ state: 'running', host: null });
+    expect(store.recoverInterrupted('web2')).toEqual([{ jobId: id, requeued: true }]);
   });
 });

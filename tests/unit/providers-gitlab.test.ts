@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { createHmac } from 'node:crypto';
 import { gitlab } from '../../lib/providers/gitlab';
 import { receiveWebhook } from '../../lib/webhooks/receive-webhook';
-import { compareSigningToken } from '../../lib/webhooks/standard-webhooks';
+import { compareSigningToken } from '../../lib/webhook-primitives/standard-webhooks';
 import {
   ALL_REPOS, SECRET, fixtureBody, fixtureHeaders, repo, request, settingsWith, signedFixture,
 } from '../fixtures/providers/fixture-request';

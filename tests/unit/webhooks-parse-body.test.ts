@@ -1,4 +1,4 @@
-import { bodyFormat, formPayload, mediaType, parseBody, parseJsonObject } from '../../lib/webhooks/parse-body';
+import { bodyFormat, formPayload, mediaType, parseBody, parseJsonObject } from '../../lib/webhook-primitives/parse-body';
 import { request } from '../fixtures/providers/fixture-request';
 
 const json = (text: string, contentType = 'application/json') => request({ 'content-type': contentType }, text);

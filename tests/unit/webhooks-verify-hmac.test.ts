@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { tokensEqual } from '../../lib/webhooks/compare-token';
-import { assertHmac, computeHmac, hmacProblem } from '../../lib/webhooks/verify-hmac';
+import { tokensEqual } from '../../lib/webhook-primitives/compare-token';
+import { assertHmac, computeHmac, hmacProblem } from '../../lib/webhook-primitives/verify-hmac';
 
 const body = Buffer.from('{"ref":"refs/heads/main"}');
 const secret = 's3cret';

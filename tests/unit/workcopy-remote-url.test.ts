@@ -1,5 +1,6 @@
 import { isSshUrl, repositoryKey, sameRepository, stripCredentials, urlCredentials } from '../../lib/remote-url';
-import { assertBranchName, assertCommitId, assertRemoteName } from '../../lib/workcopy/core/check-names';
+import { assertCommitId } from '../../lib/commit-id';
+import { assertBranchName, assertRemoteName } from '../../lib/workcopy/core/check-names';
 
 describe('remote URLs', () => {
   it.each([

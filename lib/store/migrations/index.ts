@@ -5,10 +5,11 @@ import { migration003 } from './003-outbox';
 import { migration004 } from './004-history-search';
 import { migration005 } from './005-safe-deployments';
 import { migration006 } from './006-outcomes';
+import { migration007 } from './007-job-hosts';
 
 export type { Migration } from './types';
 
 /** Every schema step, in order. Add new files at the end; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

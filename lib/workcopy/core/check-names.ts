@@ -26,10 +26,3 @@ export function assertRemoteName(remote: string): void {
     });
   }
 }
-
-/** A commit to deploy (rollback): a full or abbreviated hexadecimal sha, nothing else. */
-export function assertCommitId(commit: string): void {
-  if (!/^[0-9a-f]{4,40}$/i.test(commit)) {
-    throw new IntegralGitError('IG_USAGE', `${JSON.stringify(commit)} is not a commit id: give a commit sha (4 to 40 hexadecimal digits)`, { commit });
-  }
-}

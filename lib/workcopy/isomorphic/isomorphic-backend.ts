@@ -1,6 +1,7 @@
 import nodeFs from 'node:fs';
 import path from 'node:path';
 import git, { AuthCallback, AuthFailureCallback } from 'isomorphic-git';
+import { isCommitId } from '../../commit-id';
 import { IntegralGitError } from '../../errors';
 import type { RepoSettings } from '../../settings/types';
 import { applyTree, writeEntry } from './apply-tree';
@@ -173,7 +174,7 @@ export class IsomorphicDriver implements GitDriver {
 
   async resolve(dir: string, ref: string): Promise<string | null> {
     try {
-      const oid = /^[0-9a-f]{4,40}$/i.test(ref)
+      const oid = isCommitId(ref)
         ? await git.expandOid({ fs: nodeFs, dir, oid: ref.toLowerCase() })
         : await git.resolveRef({ fs: nodeFs, dir, ref });
       const { type } = await git.readObject({ fs: nodeFs, dir, oid, format: 'content' });

@@ -1,3 +1,4 @@
+import { isFullCommitId } from '../../commit-id';
 import { mergeChanges, TreeChange } from '../core/tree-changes';
 
 /**
@@ -14,7 +15,7 @@ export function parseStatusV2(out: string): { head: string | null; changed: stri
     const r = recs[i];
     if (r.startsWith('# branch.oid ')) {
       const oid = r.slice('# branch.oid '.length);
-      head = /^[0-9a-f]{40,64}$/.test(oid) ? oid : null;
+      head = isFullCommitId(oid) ? oid : null;
       continue;
     }
     // fields before the path: ordinary 8, rename/copy 9 (the original path follows as its own record), unmerged 10
@@ -40,7 +41,7 @@ function afterFields(rec: string, n: number): string {
 export function parseDiffTreeStdin(out: string): { commit: string; changes: TreeChange[] } | null {
   const recs = out.split('\0');
   const commit = recs[0];
-  if (!/^[0-9a-f]{40,64}$/.test(commit)) return null;
+  if (!isFullCommitId(commit)) return null;
   const records: Array<{ path: string; oldMode: string; newMode: string; newOid: string }> = [];
   for (let i = 1; i + 1 < recs.length; i += 2) {
     const meta = recs[i];

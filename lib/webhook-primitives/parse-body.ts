@@ -1,5 +1,5 @@
 import { IntegralGitError } from '../errors';
-import type { IncomingRequest } from '../providers/types';
+import type { IncomingRequest } from './incoming-request';
 
 export type BodyFormat = 'json' | 'form';
 

@@ -1,6 +1,5 @@
 import { IntegralGitError } from '../errors';
-import { header } from '../providers/payload-access';
-import type { IncomingRequest } from '../providers/types';
+import { header, type IncomingRequest } from './incoming-request';
 import { hmacProblem } from './verify-hmac';
 
 /** Standard Webhooks' recommended tolerance between the sender's clock and ours. */
