@@ -4,7 +4,7 @@ import { IntegralGitError, isIntegralGitError } from '../errors';
 import type { RepoSettings } from '../settings/types';
 import { countPacks, ensureBareCache, removeCache } from './config-cache';
 import { CONFIG_BRANCH, MAX_CACHE_PACKS, scrub, type ConfigFetchRequest } from './fetch-config-branch';
-import { guardedHttp } from './guarded-http';
+import { gitHttpClient } from '../git-http-client';
 import { readConfigAtCommit, type ConfigBranch } from './read-config-at-commit';
 import { redactUrl } from '../remote-url';
 
@@ -38,7 +38,7 @@ async function fetchCommit(req: ConfigFetchRequest): Promise<string> {
   const username = repo.auth?.username;
   const hasAuth = Boolean(token || username);
   const controller = new AbortController();
-  const http = guardedHttp({ url: repo.url, withCredentials: hasAuth || url !== repo.url, signal: controller.signal, maxBodyBytes: MAX_RESPONSE_BYTES });
+  const http = gitHttpClient({ url: repo.url, signal: controller.signal, maxBodyBytes: MAX_RESPONSE_BYTES, what: 'the config branch' });
   // GitHub takes any user name with a token; x-access-token is its documented convention
   const onAuth: AuthCallback | undefined = hasAuth ? () => ({ username: username ?? 'x-access-token', password: token ?? '' }) : undefined;
   let timer: NodeJS.Timeout | undefined;

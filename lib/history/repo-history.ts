@@ -1,5 +1,5 @@
 import { deploymentNotifications } from './deployment-notifications';
-import type { HistoryStore, CommitRow, Deployment, DeploymentStatus } from '../store';
+import type { HistoryStore, CommitRow, Deployment, DeploymentHealth, DeploymentStatus } from '../store';
 import { IntegralGitError } from '../errors';
 import type { Settings } from '../settings/types';
 import { requireRepo } from '../settings/require-repo';
@@ -22,30 +22,21 @@ export interface ApiCommit {
   url: string | null;
 }
 
-export interface ApiDeployment {
-  id: number;
-  status: string;
-  commit: string | null;
-  previousCommit: string | null;
-  branch: string | null;
-  host: string;
-  trigger: string;
-  queuedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  exitCode: number | null;
-  signal: string | null;
-  error: string | null;
-  errorCode: string | null;
-  skipReason: string | null;
-  coalescedJobIds: number[];
-  /** SPEC §10: the health gate's outcome, the commit a failure went back to, the release directory */
+/**
+ * A deployment as the API and pages show it: the stored Deployment (derived, so a type
+ * change there is one here) without its repo (in the URL), job, config commit and steps
+ * (in the log), and with the SPEC §10 fields always spelled: null or "none" when absent.
+ */
+export type ApiDeployment = Pick<
+  Deployment,
+  | 'id' | 'status' | 'commit' | 'previousCommit' | 'branch' | 'host' | 'trigger' | 'queuedAt' | 'startedAt' | 'finishedAt'
+  | 'durationMs' | 'exitCode' | 'signal' | 'error' | 'errorCode' | 'skipReason' | 'coalescedJobIds'
+> & {
   // always set by toApiDeployment; optional so that hand-made fixtures need not spell them
-  health?: 'passed' | 'failed' | 'none';
+  health?: DeploymentHealth;
   revertedTo?: string | null;
   release?: string | null;
-}
+};
 
 export interface RepoHistory {
   name: string;

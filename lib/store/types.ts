@@ -1,5 +1,7 @@
 /** Rows and inputs of the SQLite store. Every timestamp is an ISO-8601 UTC string. */
 
+import type { NormalizedCommit, NormalizedPush } from '../webhook-primitives/normalized-push';
+
 export type JobTrigger = 'webhook' | 'poll' | 'cli' | 'ui' | 'config' | 'retry';
 export type JobState = 'queued' | 'running' | 'done' | 'coalesced';
 export type DeploymentStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
@@ -41,15 +43,14 @@ export interface PageOptions {
   before?: string;
 }
 
-export interface PushCommitInput {
-  /** the commit sha */
-  id: string;
-  message: string;
-  authorName: string;
-  authorEmail?: string | null;
-  timestamp: string;
-  url?: string | null;
-}
+/** `T` with the keys `K` optional and nullable: callers may leave them out or pass a column's null. */
+type Loosened<T, K extends keyof T> = Omit<T, K> & { [P in K]?: T[P] | null };
+
+/**
+ * A commit to store: the providers' NormalizedCommit (derived, so the two cannot drift),
+ * its optional fields also accepting null (commits filled from git, rows copied over).
+ */
+export type PushCommitInput = Loosened<NormalizedCommit, 'authorEmail' | 'url'>;
 
 export interface PushJobInput {
   /** null: the branch the host's config names, resolved when the job runs */
@@ -57,27 +58,25 @@ export interface PushJobInput {
   trigger: JobTrigger;
 }
 
-export interface PushEventInput {
-  repo: string;
-  provider: string;
-  /** the provider's delivery id; de-duplicates per provider when given */
-  deliveryId?: string | null;
-  eventType: string;
-  ref: string;
-  branch?: string | null;
-  tag?: string | null;
-  before?: string | null;
-  after?: string | null;
-  created: boolean;
-  deleted: boolean;
-  forced: boolean;
-  pusher?: string | null;
-  receivedAt?: string;
-  /** the payload listed none or only some of the pushed commits: fill them from git after the fetch */
-  commitsTruncated?: boolean;
-  commits: PushCommitInput[];
-  jobs: PushJobInput[];
-}
+/**
+ * One pushed ref to store: the providers' NormalizedPush (ref, branch, tag, before, after,
+ * created, deleted, forced, pusher, commitsTruncated; the compare link is not stored), its
+ * optional facts loosened as for commits, plus where it came from and the jobs it queues.
+ */
+export type PushEventInput = Loosened<
+  Omit<NormalizedPush, 'commits' | 'compareUrl' | 'commitsTruncated'>,
+  'branch' | 'tag' | 'before' | 'after' | 'pusher'
+> &
+  Partial<Pick<NormalizedPush, 'commitsTruncated'>> & {
+    repo: string;
+    provider: string;
+    /** the provider's delivery id; de-duplicates per provider when given */
+    deliveryId?: string | null;
+    eventType: string;
+    receivedAt?: string;
+    commits: PushCommitInput[];
+    jobs: PushJobInput[];
+  };
 
 export interface PushEventResult {
   /** true: the delivery id was seen before; nothing was inserted and the ids are the original ones */

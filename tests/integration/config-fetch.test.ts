@@ -249,9 +249,8 @@ describe('fetchConfigBranch with credentials', () => {
       const before = fx.requests.length;
       const err = await failure(fetchConfigBranch({ repo: repoSettings('moved', `${redirector.url}/moved.git`, { username: 'deploy', token: 'correct-token' }), dataDir }));
       expect(err.code).toBe('IG_FETCH_FAILED');
-      expect(err.message).toBe(
-        `the remote ${redirector.url}/moved.git redirected to ${fx.baseUrl}: credentials are never sent to another origin; if the repository moved, set its new URL in the settings`,
-      );
+      // one redirect policy for every path (lib/git-http-client.ts): the message names the redirect
+      expect(err.message).toMatch(new RegExp(`^the remote ${redirector.url}/moved.git answered HTTP 302, a redirect to ${fx.baseUrl}: redirects are not followed`));
       expect(fx.requests.slice(before)).toEqual([]);
       expect(redirector.requests.every((r) => r.authorization === undefined)).toBe(true);
     } finally {
@@ -261,18 +260,21 @@ describe('fetchConfigBranch with credentials', () => {
 });
 
 describe('fetchConfigBranch and redirects without credentials', () => {
-  it('follows a redirect of a public repository, like git, and fetches from the new base URL', async () => {
+  // Was "follows a redirect of a public repository, like git": the working-copy backends
+  // refused what the config read followed. One policy now: never followed (see
+  // tests/integration/redirect-policy.test.ts for every path).
+  it('refuses a redirect of a public repository too, naming it, and fetches nothing from the target', async () => {
     const fx = await GitFixture.create();
     const dataDir = makeTempDir('ig-data-');
     const redirector = await serveGitHttp({ projectRoot: fx.srvDir, redirectTo: fx.baseUrl });
     try {
       const repo = fx.createRepo('public');
-      const sha = repo.writeConfig({ configs: {} });
-      const got = await fetchConfigBranch({ repo: repoSettings('public', `${redirector.url}/public.git`), dataDir });
-      expect(got.commit).toBe(sha);
-      // only the ref advertisement was redirected; the POST went straight to the new base
+      repo.writeConfig({ configs: {} });
+      const err = await failure(fetchConfigBranch({ repo: repoSettings('public', `${redirector.url}/public.git`), dataDir }));
+      expect(err.code).toBe('IG_FETCH_FAILED');
+      expect(err.message).toContain(`answered HTTP 302, a redirect to ${fx.baseUrl}: redirects are not followed`);
       expect(redirector.requests.map((r) => r.method)).toEqual(['GET']);
-      expect(fx.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /public.git/info/refs?service=git-upload-pack', 'POST /public.git/git-upload-pack']);
+      expect(fx.requests).toEqual([]);
     } finally {
       await redirector.close();
       await fx.close();

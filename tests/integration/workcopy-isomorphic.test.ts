@@ -1,10 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { GitFixture, FixtureRepo, git, makeTempDir } from '../helpers/git-fixture';
 import { nativeStatus, referenceCheckout, snapshot } from '../helpers/tree-builder';
 import { createBackend } from '../../lib/workcopy/create-backend';
 import type { SyncRequest } from '../../lib/workcopy/core/git-backend';
-import { MAX_PACKS, packCount } from '../../lib/workcopy/isomorphic/isomorphic-compact';
+import { MAX_PACKS, packCount, packIndexOids } from '../../lib/workcopy/isomorphic/isomorphic-compact';
 import { IntegralGitError } from '../../lib/errors';
 
 /** What only the isomorphic backend has to get right: git-compatible copies, no pack pile-up, HTTPS only. */
@@ -75,6 +77,42 @@ describe('isomorphic backend specifics', () => {
     await iso.sync(req());
     expectCheckoutOf(repo, location, rewritten);
   });
+
+  it('merges only the packs fetched since the last compaction while they are small beside the largest', async () => {
+    const { repo, location, req } = setup();
+    const big: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) big[`data/f${i}.bin`] = crypto.randomBytes(1024).toString('base64');
+    repo.commit(big, 'big base');
+    await iso.sync(req());
+    const gitdir = path.join(location, '.git');
+    const packDir = path.join(gitdir, 'objects', 'pack');
+    const largest = (): string =>
+      fs
+        .readdirSync(packDir)
+        .filter((n) => n.endsWith('.pack'))
+        .sort((a, b) => fs.statSync(path.join(packDir, b)).size - fs.statSync(path.join(packDir, a)).size)[0];
+    const base = largest();
+    const shallow = fs.readFileSync(path.join(gitdir, 'shallow'), 'utf8');
+    for (let i = 0; i < MAX_PACKS + 3; i++) {
+      repo.commit({ 'README.md': `r${i}\n` });
+      await iso.sync(req());
+      expect(await packCount(gitdir)).toBeLessThanOrEqual(MAX_PACKS);
+    }
+    // the clone's pack was never rewritten, and the shallow boundary stayed where the clone put it
+    expect(largest()).toBe(base);
+    expect(fs.readFileSync(path.join(gitdir, 'shallow'), 'utf8')).toBe(shallow);
+    git(location, ['fsck', '--no-dangling', '--no-progress']);
+    expectCheckoutOf(repo, location, repo.head());
+    for (const idx of fs.readdirSync(packDir).filter((n) => n.endsWith('.idx'))) {
+      const listed = execFileSync('git', ['show-index'], { cwd: location, input: fs.readFileSync(path.join(packDir, idx)), encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[1])
+        .sort();
+      expect(packIndexOids(fs.readFileSync(path.join(packDir, idx)))?.sort()).toEqual(listed);
+    }
+    // a dozen deployments of a 300-file repository: slow on a shared machine
+  }, 180_000);
 
   it('rolls back to a commit older than what the compacted copy holds', async () => {
     const { repo, location, req } = setup();

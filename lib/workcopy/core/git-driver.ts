@@ -48,6 +48,8 @@ export interface LocalState {
 export interface CheckoutOptions {
   /** the target's whole tree when it was read (the isomorphic driver reads it otherwise) */
   tree?: TreeEntry[];
+  /** the diff HEAD → target when the sync procedure computed it (drivers that diff) */
+  changes?: TreeChange[];
   /** the target has submodules (or its `.gitmodules` or a gitlink changed) */
   submodules: boolean;
   /** `branch.<branch>.remote`/`.merge` already name `<remote>`/`refs/heads/<branch>` */

@@ -77,7 +77,7 @@ export async function syncWorkingCopy(driver: GitDriver, req: SyncRequest): Prom
   if (overwritten.length > 0) throw localChangesError(req.location, overwritten);
   const submodules = tree ? tree.some((e) => e.mode === MODE_GITLINK) : touchesSubmodules(changes ?? []) || (await isFile(path.join(loc, '.gitmodules')));
   const upstreamSet = copy.upstream.remote === req.remote && copy.upstream.merge === `refs/heads/${req.branch}`;
-  await driver.checkout(loc, ctx, commit, { tree, submodules, upstreamSet }, step);
+  await driver.checkout(loc, ctx, commit, { tree, changes: changes ?? undefined, submodules, upstreamSet }, step);
   await driver.markDeployed(loc, commit);
   step(previous === commit ? `already at ${short(commit)}` : `checked out ${short(commit)} (was ${previous ? short(previous) : 'nothing'})`);
   return { previousCommit: previous, commit, cloned: false, steps };

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { IntegralGitError } from '../../errors';
 import { entryFromStat, IndexEntry } from './git-index';
 import { mapLimit } from './map-limit';
-import { isTree, MODE_EXEC, MODE_GITLINK, MODE_LINK, TreeEntry } from '../core/tree-entry';
+import type { TreeChange } from '../core/tree-changes';
+import { isTree, MODE_EXEC, MODE_GITLINK, MODE_LINK, MODE_TREE, TreeEntry } from '../core/tree-entry';
 
 /**
  * Bring a working tree from the tracked state in `current` (the index, which local-change
@@ -31,26 +32,61 @@ const MODE_NUM: Record<string, number> = { '100644': 0o100644, '100755': 0o10075
 
 export async function applyTree(dir: string, current: IndexEntry[], target: TreeEntry[], readBlob: ReadObject): Promise<ApplyResult> {
   const wanted = new Map(target.filter((e) => !isTree(e)).map((e) => [e.path, e]));
-  const wantedDirs = new Set<string>();
-  for (const p of wanted.keys()) for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) wantedDirs.add(p.slice(0, i));
-  const have = new Map(current.filter((e) => e.stage === 0).map((e) => [e.path, e]));
+  const keepDirs = new Set<string>();
+  for (const p of wanted.keys()) for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) keepDirs.add(p.slice(0, i));
+  const have = trackedEntries(current);
+  const remove = [...have.keys()].filter((p) => mustRemove(have.get(p) as IndexEntry, wanted.get(p)));
+  return applyPlan(dir, have, { remove, keepDirs, write: [...wanted.values()] }, readBlob);
+}
 
+/**
+ * The same for an index equal to HEAD's tree and the diff HEAD → target (tree-changes.ts):
+ * only the changed paths are removed, written and stat'ed, and the index keeps every other
+ * entry as it is, so a one-commit update costs what the commit changed, not the tree's size.
+ */
+export async function applyChanges(dir: string, current: IndexEntry[], changes: TreeChange[], readBlob: ReadObject): Promise<ApplyResult> {
+  const have = trackedEntries(current);
+  const keepDirs = new Set(changes.filter((c) => c.newMode === MODE_TREE).map((c) => c.path));
+  const target = (c: TreeChange): TreeEntry | undefined =>
+    c.newMode === null || c.newMode === MODE_TREE ? undefined : { path: c.path, mode: c.newMode, oid: c.newOid ?? '' };
+  const remove = changes.filter((c) => have.has(c.path) && mustRemove(have.get(c.path) as IndexEntry, target(c))).map((c) => c.path);
+  const write = changes.map(target).filter((e): e is TreeEntry => e !== undefined);
+  return applyPlan(dir, have, { remove, keepDirs, write }, readBlob);
+}
+
+interface Plan {
+  /** tracked paths to take off the disk */
+  remove: string[];
+  /** directories the target holds: never pruned */
+  keepDirs: Set<string>;
+  /** target entries that may need writing (those equal to the index are skipped) */
+  write: TreeEntry[];
+}
+
+function trackedEntries(current: IndexEntry[]): Map<string, IndexEntry> {
+  return new Map(current.filter((e) => e.stage === 0).map((e) => [e.path, e]));
+}
+
+/** A tracked entry goes when the target lacks it, changes its kind, or retargets a symlink. */
+function mustRemove(e: IndexEntry, w: TreeEntry | undefined): boolean {
+  const sameKind = w && kindOf(MODE_NUM[w.mode]) === kindOf(e.mode);
+  return !sameKind || (w.mode === MODE_LINK && w.oid !== e.oid);
+}
+
+async function applyPlan(dir: string, have: Map<string, IndexEntry>, plan: Plan, readBlob: ReadObject): Promise<ApplyResult> {
   const removed = new Set<string>();
   const emptied = new Set<string>();
-  for (const [p, e] of have) {
-    const w = wanted.get(p);
-    const sameKind = w && kindOf(MODE_NUM[w.mode]) === kindOf(e.mode);
-    if (sameKind && !(w.mode === MODE_LINK && w.oid !== e.oid)) continue;
-    await removeEntry(dir, p, e.mode);
+  for (const p of plan.remove) {
+    await removeEntry(dir, p, (have.get(p) as IndexEntry).mode);
     removed.add(p);
     for (let d = path.posix.dirname(p); d !== '.'; d = path.posix.dirname(d)) emptied.add(d);
   }
   // deepest first, so a parent is tried after its children
   for (const d of [...emptied].sort((a, b) => b.length - a.length)) {
-    if (!wantedDirs.has(d)) await fs.rmdir(path.join(dir, d)).catch(() => undefined);
+    if (!plan.keepDirs.has(d)) await fs.rmdir(path.join(dir, d)).catch(() => undefined);
   }
 
-  const toWrite = [...wanted.values()].filter((w) => {
+  const toWrite = plan.write.filter((w) => {
     const e = have.get(w.path);
     return !e || removed.has(w.path) || e.oid !== w.oid || e.mode !== MODE_NUM[w.mode];
   });
@@ -59,15 +95,15 @@ export async function applyTree(dir: string, current: IndexEntry[], target: Tree
   for (const d of [...dirs].sort((a, b) => a.length - b.length)) await ensureRealDir(dir, d);
   await mapLimit(toWrite, 16, async (w) => writeEntry(dir, w, w.mode === MODE_GITLINK ? null : await readBlob(w.oid)));
 
-  const written = new Set(toWrite.map((w) => w.path));
-  const index = await mapLimit([...wanted.values()], 32, async (w) => {
-    const mode = MODE_NUM[w.mode];
-    const old = have.get(w.path);
-    if (!written.has(w.path) && old) return { ...old, mode, oid: w.oid };
+  // every other entry is unchanged on disk: its stat data in the index stays valid
+  const index = new Map(have);
+  for (const p of removed) index.delete(p);
+  const stats = await mapLimit(toWrite, 32, async (w) => {
     const st = w.mode === MODE_GITLINK ? null : await fs.lstat(path.join(dir, w.path), { bigint: true });
-    return entryFromStat(w.path, mode, w.oid, st);
+    return entryFromStat(w.path, MODE_NUM[w.mode], w.oid, st);
   });
-  return { index, written: [...written], removed: [...removed] };
+  for (const e of stats) index.set(e.path, e);
+  return { index: [...index.values()], written: toWrite.map((w) => w.path), removed: [...removed] };
 }
 
 function kindOf(mode: number): 'file' | 'link' | 'gitlink' {

@@ -32,6 +32,11 @@ const SIGNATURE = 0x44495243; // "DIRC"
 const U32 = 0x100000000;
 
 export async function readIndex(gitdir: string): Promise<IndexEntry[] | null> {
+  return (await readIndexAndChecksum(gitdir))?.entries ?? null;
+}
+
+/** The index and its trailing SHA-1, which names this exact content. */
+export async function readIndexAndChecksum(gitdir: string): Promise<{ entries: IndexEntry[]; checksum: string } | null> {
   let buf: Buffer;
   try {
     buf = await fs.readFile(path.join(gitdir, 'index'));
@@ -39,7 +44,7 @@ export async function readIndex(gitdir: string): Promise<IndexEntry[] | null> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
-  return parseIndex(buf, gitdir);
+  return { entries: parseIndex(buf, gitdir), checksum: buf.subarray(buf.length - 20).toString('hex') };
 }
 
 export function parseIndex(buf: Buffer, where = 'index'): IndexEntry[] {

@@ -2,20 +2,22 @@ import nodeFs from 'node:fs';
 import path from 'node:path';
 import git, { AuthCallback, AuthFailureCallback } from 'isomorphic-git';
 import { isCommitId } from '../../commit-id';
-import { IntegralGitError } from '../../errors';
+import { IntegralGitError, isIntegralGitError } from '../../errors';
+import { gitHttpClient } from '../../git-http-client';
 import type { RepoSettings } from '../../settings/types';
-import { applyTree, writeEntry } from './apply-tree';
+import { applyChanges, applyTree, writeEntry } from './apply-tree';
 import { fetchFailed } from '../core/fetch-error';
 import { entryFromStat, readIndex, writeIndex } from './git-index';
 import { CHECKED_REF, CheckoutOptions, CopyState, DEPLOYED_REF, DriverContext, GitDriver, LocalState } from '../core/git-driver';
 import { compactIfNeeded } from './isomorphic-compact';
-import { lockedHttpClient, RedirectRefusedError } from './isomorphic-http';
+import { isoDiffTrees } from './isomorphic-diff-trees';
 import { isoReadTree } from './isomorphic-read-tree';
-import { isoTrackedState } from './isomorphic-tracked-state';
+import { isoTrackedState, recordIndexTree } from './isomorphic-tracked-state';
 import { TrackedLookup, trackedLookup, TrackedState } from '../core/local-changes';
 import { redact } from '../core/redact';
 import { isHttpUrl, stripCredentials, urlCredentials } from '../../remote-url';
-import { TreeEntry } from '../core/tree-entry';
+import { targetEntries, TreeChange } from '../core/tree-changes';
+import { MODE_LINK, TreeEntry } from '../core/tree-entry';
 import { verifyTree } from './verify-tree';
 
 /**
@@ -54,7 +56,7 @@ export class IsomorphicDriver implements GitDriver {
     const onAuth: AuthCallback | undefined = password ? () => ({ username, password }) : undefined;
     const onAuthFailure: AuthFailureCallback = () => ({ cancel: true });
     const secrets = password ? [password, encodeURIComponent(password), Buffer.from(`${username}:${password}`).toString('base64')] : [];
-    return { http: lockedHttpClient(repo.url), url: stripCredentials(repo.url), onAuth, onAuthFailure, secrets };
+    return { http: gitHttpClient({ url: repo.url }), url: stripCredentials(repo.url), onAuth, onAuthFailure, secrets };
   }
 
   private async network<T>(repo: RepoSettings, what: string, branch: string | undefined, run: (t: ReturnType<IsomorphicDriver['transport']>) => Promise<T>): Promise<T> {
@@ -189,8 +191,7 @@ export class IsomorphicDriver implements GitDriver {
   }
 
   async trackedState(dir: string): Promise<TrackedState> {
-    const head = await this.head(dir);
-    return isoTrackedState(dir, head ? await this.readTree(dir, head) : null);
+    return isoTrackedState(dir, await this.head(dir), (commit) => this.readTree(dir, commit));
   }
 
   async unpublishedCommits(dir: string, branch: string): Promise<string[]> {
@@ -224,23 +225,29 @@ export class IsomorphicDriver implements GitDriver {
     return out;
   }
 
+  async diffTrees(dir: string, from: string, to: string): Promise<TreeChange[] | null> {
+    return isoDiffTrees(path.join(dir, '.git'), from, to);
+  }
+
   async checkout(dir: string, ctx: DriverContext, commit: string, opts: CheckoutOptions, onStep: (line: string) => void): Promise<void> {
     const gitdir = path.join(dir, '.git');
-    // its own checkout writes every entry from the tree, so it needs the whole of it
-    const tree = opts.tree ?? (await this.readTree(dir, commit));
     await keepGitCompatible(dir);
     const cache = {};
     const readBlob = async (oid: string): Promise<Uint8Array> =>
       (await git.readObject({ fs: nodeFs, gitdir, oid, format: 'content', cache })).object as Uint8Array;
     const before = (await readIndex(gitdir)) ?? [];
-    const result = await applyTree(dir, before, tree, readBlob);
+    // with the diff (and an index equal to HEAD, which the local-change check made sure of)
+    // only the changed entries are written and checked; else the whole tree is
+    const diffBased = opts.changes !== undefined && before.length > 0;
+    const target = diffBased ? await withLinkTargets(targetEntries(opts.changes as TreeChange[]), opts.tree, readBlob) : (opts.tree ?? (await this.readTree(dir, commit)));
+    const result = diffBased ? await applyChanges(dir, before, opts.changes as TreeChange[], readBlob) : await applyTree(dir, before, target, readBlob);
     await writeIndex(gitdir, result.index);
     const hashed = before.length === 0 ? ('all' as const) : new Set(result.written);
-    let wrong = await verifyTree(dir, tree, hashed, result.removed);
+    let wrong = await verifyTree(dir, target, hashed, result.removed);
     if (wrong.length > 0) {
       onStep(`rewriting ${wrong.length} path(s) that did not match commit ${commit.slice(0, 12)}: ${wrong.slice(0, 5).join(', ')}`);
       ctx.logger?.warn('isomorphic checkout left paths that differ from the commit; rewriting them', { paths: wrong.slice(0, 20) });
-      const byPath = new Map(tree.map((e) => [e.path, e]));
+      const byPath = new Map(target.map((e) => [e.path, e]));
       const index = new Map(result.index.map((e) => [e.path, e]));
       for (const p of wrong) {
         const e = byPath.get(p);
@@ -253,7 +260,7 @@ export class IsomorphicDriver implements GitDriver {
         index.set(p, entryFromStat(p, parseInt(e.mode, 8), e.oid, st));
       }
       await writeIndex(gitdir, [...index.values()]);
-      wrong = await verifyTree(dir, tree, new Set(wrong), result.removed);
+      wrong = await verifyTree(dir, target, new Set(wrong), result.removed);
       if (wrong.length > 0) {
         throw new IntegralGitError(
           'IG_INTERNAL',
@@ -266,7 +273,8 @@ export class IsomorphicDriver implements GitDriver {
     await git.writeRef({ fs: nodeFs, gitdir, ref: 'HEAD', value: `refs/heads/${ctx.branch}`, symbolic: true, force: true });
     await git.setConfig({ fs: nodeFs, gitdir, path: `branch.${ctx.branch}.remote`, value: ctx.remote });
     await git.setConfig({ fs: nodeFs, gitdir, path: `branch.${ctx.branch}.merge`, value: `refs/heads/${ctx.branch}` });
-    if (tree.some((e) => e.mode === '160000')) {
+    await recordIndexTree(gitdir, commit);
+    if (opts.submodules) {
       onStep('submodules are not fetched by the isomorphic backend (their directories stay empty): use the native backend for repositories with submodules');
     }
   }
@@ -286,13 +294,22 @@ async function keepGitCompatible(dir: string): Promise<void> {
   }
 }
 
+/** Symlink entries of the diff with their targets, which the verification compares: from the whole tree when it was read, else from the blobs. */
+async function withLinkTargets(entries: TreeEntry[], tree: TreeEntry[] | undefined, readBlob: (oid: string) => Promise<Uint8Array>): Promise<TreeEntry[]> {
+  const fromTree = new Map((tree ?? []).filter((e) => e.mode === MODE_LINK).map((e) => [e.path, e.linkTarget]));
+  for (const e of entries) {
+    if (e.mode === MODE_LINK) e.linkTarget = fromTree.get(e.path) ?? Buffer.from(await readBlob(e.oid)).toString('utf8');
+  }
+  return entries;
+}
+
 async function isShallow(dir: string): Promise<boolean> {
   const text = await nodeFs.promises.readFile(path.join(dir, '.git', 'shallow'), 'utf8').catch(() => '');
   return text.trim() !== '';
 }
 
 function describeIsoError(err: unknown): string {
-  if (err instanceof RedirectRefusedError) return err.message;
+  if (isIntegralGitError(err)) return err.message;
   const e = err as { code?: string; message?: string; data?: { statusCode?: number; statusMessage?: string } };
   if (e.code === 'HttpError' && e.data?.statusCode) return `HTTP ${e.data.statusCode} ${e.data.statusMessage ?? ''}`.trim();
   if (e.code === 'UserCanceledError') return 'HTTP 401 Unauthorized: the credentials were refused';

@@ -6,23 +6,76 @@ import { parseTreeObject } from './isomorphic-read-tree';
 
 /**
  * isomorphic-git never repacks: every fetch adds a pack, and reading objects slows down with
- * each one. Past MAX_PACKS, the objects the copy needs — the commits its refs point to and
- * their full trees — are written into one new pack, those commits become the shallow
- * boundary, and the old packs, loose objects and reflogs go. The copy then holds what a
- * depth-1 clone of each ref would, which is all a deployment needs.
+ * each one. Past MAX_PACKS they are compacted, in one of two ways:
+ * - usually incrementally: the packs other than the largest (what the fetches since the
+ *   last compaction brought) are merged into one, which costs what those fetches brought
+ *   and not the size of the tree, so a deployment never stalls on a 20,000-file repack;
+ * - once the merged packs weigh half the largest (geometric, like `git repack --geometric`),
+ *   in full: the objects the copy needs — the commits its refs point to and their full
+ *   trees — are written into one new pack, those commits become the shallow boundary, and
+ *   the old packs, loose objects and reflogs go. The copy then holds what a depth-1 clone of
+ *   each ref would, which is all a deployment needs.
  */
 export const MAX_PACKS = 8;
 
 export async function packCount(gitdir: string): Promise<number> {
-  const names = await fs.readdir(path.join(gitdir, 'objects', 'pack')).catch(() => [] as string[]);
-  return names.filter((n) => n.endsWith('.pack')).length;
+  return (await listPacks(gitdir)).length;
 }
 
-export async function compactIfNeeded(dir: string, maxPacks = MAX_PACKS): Promise<boolean> {
+async function listPacks(gitdir: string): Promise<Array<{ name: string; size: number }>> {
+  const packDir = path.join(gitdir, 'objects', 'pack');
+  const names = await fs.readdir(packDir).catch(() => [] as string[]);
+  return Promise.all(
+    names.filter((n) => n.endsWith('.pack')).map(async (n) => ({ name: n.slice(0, -'.pack'.length), size: (await fs.stat(path.join(packDir, n))).size })),
+  );
+}
+
+/** What was done: nothing, a merge of the small packs, or a full compaction. */
+export async function compactIfNeeded(dir: string, maxPacks = MAX_PACKS): Promise<'none' | 'incremental' | 'full'> {
   const gitdir = path.join(dir, '.git');
-  if ((await packCount(gitdir)) <= maxPacks) return false;
+  const packs = (await listPacks(gitdir)).sort((a, b) => b.size - a.size);
+  if (packs.length <= maxPacks) return 'none';
+  const small = packs.slice(1);
+  const smallSize = small.reduce((n, p) => n + p.size, 0);
+  if (smallSize * 2 < packs[0].size && (await mergePacks(gitdir, small.map((p) => p.name)))) return 'incremental';
   await compact(dir);
+  return 'full';
+}
+
+/** Every object of the named packs written into one new pack, then those packs removed. False when an index cannot be read (the caller compacts in full). */
+async function mergePacks(gitdir: string, names: string[]): Promise<boolean> {
+  const packDir = path.join(gitdir, 'objects', 'pack');
+  const oids = new Set<string>();
+  for (const name of names) {
+    const listed = packIndexOids(await fs.readFile(path.join(packDir, `${name}.idx`)));
+    if (!listed) return false;
+    for (const oid of listed) oids.add(oid);
+  }
+  const cache = {};
+  // objects are written whole (no deltas), so the new pack needs no base in another pack
+  const { filename } = await git.packObjects({ fs: nodeFs, gitdir, oids: [...oids], write: true, cache });
+  await git.indexPack({ fs: nodeFs, dir: gitdir, gitdir, filepath: path.join('objects', 'pack', filename), cache });
+  const newPack = filename.slice(0, -'.pack'.length);
+  await removePacks(packDir, names.filter((n) => n !== newPack));
   return true;
+}
+
+/** The object ids a version-2 pack index lists (gitformat-pack: magic, version, 256 fan-out counts, then the sorted ids); null for another version. */
+export function packIndexOids(idx: Buffer): string[] | null {
+  if (idx.length < 8 + 256 * 4 || idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) return null;
+  const count = idx.readUInt32BE(8 + 255 * 4);
+  const start = 8 + 256 * 4;
+  if (idx.length < start + count * 20) return null;
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) out.push(idx.subarray(start + i * 20, start + (i + 1) * 20).toString('hex'));
+  return out;
+}
+
+async function removePacks(packDir: string, names: string[]): Promise<void> {
+  for (const name of await fs.readdir(packDir)) {
+    const base = name.replace(/\.(pack|idx|keep|rev|bitmap|promisor|mtimes)$/, '');
+    if (names.includes(base)) await fs.rm(path.join(packDir, name), { force: true });
+  }
 }
 
 export async function compact(dir: string): Promise<void> {
@@ -60,10 +113,7 @@ export async function compact(dir: string): Promise<void> {
   const newPack = filename.slice(0, -'.pack'.length);
   // the new pack and the shallow boundary are in place before anything is deleted
   await fs.writeFile(path.join(gitdir, 'shallow'), [...tips].sort().join('\n') + '\n');
-  for (const name of await fs.readdir(packDir)) {
-    const base = name.replace(/\.(pack|idx|keep|rev|bitmap|promisor|mtimes)$/, '');
-    if (base !== newPack && oldPacks.includes(base)) await fs.rm(path.join(packDir, name), { force: true });
-  }
+  await removePacks(packDir, oldPacks.filter((n) => n !== newPack));
   for (const name of await fs.readdir(path.join(gitdir, 'objects'))) {
     if (/^[0-9a-f]{2}$/.test(name)) await fs.rm(path.join(gitdir, 'objects', name), { recursive: true, force: true });
   }
