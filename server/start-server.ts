@@ -19,7 +19,7 @@ import { holdFileLock } from '../lib/locks/file-lock';
 import { endOrphanedScripts, scriptRecordDir } from '../lib/script/script-records';
 import { createUpdateHandler } from './routes/update';
 import type { AppContext } from './app-context';
-import { FleetNode } from '../lib/fleet/fleet-node';
+import type { FleetNode } from '../lib/fleet/fleet-node';
 import { GroupCommitter } from '../lib/ingest/group-commit';
 import { SERVER_BUSY_TIMEOUT_MS } from '../lib/store/busy-retry';
 import { WriteHealth } from '../lib/health/write-health';
@@ -65,8 +65,11 @@ export async function startServer(
   let fleet: FleetNode | undefined;
   const fleetSettings = settings.fleet;
   if (fleetSettings) {
-    // the queue is made next; the fleet only kicks it once the server runs
-    fleet = new FleetNode({ settings: { ...settings, fleet: fleetSettings }, store, committer: new GroupCommitter(store), logger, metrics, kick: (repo) => queue.kick(repo) });
+    // the queue is made next; the fleet only kicks it once the server runs. Required here:
+    // a server without `fleet` never loads the NATS client (~50 modules)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { FleetNode: Node } = require('../lib/fleet/fleet-node') as { FleetNode: typeof FleetNode };
+    fleet = new Node({ settings: { ...settings, fleet: fleetSettings }, store, committer: new GroupCommitter(store), logger, metrics, kick: (repo) => queue.kick(repo) });
     fleet.subscribeTo(events);
   }
   const queue = new DeployQueue({ settings, store, logger, backend, events, fleet });

@@ -18,7 +18,7 @@ export function registerConfig(program: Command): void {
         const settings = cliSettings(cmd, {}, { readOnly: true });
         const repoSettings = requireRepo(settings, repo);
         // the config code (and the git it may run) loads only for this command
-        const [{ loadRepoConfig, effectiveConfigFor }, { nativeConfigFetcherIfAvailable }] = await Promise.all([
+        const [{ loadRepoConfig, effectiveConfigFor }, { configFetchOptions }] = await Promise.all([
           import('../../lib/config/load-repo-config'),
           import('../../lib/deploy/config-fetcher'),
         ]);
@@ -34,7 +34,7 @@ export function registerConfig(program: Command): void {
               dataDir: settings.dataDir,
               store,
               logger: cliLogger(cmd, settings),
-              nativeFetcher: nativeConfigFetcherIfAvailable(),
+              ...configFetchOptions(settings),
             });
             latest = loaded.latest;
             current = loaded.current;

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import git from 'isomorphic-git';
 import { withFileLock } from '../locks/file-lock';
 
 /**
@@ -23,6 +22,7 @@ function safeName(name: string): string {
 export async function ensureBareCache(gitdir: string): Promise<void> {
   if (fs.existsSync(path.join(gitdir, 'HEAD'))) return;
   fs.mkdirSync(gitdir, { recursive: true });
+  const git = await import('isomorphic-git');
   await git.init({ fs, gitdir, bare: true, defaultBranch: 'integralgit' });
   // isomorphic-git maps fetched refs through the remote's refspec; the URL itself is
   // passed on every fetch and never written here (it may carry credentials)

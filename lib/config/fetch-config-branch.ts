@@ -1,10 +1,7 @@
-import fs from 'node:fs';
-import git, { type AuthCallback } from 'isomorphic-git';
 import { IntegralGitError, isIntegralGitError } from '../errors';
 import type { RepoSettings } from '../settings/types';
-import { configCacheDir, countPacks, ensureBareCache, removeCache, withCacheLock } from './config-cache';
-import { gitHttpClient } from '../git-http-client';
-import { readConfigAtCommit, type ConfigBranch } from './read-config-at-commit';
+import { configCacheDir, withCacheLock } from './config-cache';
+import type { ConfigBranch } from './read-config-at-commit';
 import { redactUrl, remoteKind } from '../remote-url';
 
 export type { ConfigBranch } from './read-config-at-commit';
@@ -13,13 +10,14 @@ export const CONFIG_BRANCH = 'integralgit';
 export const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
 /** Past this many packfiles the cache is thrown away and fetched afresh (one tiny pack). */
 export const MAX_CACHE_PACKS = 8;
-const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 export interface ConfigFetchRequest {
   repo: RepoSettings;
   /** the bare cache to fetch into: `<dataDir>/cache/<repo>.git` */
   gitdir: string;
   timeoutMs: number;
+  /** the last valid version recorded, whole: a fetcher may answer with it when the branch has not moved */
+  known?: { commit: string; text: string };
 }
 
 /** A way of bringing the config branch into the cache and reading it (HTTP in-process, or native git). */
@@ -35,6 +33,14 @@ export interface FetchConfigBranchOptions {
    * the native git backend. Without it such remotes fail with IG_FETCH_FAILED.
    */
   nativeFetcher?: ConfigBranchFetcher;
+  /**
+   * Read HTTP(S) remotes with `nativeFetcher` too (the server's \`git\` setting is native):
+   * the same credentials and redirect rules as the working copy's fetch, and no
+   * isomorphic-git loaded.
+   */
+  nativeForHttp?: boolean;
+  /** see ConfigFetchRequest.known */
+  known?: { commit: string; text: string };
 }
 
 /**
@@ -47,8 +53,9 @@ export interface FetchConfigBranchOptions {
 export async function fetchConfigBranch(opts: FetchConfigBranchOptions): Promise<ConfigBranch> {
   const { repo } = opts;
   const gitdir = configCacheDir(opts.dataDir, repo.name);
-  const req: ConfigFetchRequest = { repo, gitdir, timeoutMs: opts.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS };
+  const req: ConfigFetchRequest = { repo, gitdir, timeoutMs: opts.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS, known: opts.known };
   const kind = remoteKind(repo.url);
+  if (kind === 'http' && opts.nativeForHttp && opts.nativeFetcher) return withCacheLock(gitdir, () => opts.nativeFetcher!(req));
   if (kind !== 'http') {
     if (opts.nativeFetcher) return withCacheLock(gitdir, () => opts.nativeFetcher!(req));
     const what = kind === 'ssh' ? 'SSH remotes are' : kind === 'local' ? 'local and file:// remotes are' : 'this kind of remote is';
@@ -59,6 +66,8 @@ export async function fetchConfigBranch(opts: FetchConfigBranchOptions): Promise
     );
   }
   try {
+    // isomorphic-git (a few MB of code) loads only when an HTTP remote is read in-process
+    const { isomorphicConfigFetcher } = await import('./isomorphic-config-fetcher');
     return await withCacheLock(gitdir, () => isomorphicConfigFetcher(req));
   } catch (err) {
     if (isIntegralGitError(err)) throw err;
@@ -69,129 +78,8 @@ export async function fetchConfigBranch(opts: FetchConfigBranchOptions): Promise
   }
 }
 
-/** The HTTP(S) fetcher: isomorphic-git into the bare cache, then the tree read in-process. */
-export async function isomorphicConfigFetcher(req: ConfigFetchRequest): Promise<ConfigBranch> {
-  // Each fetch leaves a packfile; thousands of pushes must not leave thousands of them.
-  if (countPacks(req.gitdir) >= MAX_CACHE_PACKS) removeCache(req.gitdir);
-  try {
-    return await fetchAndRead(req);
-  } catch (err) {
-    if (isIntegralGitError(err) || isRemoteError(err)) throw err;
-    // anything else is a local fault (an interrupted earlier fetch, a damaged pack):
-    // start from an empty cache once
-    removeCache(req.gitdir);
-    return await fetchAndRead(req);
-  }
-}
-
-async function fetchAndRead(req: ConfigFetchRequest): Promise<ConfigBranch> {
-  await ensureBareCache(req.gitdir);
-  const commit = await fetchCommit(req);
-  return readConfigAtCommit({ gitdir: req.gitdir, commit, url: req.repo.url });
-}
-
-async function fetchCommit(req: ConfigFetchRequest): Promise<string> {
-  const { repo, gitdir } = req;
-  const url = redactUrl(repo.url);
-  const token = repo.auth?.token;
-  const username = repo.auth?.username;
-  const hasAuth = Boolean(token || username);
-  const controller = new AbortController();
-  const http = gitHttpClient({ url: repo.url, signal: controller.signal, maxBodyBytes: MAX_RESPONSE_BYTES, what: 'the config branch' });
-  // GitHub takes any user name with a token; x-access-token is its documented convention
-  const onAuth: AuthCallback | undefined = hasAuth ? () => ({ username: username ?? 'x-access-token', password: token ?? '' }) : undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      // a little later than the abort, for a request that ignores its signal
-      setTimeout(() => reject(new Error('timeout')), 2000).unref();
-    }, req.timeoutMs);
-  });
-  try {
-    // The config branch rarely moves while the code does on every push: ask for the refs
-    // first (one request, the same advertisement a fetch starts with) and fetch only when
-    // the branch is not what the cache holds. isomorphic-git's fetch would otherwise
-    // negotiate and download an empty pack every time, and leave one more packfile.
-    const cached = await cachedHead(gitdir);
-    if (cached) {
-      const refs = await Promise.race([git.listServerRefs({ http, url: repo.url, onAuth, protocolVersion: 1, prefix: `refs/heads/${CONFIG_BRANCH}` }), timedOut]);
-      const remote = refs.find((r) => r.ref === `refs/heads/${CONFIG_BRANCH}`)?.oid;
-      if (!remote) throw missingBranch(repo);
-      if (remote === cached) return cached;
-    }
-    const result = await Promise.race([
-      git.fetch({ fs, http, gitdir, url: repo.url, ref: CONFIG_BRANCH, remoteRef: `refs/heads/${CONFIG_BRANCH}`, singleBranch: true, depth: 1, tags: false, onAuth }),
-      timedOut,
-    ]);
-    if (!result.fetchHead) throw missingBranch(repo);
-    return result.fetchHead;
-  } catch (err) {
-    if (isIntegralGitError(err)) throw err;
-    const e = err as { code?: string; message?: string; data?: { statusCode?: number; statusMessage?: string; what?: string } };
-    if (e.code === 'NotFoundError' && e.data?.what === `refs/heads/${CONFIG_BRANCH}`) throw missingBranch(repo);
-    if (controller.signal.aborted) {
-      throw new IntegralGitError('IG_FETCH_FAILED', `fetching branch \`${CONFIG_BRANCH}\` from ${url} timed out after ${formatDuration(req.timeoutMs)}`, { url, repo: repo.name });
-    }
-    if (e.code === 'HttpError' && e.data?.statusCode) {
-      const status = e.data.statusCode;
-      throw new IntegralGitError('IG_FETCH_FAILED', `fetching branch \`${CONFIG_BRANCH}\` from ${url} failed: HTTP ${status} ${e.data.statusMessage ?? ''}`.trimEnd() + httpHint(status, repo, hasAuth), {
-        url,
-        repo: repo.name,
-        status,
-      });
-    }
-    if (!isRemoteError(err)) throw err;
-    throw new IntegralGitError('IG_FETCH_FAILED', `fetching branch \`${CONFIG_BRANCH}\` from ${url} failed: ${scrub(e.message ?? String(err), repo)}`, { url, repo: repo.name });
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The config commit the cache holds, when its object is there too (a damaged cache is reset by the caller). */
-async function cachedHead(gitdir: string): Promise<string | null> {
-  try {
-    const oid = await git.resolveRef({ fs, gitdir, ref: `refs/remotes/origin/${CONFIG_BRANCH}` });
-    const { type } = await git.readObject({ fs, gitdir, oid, format: 'content' });
-    return type === 'commit' ? oid : null;
-  } catch {
-    return null;
-  }
-}
-
-function formatDuration(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
-}
-
-function missingBranch(repo: RepoSettings): IntegralGitError {
-  return new IntegralGitError('IG_CONFIG_MISSING', `repository ${redactUrl(repo.url)} has no \`${CONFIG_BRANCH}\` branch; create it with \`integralgit init\``, {
-    url: redactUrl(repo.url),
-    repo: repo.name,
-  });
-}
-
-function httpHint(status: number, repo: RepoSettings, hasAuth: boolean): string {
-  if (status === 401 || status === 403) {
-    return hasAuth
-      ? `; authentication failed: the remote refused the credentials of repos.${repo.name}.auth (check the user name and the token, and that the token may read the repository)`
-      : `; authentication failed: the remote asks for credentials: set repos.${repo.name}.auth`;
-  }
-  if (status === 404) return `; check repos.${repo.name}.url`;
-  return '';
-}
-
-/** Errors that come from talking to the remote, as opposed to a fault in the local cache. */
-function isRemoteError(err: unknown): boolean {
-  const e = err as { code?: string; name?: string; message?: string };
-  if (['HttpError', 'SmartHttpError', 'UserCanceledError', 'UrlParseError', 'UnknownTransportError', 'RemoteCapabilityError', 'EmptyServerResponseError'].includes(e.code ?? '')) {
-    return true;
-  }
-  if (e.name === 'AbortError' || e.message === 'timeout') return true;
-  return /^(E[A-Z]+|ERR_[A-Z_]+)$/.test(e.code ?? '') && !['ENOENT', 'EACCES', 'EPERM', 'ENOSPC', 'EEXIST', 'ENOTDIR', 'EISDIR'].includes(e.code ?? '');
-}
-
 /** Never let a token slip into a message through an error text that quotes a URL. */
-function scrub(message: string, repo: RepoSettings): string {
+export function scrub(message: string, repo: RepoSettings): string {
   let out = message.split(repo.url).join(redactUrl(repo.url));
   if (repo.auth?.token) out = out.split(repo.auth.token).join('***');
   return out;

@@ -1,7 +1,7 @@
 import { IntegralGitError, isIntegralGitError, type Problem } from '../errors';
 import type { Logger } from '../log/logger';
 import type { RepoSettings } from '../settings/types';
-import { fetchConfigBranch, type ConfigBranchFetcher } from './fetch-config-branch';
+import { fetchConfigBranch, type ConfigBranch, type ConfigBranchFetcher } from './fetch-config-branch';
 import { resolveHostConfig } from './merge-layers';
 import { parseRepoConfig } from './parse-repo-config';
 import type { ConfigVersionRecord, ConfigVersionStore, EffectiveConfig } from './types';
@@ -18,6 +18,13 @@ export interface LoadRepoConfigOptions {
   timeoutMs?: number;
   /** reads SSH and local remotes (the native git backend supplies it) */
   nativeFetcher?: ConfigBranchFetcher;
+  /** read HTTP(S) remotes with `nativeFetcher` too (see fetchConfigBranch) */
+  nativeForHttp?: boolean;
+  /**
+   * Replaces the fetch: the branch was already read another way (the native backend reads
+   * it in the same `git fetch` as the deployed branch). Throws like fetchConfigBranch.
+   */
+  read?: () => Promise<ConfigBranch>;
 }
 
 export interface LoadedRepoConfig {
@@ -43,7 +50,9 @@ export async function loadRepoConfig(opts: LoadRepoConfigOptions): Promise<Loade
   const previous = store.latestConfigVersion(repo.name);
   let record: ConfigVersionRecord;
   try {
-    const branch = await fetchConfigBranch({ repo, dataDir: opts.dataDir, timeoutMs: opts.timeoutMs, nativeFetcher: opts.nativeFetcher });
+    const branch = opts.read
+      ? await opts.read()
+      : await fetchConfigBranch({ repo, dataDir: opts.dataDir, timeoutMs: opts.timeoutMs, nativeFetcher: opts.nativeFetcher, nativeForHttp: opts.nativeForHttp, known: knownVersion(previous) });
     record = versionRecord(repo.name, branch.commit, branch.text);
   } catch (err) {
     const error = asIntegralGitError(err);
@@ -86,6 +95,11 @@ export function effectiveConfigFor(record: ConfigVersionRecord, host: string): E
     });
   }
   return resolveHostConfig(record.config, host);
+}
+
+/** The previous version when it is valid and kept whole: its text is the file at that commit. */
+export function knownVersion(previous: ConfigVersionRecord | undefined): { commit: string; text: string } | undefined {
+  return previous?.valid && Buffer.byteLength(previous.raw, 'utf8') < RAW_STORE_LIMIT ? { commit: previous.commit, text: previous.raw } : undefined;
 }
 
 function versionRecord(repo: string, commit: string, text: string): ConfigVersionRecord {

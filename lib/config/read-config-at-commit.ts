@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import git from 'isomorphic-git';
 import { IntegralGitError } from '../errors';
 import { redactUrl } from '../remote-url';
 
@@ -21,6 +20,8 @@ export interface ConfigBranch {
  */
 export async function readConfigAtCommit(opts: { gitdir: string; commit: string; url: string }): Promise<ConfigBranch> {
   const { gitdir, commit } = opts;
+  // loaded here, not at the top: the native path (read-config-with-git.ts) shares this module's names
+  const git = await import('isomorphic-git');
   const { tree } = await git.readTree({ fs, gitdir, oid: commit });
   for (const filename of CONFIG_FILENAMES) {
     const entry = tree.find((e) => e.path === filename);

@@ -1,11 +1,15 @@
 import type { ConfigBranchFetcher } from '../config/fetch-config-branch';
 import { detectGitBinary } from '../settings/load-settings';
+import type { Settings } from '../settings/types';
 import { nativeConfigFetcher } from '../workcopy/native/native-fetch-ref';
 
 /**
- * The config branch of an HTTP(S) remote is read in-process with isomorphic-git; SSH and
- * local remotes need the git binary, whichever working-copy backend is chosen.
+ * SSH and local remotes need the git binary, whichever working-copy backend is chosen.
+ * With the native backend configured, HTTP(S) remotes are read with git too (the same
+ * fetch rules as the working copy, and isomorphic-git never loads); with the isomorphic
+ * backend they are read in-process.
  */
-export function nativeConfigFetcherIfAvailable(): ConfigBranchFetcher | undefined {
-  return detectGitBinary().found ? nativeConfigFetcher : undefined;
+export function configFetchOptions(settings: Pick<Settings, 'git'>): { nativeFetcher?: ConfigBranchFetcher; nativeForHttp: boolean } {
+  const nativeFetcher = detectGitBinary().found ? nativeConfigFetcher : undefined;
+  return { nativeFetcher, nativeForHttp: Boolean(nativeFetcher) && settings.git === 'native' };
 }

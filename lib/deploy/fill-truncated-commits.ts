@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import git from 'isomorphic-git';
 import type { Logger } from '../log/logger';
 import type { DeploymentStore, PushCommitInput } from '../store';
 import { describeError } from '../errors';
@@ -27,6 +26,8 @@ export async function fillTruncatedCommits(store: Pick<DeploymentStore, 'getPush
 }
 
 export async function commitsBetween(dir: string, before: string | null, after: string): Promise<PushCommitInput[]> {
+  // loaded on the first truncated push, not at the server's start
+  const git = await import('isomorphic-git');
   const entries = await git.log({ fs, dir, ref: after, depth: MAX_COMMITS });
   const out: PushCommitInput[] = [];
   for (const e of entries) {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fetchConfigBranch } from '../config/fetch-config-branch';
-import { nativeConfigFetcherIfAvailable } from './config-fetcher';
+import { configFetchOptions } from './config-fetcher';
 import { parseRepoConfig } from '../config/parse-repo-config';
 import { resolveHostConfig } from '../config/merge-layers';
 import type { EffectiveConfig, RepoConfig } from '../config/types';
@@ -39,7 +39,7 @@ export async function planDeployment(
     try {
       // into a throw-away cache: a dry run leaves the data dir as it found it
       const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'integralgit-dry-run-'));
-      const fetched = await fetchConfigBranch({ repo: repoSettings, dataDir: scratch, nativeFetcher: nativeConfigFetcherIfAvailable() }).finally(() =>
+      const fetched = await fetchConfigBranch({ repo: repoSettings, dataDir: scratch, ...configFetchOptions(settings) }).finally(() =>
         fs.rmSync(scratch, { recursive: true, force: true }),
       );
       const parsed = parseRepoConfig(fetched.text);

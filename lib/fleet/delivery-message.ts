@@ -1,4 +1,4 @@
-import { headers as natsHeaders, type MsgHdrs } from 'nats';
+import type { MsgHdrs } from 'nats';
 import type { IncomingRequest } from '../webhook-primitives/incoming-request';
 import { parseBasicAuth } from '../webhooks/parse-basic-auth';
 
@@ -33,7 +33,9 @@ export function forwardedHeaders(req: IncomingRequest): Record<string, string> {
 
 /** An accepted delivery as a stream message: its HTTP headers as NATS headers, its raw body as the data. */
 export function encodeDelivery(req: IncomingRequest, fromHost: string): DeliveryMessage {
-  const h = natsHeaders();
+  // required here, not at the top: a server without `fleet` never loads the NATS client
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const h = (require('nats') as typeof import('nats')).headers();
   for (const [name, value] of Object.entries(forwardedHeaders(req))) h.set(name, value);
   h.set(FROM_HOST_HEADER, fromHost);
   h.set(REMOTE_ADDRESS_HEADER, req.remoteAddress);

@@ -3,13 +3,17 @@ import path from 'node:path';
 import type { RepoSettings } from '../settings/types';
 import type { GitBackend } from './core/git-backend';
 import type { GitDriver } from './core/git-driver';
-import { IsomorphicDriver } from './isomorphic/isomorphic-backend';
+import type { IsomorphicDriver } from './isomorphic/isomorphic-backend';
 import { NativeDriver } from './native/native-backend';
 import { planSync, syncWorkingCopy } from './core/sync-working-copy';
 
 /** The backend chosen by the setting `git`: one sync procedure over the chosen driver. */
 export function createBackend(name: 'native' | 'isomorphic'): GitBackend {
-  return backendFromDriver(name === 'native' ? new NativeDriver() : new IsomorphicDriver());
+  if (name === 'native') return backendFromDriver(new NativeDriver());
+  // required only when chosen: it brings isomorphic-git (~10 MB of heap) into a server that never uses it
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { IsomorphicDriver: Driver } = require('./isomorphic/isomorphic-backend') as { IsomorphicDriver: typeof IsomorphicDriver };
+  return backendFromDriver(new Driver());
 }
 
 export function backendFromDriver(driver: GitDriver): GitBackend {

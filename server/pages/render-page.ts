@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import ejs from 'ejs';
+import type ejs from 'ejs';
 import type { Request, Response } from 'express';
 import { projectRoot } from '../../lib/version';
 import { exactUtc, formatDuration, relativeTime } from '../../lib/history/format-time';
@@ -61,7 +61,9 @@ function template(view: string): ejs.TemplateFunction {
   let fn = compiled.get(view);
   if (!fn) {
     const filename = path.join(VIEWS_DIR, `${view}.ejs`);
-    fn = ejs.compile(fs.readFileSync(filename, 'utf8'), {
+    // EJS is required on the first page rendered: a server that only takes webhooks never loads it
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    fn = (require('ejs') as typeof ejs).compile(fs.readFileSync(filename, 'utf8'), {
       filename,
       cache: true,
       root: VIEWS_DIR,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GitFixture, makeTempDir } from '../helpers/git-fixture';
 import { fetchRefWithNativeGit, nativeConfigFetcher } from '../../lib/workcopy/native/native-fetch-ref';
+import { fetchConfigBranch } from '../../lib/config/fetch-config-branch';
 import type { RepoSettings } from '../../lib/settings/types';
 
 describe('reading one branch with native git into a bare cache', () => {
@@ -50,5 +51,30 @@ describe('reading one branch with native git into a bare cache', () => {
     const err = await fetchRefWithNativeGit(settings(repo.url, 'private', false), path.join(data, 'cache', 'private.git'), 'integralgit').catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'IG_FETCH_FAILED' });
     expect((err as Error).message).toContain('repos.private.auth');
+  });
+
+  it('reads an HTTP remote with git when the native backend is configured (nativeForHttp), in-process otherwise', async () => {
+    const repo = fx.createRepo('viagit');
+    const commit = repo.writeConfig({ configs: { base: { location: '/srv/www/g' } } });
+    const native = path.join(data, 'native-data');
+    const got = await fetchConfigBranch({ repo: settings(repo.url, 'viagit'), dataDir: native, nativeFetcher: nativeConfigFetcher, nativeForHttp: true });
+    expect(got).toMatchObject({ commit, filename: 'config' });
+    // git fetched into refs/heads/; isomorphic-git would have written refs/remotes/origin/
+    expect(fs.existsSync(path.join(native, 'cache', 'viagit.git', 'refs', 'heads', 'integralgit'))).toBe(true);
+    const inProcess = path.join(data, 'iso-data');
+    await expect(fetchConfigBranch({ repo: settings(repo.url, 'viagit'), dataDir: inProcess, nativeFetcher: nativeConfigFetcher })).resolves.toMatchObject({ commit });
+    expect(fs.existsSync(path.join(inProcess, 'cache', 'viagit.git', 'refs', 'remotes', 'origin', 'integralgit'))).toBe(true);
+  });
+
+  it('answers with the known version when the branch has not moved, and reads the file when it has', async () => {
+    const repo = fx.createRepo('known');
+    const first = repo.writeConfig({ configs: { base: { location: '/srv/www/k' } } });
+    const gitdir = path.join(data, 'cache', 'known.git');
+    const known = { commit: first, text: '{"recorded":true}' };
+    await expect(nativeConfigFetcher({ repo: settings(repo.url, 'known'), gitdir, timeoutMs: 30000, known })).resolves.toMatchObject({ commit: first, text: known.text });
+    const second = repo.writeConfig({ configs: { base: { location: '/srv/www/k2' } } });
+    const got = await nativeConfigFetcher({ repo: settings(repo.url, 'known'), gitdir, timeoutMs: 30000, known });
+    expect(got.commit).toBe(second);
+    expect(JSON.parse(got.text)).toEqual({ configs: { base: { location: '/srv/www/k2' } } });
   });
 });

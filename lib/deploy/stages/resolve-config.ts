@@ -4,7 +4,9 @@ import { resolveHostConfig } from '../../config/merge-layers';
 import { loadRepoConfig } from '../../config/load-repo-config';
 import { CONFIG_BRANCH } from '../../config/fetch-config-branch';
 import { redactUrl } from '../../remote-url';
-import { nativeConfigFetcherIfAvailable } from '../config-fetcher';
+import { configFetchOptions } from '../config-fetcher';
+import { prefetchForDeployment, prefetchedConfigReader } from '../prefetch-for-deployment';
+import type { Prefetched } from '../../workcopy/native/native-prefetch';
 import { fail, proceed, skip, type DeploymentState, type Stage, type StageResult } from './stage';
 
 /**
@@ -16,7 +18,8 @@ export const resolveConfig: Stage = {
   name: 'resolve-config',
   async run(state): Promise<StageResult> {
     const { req, host, recorder } = state;
-    const inForce = await configInForce(state);
+    const prefetched = await prefetchForDeployment(state);
+    const inForce = await configInForce(state, prefetched);
     if (req.pushedBranch === CONFIG_BRANCH) return skip(inForce.summary);
     // no config in force because the branch could not be read: the cause is the fetch
     // (credentials, network), which the sysadmin fixes in the settings, not in the config
@@ -24,7 +27,7 @@ export const resolveConfig: Stage = {
     const effective = resolveHostConfig(inForce.config, host);
     recorder.configUsed(inForce.commit);
     recorder.step(`effective config for host ${host}: layers ${effective.layers.join(' → ') || '(none)'}`);
-    return proceed({ config: inForce.config, configCommit: inForce.commit, configSummary: inForce.summary, effective });
+    return proceed({ config: inForce.config, configCommit: inForce.commit, configSummary: inForce.summary, effective, prefetched: prefetched ?? undefined });
   },
 };
 
@@ -37,7 +40,7 @@ interface ConfigInForce {
   fetchFailed?: boolean;
 }
 
-async function configInForce(state: Readonly<DeploymentState>): Promise<ConfigInForce> {
+async function configInForce(state: Readonly<DeploymentState>, prefetched: Prefetched | null): Promise<ConfigInForce> {
   const { deps, req, recorder, repoSettings } = state;
   const { store, settings, logger } = deps;
   const step = recorder.step;
@@ -48,8 +51,9 @@ async function configInForce(state: Readonly<DeploymentState>): Promise<ConfigIn
       ? { commit: last.commit, config: last.config, summary: `config ${last.commit.slice(0, 12)}` }
       : { commit: null, summary: `no valid repo config has ever been seen for ${req.repo}; run without --no-fetch` };
   }
-  step(`reading the repo config from branch \`${CONFIG_BRANCH}\` of ${redactUrl(repoSettings.url)}`);
-  const loaded = await loadRepoConfig({ repo: repoSettings, dataDir: settings.dataDir, store, logger, nativeFetcher: nativeConfigFetcherIfAvailable() });
+  if (prefetched) step(`fetched ${prefetched.remote}/${prefetched.branch} and branch \`${CONFIG_BRANCH}\` from ${redactUrl(repoSettings.url)} in one fetch`);
+  else step(`reading the repo config from branch \`${CONFIG_BRANCH}\` of ${redactUrl(repoSettings.url)}`);
+  const loaded = await loadRepoConfig({ repo: repoSettings, dataDir: settings.dataDir, store, logger, ...configFetchOptions(settings), read: prefetched ? prefetchedConfigReader(state, prefetched) : undefined });
   const latest = loaded.latest;
   let summary: string;
   if (loaded.fetchError) {

@@ -4,6 +4,7 @@ import type { ErrorCode } from '../../errors';
 import type { DeployDeps } from '../deploy-deps';
 import type { DeploymentRecorder } from '../recorder';
 import type { DeployRequest } from '../types';
+import type { Prefetched } from '../../workcopy/native/native-prefetch';
 
 /**
  * What the stages of one deployment know, filled in as they run: each stage reads what
@@ -21,6 +22,8 @@ export interface DeploymentState {
   configCommit?: string | null;
   /** one line saying what config was loaded (the skip reason of a config-branch push) */
   configSummary?: string;
+  /** resolveConfig: the deployed branch, fetched with the config branch in one fetch (native backend) */
+  prefetched?: Prefetched;
   /** resolveConfig: this host's layers merged */
   effective?: EffectiveConfig;
   /** gate: the branch deployed and the working copy */

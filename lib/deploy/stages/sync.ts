@@ -1,3 +1,4 @@
+import { prefetchedCommitFor } from '../prefetch-for-deployment';
 import { proceed, type DeploymentState, type Stage, type StageResult } from './stage';
 
 /**
@@ -19,6 +20,7 @@ export const sync: Stage = {
       // exactly the commit verifyTrust checked, when it ran
       targetCommit: req.targetCommit ?? state.verifiedCommit,
       noFetch: req.noFetch,
+      fetchedCommit: prefetchedCommitFor(state),
       onStep: recorder.step,
       logger: deps.logger,
     });

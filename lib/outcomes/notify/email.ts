@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import { IntegralGitError } from '../../errors';
 import type { EmailTarget } from '../../settings/outcome-types';
 import type { OutcomeFacts } from '../types';
@@ -25,6 +24,8 @@ export async function sendEmail(target: EmailTarget, message: EmailMessage, opts
   const { timeoutMs, signal } = opts;
   const url = new URL(target.smtp);
   const secure = url.protocol === 'smtps:';
+  // loaded on the first email sent: most servers never send one
+  const nodemailer = (await import('nodemailer')).default;
   const transport = nodemailer.createTransport({
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port ? Number(url.port) : secure ? 465 : 587,

@@ -16,6 +16,8 @@ export interface SyncRequest {
   targetCommit?: string;
   /** `trigger --no-fetch`: use what is already fetched */
   noFetch?: boolean;
+  /** the branch was just fetched into the copy (with the config branch, in one fetch): its commit; sync does not fetch again */
+  fetchedCommit?: string;
   /** progress lines ("fetching origin/master from https://…", "checked out abc123 (was def456)") */
   onStep?: (line: string) => void;
   logger?: Logger;

@@ -1,0 +1,129 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { CONFIG_BRANCH } from '../../config/fetch-config-branch';
+import type { ConfigBranch } from '../../config/read-config-at-commit';
+import { readConfigWithGit } from '../../config/read-config-with-git';
+import { stripCredentials } from '../../remote-url';
+import type { RepoSettings } from '../../settings/types';
+import { assertBranchName, assertRemoteName } from '../core/check-names';
+import { localInvocation, networkInvocation } from './native-git-env';
+import { runGit } from './run-git';
+
+/** Where the config branch lands in a working copy fetched this way (a ref of ours, never checked out). */
+export const CONFIG_REF = 'refs/integralgit/config';
+
+export interface PrefetchRequest {
+  repo: RepoSettings;
+  /** the copy, its remote and branch as the last valid config says */
+  location: string;
+  branch: string;
+  remote: string;
+  timeoutMs?: number;
+}
+
+export interface Prefetched {
+  location: string;
+  branch: string;
+  remote: string;
+  /** the deployed branch's head, now in refs/remotes/<remote>/<branch> */
+  commit: string;
+  /** the config branch's head */
+  configCommit: string;
+  /** the config branch's file, read from the copy's objects; throws like fetchConfigBranch */
+  readConfig: () => Promise<ConfigBranch>;
+}
+
+/**
+ * One `git fetch` for the deployed branch and the config branch together, into the existing
+ * working copy the last valid config names (native backend). A deployment otherwise asks
+ * the remote twice: once for the config, once for the code. Only objects and refs change
+ * (no file of the tree), so the deployment's refusals still come before any file does.
+ *
+ * Returns null whenever this shortcut does not apply or fails — no copy there, a copy
+ * whose remote is another URL, a missing branch, a network error — and the caller takes
+ * the ordinary path, which reports the cause properly.
+ */
+export async function prefetchWithConfig(req: PrefetchRequest): Promise<Prefetched | null> {
+  const { repo, location, branch, remote } = req;
+  try {
+    assertBranchName(branch);
+    assertRemoteName(remote);
+  } catch {
+    return null;
+  }
+  if (repo.runAs || !(await fs.stat(path.join(location, '.git')).catch(() => null))?.isDirectory()) return null;
+  const url = stripCredentials(repo.url);
+  const local = localInvocation(path.dirname(location));
+  const safe = ['-c', `safe.directory=${location}`];
+  // fetching the settings' URL into a copy of another repository is what sync refuses
+  const configured =
+    remoteUrlFromFile(await fs.readFile(path.join(location, '.git', 'config'), 'utf8').catch(() => ''), remote) ??
+    (await runGit([...local.config.flatMap((c) => ['-c', c]), ...safe, 'config', '--get', `remote.${remote}.url`], { cwd: location, env: local.env, okCodes: [1] })).stdout
+      .toString('utf8')
+      .trim();
+  if (configured !== url) return null;
+
+  const fetchHead = path.join(location, '.git', 'FETCH_HEAD');
+  await fs.rm(fetchHead, { force: true });
+  const inv = networkInvocation(repo, path.dirname(location));
+  const res = await runGit(
+    [
+      ...[...inv.config, `safe.directory=${location}`].flatMap((c) => ['-c', c]),
+      '-c',
+      'fetch.writeFetchHead=true',
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--recurse-submodules=no',
+      '--',
+      remote,
+      `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`,
+      `+refs/heads/${CONFIG_BRANCH}:${CONFIG_REF}`,
+    ],
+    { cwd: location, env: inv.env, timeoutMs: req.timeoutMs, okCodes: [1, 128] },
+  );
+  if (res.code !== 0) return null;
+  // removed above and written by this fetch of the remote just checked: no URL to compare
+  const heads = parseFetchHeads(await fs.readFile(fetchHead, 'utf8').catch(() => ''));
+  const commit = heads.get(branch);
+  const configCommit = heads.get(CONFIG_BRANCH);
+  if (!commit || !configCommit) return null;
+  const catFile = async (input: string): Promise<Buffer> =>
+    (await runGit([...local.config.flatMap((c) => ['-c', c]), ...safe, 'cat-file', '--batch'], { cwd: location, env: local.env, input })).stdout;
+  return { location, branch, remote, commit, configCommit, readConfig: () => readConfigWithGit({ commit: configCommit, url: repo.url, catFile }) };
+}
+
+/**
+ * The remote's URL as the copy's own `.git/config` states it, read without a git process
+ * (which costs more than the read on a small host); undefined when the file is not the
+ * plain kind git writes for a clone (includes, quoting, continued lines): git is asked then.
+ */
+export function remoteUrlFromFile(text: string, remote: string): string | undefined {
+  if (text === '' || /^\s*\[include/im.test(text) || /["\\]\s*$/m.test(text.replace(/^\s*\[.*\]\s*$/gm, ''))) return undefined;
+  let inSection = false;
+  let url: string | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line.startsWith('[')) {
+      inSection = line === `[remote "${remote}"]`;
+      continue;
+    }
+    const m = inSection ? /^url\s*=\s*(.*)$/i.exec(line) : null;
+    if (m) {
+      // a second url line is a multi-URL remote: git config would say the last, and fetch uses the first
+      if (url !== undefined || /[;#"]/.test(m[1])) return undefined;
+      url = m[1];
+    }
+  }
+  return url ?? '';
+}
+
+/** branch → fetched commit, from every line of FETCH_HEAD. */
+function parseFetchHeads(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]{40}|[0-9a-f]{64})\t(?:not-for-merge)?\tbranch '(.*)' of /.exec(line);
+    if (m) out.set(m[2], m[1]);
+  }
+  return out;
+}

@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { GitFixture, FixtureRepo, git, makeTempDir } from '../helpers/git-fixture';
+import { settingsFromObject } from '../../lib/settings/load-settings';
+import type { Settings } from '../../lib/settings/types';
+import { openStore, type Store } from '../../lib/store';
+import { runDeployment } from '../../lib/deploy/run-deployment';
+import { DeploymentEvents } from '../../lib/deploy/events';
+import { createBackend } from '../../lib/workcopy/create-backend';
+import { silentLogger } from '../../lib/log/logger';
+import type { DeployRequest } from '../../lib/deploy/types';
+
+/**
+ * Issue 16: on the native backend an incremental deployment asks the remote once — the
+ * deployed branch and the config branch in one `git fetch` into the working copy — and
+ * keeps every config rule (a new config applies at once, an invalid one leaves the last
+ * valid in force, a moved location is cloned afresh, local changes are refused untouched).
+ */
+describe('one git fetch for the code and the config (native backend)', () => {
+  let fx: GitFixture;
+  let root: string;
+  let traceDir: string;
+  let repo: FixtureRepo;
+  let settings: Settings;
+  let store: Store;
+  const saved = process.env.GIT_CONFIG_GLOBAL;
+  const location = (name = 'app') => path.join(root, 'www', name);
+  const steps: string[] = [];
+
+  beforeAll(async () => {
+    fx = await GitFixture.create();
+    traceDir = makeTempDir('ig-onefetch-trace-');
+  });
+  afterAll(async () => {
+    await fx.close();
+    fs.rmSync(traceDir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    root = makeTempDir('ig-onefetch-');
+    fs.mkdirSync(path.join(root, 'www'));
+    repo = fx.createRepo(`one-${path.basename(root)}`, { 'index.html': 'v1\n', 'deploy.sh': '#!/bin/sh\necho "$A" > ../out-$INTEGRALGIT_COMMIT\n' });
+    repo.git(['update-index', '--chmod=+x', 'deploy.sh']);
+    repo.git(['commit', '-q', '-m', 'exec']);
+    repo.git(['push', '-q', 'origin', 'HEAD:refs/heads/master']);
+    repo.writeConfig({ configs: { base: { location: location(), branch: 'master', script: './deploy.sh', env: { A: 'one' } } } });
+    settings = settingsFromObject(
+      { dataDir: path.join(root, 'data'), hostname: 'web1', allowedRoots: [path.join(root, 'www')], git: 'native', repos: { app: { url: repo.url, secret: 's' } } },
+      { file: path.join(root, 'settings.json'), baseDir: root, env: {} },
+    );
+    store = openStore(settings.dataDir);
+    steps.length = 0;
+    // the first deployment clones; the ones under test are incremental
+    const first = await deploy();
+    if (first.status !== 'succeeded') throw new Error(JSON.stringify(first));
+  });
+  afterEach(() => {
+    store.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  function deploy(req: Partial<DeployRequest> = {}) {
+    const events = new DeploymentEvents(silentLogger());
+    events.subscribe((e) => {
+      if (e.type === 'step') steps.push(e.text);
+    });
+    return runDeployment({ settings, store, logger: silentLogger(), backend: createBackend('native'), events }, { repo: 'app', trigger: 'webhook', pushedBranch: 'master', ...req });
+  }
+
+  /** The git subcommands run during `fn` (git trace2 through GIT_CONFIG_GLOBAL). */
+  async function gitCommands(fn: () => Promise<unknown>): Promise<string[]> {
+    const target = path.join(traceDir, `t-${Date.now()}-${Math.random()}.json`);
+    const config = path.join(traceDir, 'trace.gitconfig');
+    fs.writeFileSync(config, `[trace2]\n\teventTarget = ${target}\n\teventBrief = false\n`);
+    process.env.GIT_CONFIG_GLOBAL = config;
+    try {
+      await fn();
+    } finally {
+      if (saved === undefined) delete process.env.GIT_CONFIG_GLOBAL;
+      else process.env.GIT_CONFIG_GLOBAL = saved;
+    }
+    const names: string[] = [];
+    for (const line of fs.readFileSync(target, 'utf8').split('\n')) {
+      if (!line) continue;
+      const ev = JSON.parse(line) as { event: string; sid: string; argv?: string[] };
+      if (ev.event !== 'start' || ev.sid.includes('/') || !ev.argv) continue;
+      const args = ev.argv.slice(1);
+      let i = 0;
+      while (args[i] === '-c' || args[i]?.startsWith('--')) i += args[i] === '-c' ? 2 : 1;
+      names.push(args[i]);
+    }
+    return names;
+  }
+
+  it('fetches the code and the config in one git fetch, and deploys the pushed commit', async () => {
+    const cfg = repo.writeConfig({ configs: { base: { location: location(), branch: 'master', script: './deploy.sh', env: { A: 'new' } } } });
+    const next = repo.commit({ 'index.html': 'v2\n' });
+    let outcome: Awaited<ReturnType<typeof deploy>> | undefined;
+    const cmds = await gitCommands(async () => {
+      outcome = await deploy();
+    });
+    expect(outcome).toMatchObject({ status: 'succeeded', commit: next });
+    expect(cmds.filter((c) => c === 'fetch')).toHaveLength(1);
+    expect(steps).toContainEqual(expect.stringContaining('in one fetch'));
+    expect(fs.readFileSync(path.join(location(), 'index.html'), 'utf8')).toBe('v2\n');
+    expect(git(location(), ['rev-parse', 'origin/master'])).toBe(next);
+    expect(store.getDeployment(outcome!.deploymentId)?.configCommit).toBe(cfg);
+  });
+
+  it('applies a config pushed with the code at once, and keeps the last valid one when the new one is invalid', async () => {
+    const cfg2 = repo.writeConfig({ configs: { base: { location: location(), branch: 'master', script: './deploy.sh', env: { A: 'two' } } } });
+    const c2 = repo.commit({ 'index.html': 'v2\n' });
+    const first = await deploy();
+    expect(first).toMatchObject({ status: 'succeeded', commit: c2 });
+    expect(store.getDeployment(first.deploymentId)?.configCommit).toBe(cfg2);
+    expect(fs.readFileSync(path.join(root, 'www', `out-${c2}`), 'utf8')).toBe('two\n');
+
+    const bad = repo.writeConfig({ configs: { base: { location: 42 } } });
+    const c3 = repo.commit({ 'index.html': 'v3\n' });
+    const second = await deploy();
+    expect(second).toMatchObject({ status: 'succeeded', commit: c3 });
+    expect(store.getDeployment(second.deploymentId)?.configCommit).toBe(cfg2);
+    expect(store.latestConfigVersion('app')).toMatchObject({ commit: bad, valid: false });
+  });
+
+  it('deploys to the new location when the config moves it, leaving the old copy as it was', async () => {
+    const before = git(location(), ['rev-parse', 'HEAD']);
+    repo.writeConfig({ configs: { base: { location: location('moved'), branch: 'master' } } });
+    const next = repo.commit({ 'index.html': 'v2\n' });
+    expect(await deploy()).toMatchObject({ status: 'succeeded', commit: next });
+    expect(git(location('moved'), ['rev-parse', 'HEAD'])).toBe(next);
+    expect(git(location(), ['rev-parse', 'HEAD'])).toBe(before);
+  });
+
+  it('refuses a copy with local changes without touching its files, whatever the fetch brought', async () => {
+    fs.writeFileSync(path.join(location(), 'index.html'), 'edited on the host\n');
+    repo.commit({ 'index.html': 'v2\n' });
+    const outcome = await deploy();
+    expect(outcome).toMatchObject({ status: 'failed', errorCode: 'IG_WORKCOPY_DIRTY' });
+    expect(fs.readFileSync(path.join(location(), 'index.html'), 'utf8')).toBe('edited on the host\n');
+  });
+
+  it('takes the ordinary path when the config branch is gone: the last valid config stays in force', async () => {
+    repo.git(['push', '-q', 'origin', ':refs/heads/integralgit']);
+    const next = repo.commit({ 'index.html': 'v2\n' });
+    expect(await deploy()).toMatchObject({ status: 'succeeded', commit: next });
+    expect(steps).not.toContainEqual(expect.stringContaining('in one fetch'));
+  });
+});
