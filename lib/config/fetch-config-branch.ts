@@ -5,23 +5,8 @@ import type { ConfigBranch } from './read-config-at-commit';
 import { redactUrl, remoteKind } from '../remote-url';
 
 export type { ConfigBranch } from './read-config-at-commit';
-
-export const CONFIG_BRANCH = 'integralgit';
-export const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
-/** Past this many packfiles the cache is thrown away and fetched afresh (one tiny pack). */
-export const MAX_CACHE_PACKS = 8;
-
-export interface ConfigFetchRequest {
-  repo: RepoSettings;
-  /** the bare cache to fetch into: `<dataDir>/cache/<repo>.git` */
-  gitdir: string;
-  timeoutMs: number;
-  /** the last valid version recorded, whole: a fetcher may answer with it when the branch has not moved */
-  known?: { commit: string; text: string };
-}
-
-/** A way of bringing the config branch into the cache and reading it (HTTP in-process, or native git). */
-export type ConfigBranchFetcher = (req: ConfigFetchRequest) => Promise<ConfigBranch>;
+import { DEFAULT_FETCH_TIMEOUT_MS, scrub, type ConfigBranchFetcher, type ConfigFetchRequest } from './config-fetch-request';
+export { CONFIG_BRANCH, DEFAULT_FETCH_TIMEOUT_MS, MAX_CACHE_PACKS, scrub, type ConfigBranchFetcher, type ConfigFetchRequest } from './config-fetch-request';
 
 export interface FetchConfigBranchOptions {
   repo: RepoSettings;
@@ -76,11 +61,4 @@ export async function fetchConfigBranch(opts: FetchConfigBranchOptions): Promise
       repo: repo.name,
     });
   }
-}
-
-/** Never let a token slip into a message through an error text that quotes a URL. */
-export function scrub(message: string, repo: RepoSettings): string {
-  let out = message.split(repo.url).join(redactUrl(repo.url));
-  if (repo.auth?.token) out = out.split(repo.auth.token).join('***');
-  return out;
 }

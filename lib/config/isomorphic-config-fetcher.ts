@@ -3,7 +3,7 @@ import git, { type AuthCallback } from 'isomorphic-git';
 import { IntegralGitError, isIntegralGitError } from '../errors';
 import type { RepoSettings } from '../settings/types';
 import { countPacks, ensureBareCache, removeCache } from './config-cache';
-import { CONFIG_BRANCH, MAX_CACHE_PACKS, scrub, type ConfigFetchRequest } from './fetch-config-branch';
+import { CONFIG_BRANCH, MAX_CACHE_PACKS, scrub, type ConfigFetchRequest } from './config-fetch-request';
 import { gitHttpClient } from '../git-http-client';
 import { readConfigAtCommit, type ConfigBranch } from './read-config-at-commit';
 import { redactUrl } from '../remote-url';
