@@ -15,6 +15,7 @@
  * small and measured (see docs/benchmarks.md).
  */
 const crypto = require('node:crypto');
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const Database = require('better-sqlite3');
@@ -40,7 +41,12 @@ const USAGE = `usage: node bench/webhook-ingestion.js [options]
   --json <file>      also write the figures as JSON
   --tmp-dir <dir>    where the repos and databases go (default the OS temp dir; /dev/shm
                      takes the disk out and leaves the CPU cost)
-  --keep             keep the temp dir (server log, databases) for a look afterwards`;
+  --keep             keep the temp dir (server log, databases) for a look afterwards
+  --hold-worker      hold the repo's worker in a running deployment (its script waits on a
+                     FIFO) for the whole measurement, so the queued jobs wait and coalesce as
+                     behind any long deploy: the like-for-like figure, since the baseline
+                     stores jobs but runs none. Without it the worker skips the pushes
+                     meanwhile (one config fetch per job it claims, on the same 2 cores)`;
 
 // functions on the webhook path (and the worker's), by their names in dist/ and node_modules
 const FOCUS = [
@@ -49,21 +55,24 @@ const FOCUS = [
 ];
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2), { duration: 20, connections: 50, warmup: 3, rounds: 1, profile: false, groupCommit: false, json: '', keep: false, tmpDir: require('node:os').tmpdir() }, USAGE);
+  const opts = parseArgs(process.argv.slice(2), { duration: 20, connections: 50, warmup: 3, rounds: 1, profile: false, groupCommit: false, json: '', keep: false, holdWorker: false, tmpDir: require('node:os').tmpdir() }, USAGE);
   const root = makeTempRoot('ig-bench-ingest-', { keep: opts.keep, base: opts.tmpDir });
   const deployRoot = path.join(root, 'deployments');
   fs.mkdirSync(deployRoot);
+  const holdFifo = path.join(root, 'hold.fifo');
   const repo = await createServedRepo(root, {
-    files: { 'deploy.sh': '#!/bin/sh\necho deployed\n' },
-    config: { configs: { base: { location: path.join(deployRoot, 'app'), script: './deploy.sh', branch: 'master' } } },
+    // with --hold-worker, a deployment of master waits on the FIFO until the bench writes to it
+    files: { 'deploy.sh': '#!/bin/sh\necho deployed\nif [ -p "$BENCH_HOLD_FIFO" ]; then : > "$BENCH_HOLD_FIFO.started"; read _ < "$BENCH_HOLD_FIFO"; fi\n' },
+    config: { configs: { base: { location: path.join(deployRoot, 'app'), script: './deploy.sh', branch: 'master', env: { BENCH_HOLD_FIFO: holdFifo } } } },
   });
+  if (opts.holdWorker) execFileSync('mkfifo', [holdFifo]);
   const secret = crypto.randomBytes(24).toString('hex');
   const body = pushBody({ cloneUrl: repo.url, branch: 'bench-ignored' });
   const headers = signedHeaders(body, secret, 'placeholder');
   delete headers['x-github-delivery'];
   const environment = describeEnvironment(root);
   console.log(`environment: ${environment.text}`);
-  console.log(`webhook ingestion: ${body.length} byte signed push body, ${opts.connections} connections, ${opts.duration} s (+${opts.warmup} s warm-up) per server, ${opts.rounds} round(s)`);
+  console.log(`webhook ingestion: ${body.length} byte signed push body, ${opts.connections} connections, ${opts.duration} s (+${opts.warmup} s warm-up) per server, ${opts.rounds} round(s), ${opts.holdWorker ? "the repo's worker held by a running deployment (like-for-like)" : "the repo's worker skipping the pushes meanwhile"}`);
 
   const port = await freePort();
   const dataDir = path.join(root, 'ig-data');
@@ -99,9 +108,11 @@ async function main() {
       logFile: path.join(root, 'integralgit.out'),
       nodeArgs: opts.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
     });
+    const held = opts.holdWorker ? await holdWorker(server, repo, secret, holdFifo, r) : null;
     if (opts.warmup > 0) await load(server, opts.warmup);
     const i = await load(server, opts.duration);
     const health = await (await fetch(`${server.url}/healthz`)).json();
+    if (held) held.release();
     await server.stop();
     console.log(`  round ${r + 1}: IntegralGit ${fmt(i.rps, 0)} req/s, p50 ${fmt(i.p50, 2)} ms, p99 ${fmt(i.p99, 2)} ms, server CPU ${fmt(i.serverCpu, 0)}% (${fmt(i.cpuMsPerRequest, 2)} ms/request), load generator CPU ${fmt(i.loaderCpu, 0)}%, queue depth at end ${health.queueDepth}`);
     for (const [name, res] of [['baseline', b], ['IntegralGit', i]]) {
@@ -166,6 +177,26 @@ async function main() {
   return result;
 }
 
+/**
+ * A signed push to master (its real head): the worker deploys it and the script blocks on
+ * the FIFO. Resolves once the script is waiting; `release()` lets it finish.
+ */
+async function holdWorker(server, repo, secret, fifo, round) {
+  const started = `${fifo}.started`;
+  fs.rmSync(started, { force: true });
+  const raw = JSON.parse(pushBody({ cloneUrl: repo.url, branch: 'master', seed: `hold-${round}` }));
+  raw.after = repo.head('master');
+  const body = JSON.stringify(raw);
+  const res = await fetch(`${server.url}/update`, { method: 'POST', headers: signedHeaders(body, secret, `hold-${round}-${Date.now()}`), body });
+  if (res.status !== 202) throw new Error(`the push that holds the worker got ${res.status}: ${await res.text()}`);
+  const deadline = Date.now() + 60_000;
+  while (!fs.existsSync(started)) {
+    if (Date.now() > deadline) throw new Error('the held deployment did not start its script within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { release: () => fs.writeFileSync(fifo, 'go\n') };
+}
+
 /** Several rounds: the mean of each figure (one round: its figures). */
 function summary(runs) {
   const avg = (pick) => runs.reduce((s, r) => s + pick(r), 0) / runs.length;
@@ -177,8 +208,8 @@ function countStored(file) {
   const db = new Database(file, { readonly: true });
   try {
     return {
-      events: db.prepare('SELECT count(*) FROM push_events').pluck().get(),
-      jobs: db.prepare('SELECT count(*) FROM jobs').pluck().get(),
+      events: db.prepare("SELECT count(*) FROM push_events WHERE branch = 'bench-ignored'").pluck().get(),
+      jobs: db.prepare("SELECT count(*) FROM jobs WHERE branch = 'bench-ignored'").pluck().get(),
       deployments: db.prepare('SELECT count(*) FROM deployments').pluck().get(),
     };
   } finally {
