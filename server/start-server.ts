@@ -23,6 +23,7 @@ import type { FleetNode } from '../lib/fleet/fleet-node';
 import { GroupCommitter } from '../lib/ingest/group-commit';
 import { SERVER_BUSY_TIMEOUT_MS } from '../lib/store/busy-retry';
 import { WriteHealth } from '../lib/health/write-health';
+import { CommitIndexer } from '../lib/history/commit-indexer';
 
 export interface RunningServer {
   url: string;
@@ -108,6 +109,8 @@ export async function startServer(
   // recovery done: from here on a foreign write lock is waited out on timers (busy-retry.ts)
   store.setBusyTimeout(SERVER_BUSY_TIMEOUT_MS);
   writeHealth.start();
+  const commitIndexer = new CommitIndexer(store, logger);
+  commitIndexer.start();
   // messages left pending by an earlier run or by CLI deployments are picked up here
   outbox.start();
   const poller = new Poller({
@@ -140,6 +143,7 @@ export async function startServer(
       closed = true;
       poller.stop();
       writeHealth.stop();
+      commitIndexer.stop();
       await fleet?.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

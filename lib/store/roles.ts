@@ -131,6 +131,16 @@ export interface HistoryStore {
   outboxOfDeployment(deploymentId: number): OutboxMessage[];
 }
 
+/**
+ * The full-text index of commits, filled in batches off the webhook's transaction
+ * (migration 008): the server's indexer drains it; a search drains it first itself.
+ */
+export interface CommitIndexStore {
+  /** index up to `max` commits not yet searchable; returns how many ids it covered */
+  indexPendingCommits(max?: number): number;
+  unindexedCommits(): number;
+}
+
 /** The durable outbox (SPEC §9): writers enqueue, the dispatcher claims and records attempts. */
 export interface OutboxStore {
   enqueueOutbox(messages: OutboxMessageInput[]): number[];
