@@ -41,6 +41,8 @@ const USAGE = `usage: node bench/webhook-ingestion.js [options]
   --json <file>      also write the figures as JSON
   --tmp-dir <dir>    where the repos and databases go (default the OS temp dir; /dev/shm
                      takes the disk out and leaves the CPU cost)
+  --base-bin <path>  also run an older build (its bin/integralgit.js) in every round, on
+                     its own data dir: before and after in the same rounds
   --keep             keep the temp dir (server log, databases) for a look afterwards
   --hold-worker      hold the repo's worker in a running deployment (its script waits on a
                      FIFO) for the whole measurement, so the queued jobs wait and coalesce as
@@ -55,7 +57,7 @@ const FOCUS = [
 ];
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2), { duration: 20, connections: 50, warmup: 3, rounds: 1, profile: false, groupCommit: false, json: '', keep: false, holdWorker: false, tmpDir: require('node:os').tmpdir() }, USAGE);
+  const opts = parseArgs(process.argv.slice(2), { duration: 20, connections: 50, warmup: 3, rounds: 1, profile: false, groupCommit: false, json: '', keep: false, holdWorker: false, baseBin: '', tmpDir: require('node:os').tmpdir() }, USAGE);
   const root = makeTempRoot('ig-bench-ingest-', { keep: opts.keep, base: opts.tmpDir });
   const deployRoot = path.join(root, 'deployments');
   fs.mkdirSync(deployRoot);
@@ -76,13 +78,12 @@ async function main() {
 
   const port = await freePort();
   const dataDir = path.join(root, 'ig-data');
-  const settingsFile = writeSettings(path.join(root, 'settings.json'), {
-    listen: { host: '127.0.0.1', port },
-    dataDir,
-    hostname: 'bench-host',
-    allowedRoots: [deployRoot],
-    repos: { app: { url: repo.url, secret } },
-  });
+  const settingsFor = (name, dir) =>
+    writeSettings(path.join(root, `${name}.json`), { listen: { host: '127.0.0.1', port }, dataDir: dir, hostname: 'bench-host', allowedRoots: [deployRoot], repos: { app: { url: repo.url, secret } } });
+  const settingsFile = settingsFor('settings', dataDir);
+  // the older build gets its own database (it may not open a newer schema) and working copy
+  const baseDataDir = path.join(root, 'base-data');
+  const baseSettingsFile = opts.baseBin ? settingsFor('base-settings', baseDataDir) : null;
   const profileDir = path.join(root, 'profile');
   const load = (target, duration) => runLoad({ url: target.url, body, headers, connections: opts.connections, duration, serverPid: target.pid });
 
@@ -102,26 +103,35 @@ async function main() {
       console.log(`  round ${r + 1}: baseline with group commit (what-if) ${fmt(g.rps, 0)} req/s, p50 ${fmt(g.p50, 2)} ms, p99 ${fmt(g.p99, 2)} ms, server CPU ${fmt(g.serverCpu, 0)}% (${fmt(g.cpuMsPerRequest, 2)} ms/request)`);
     }
 
-    const server = await startIntegralGit({
-      settingsFile,
-      port,
-      logFile: path.join(root, 'integralgit.out'),
-      nodeArgs: opts.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
-    });
-    const held = opts.holdWorker ? await holdWorker(server, repo, secret, holdFifo, r) : null;
-    if (opts.warmup > 0) await load(server, opts.warmup);
-    const i = await load(server, opts.duration);
-    const health = await (await fetch(`${server.url}/healthz`)).json();
-    if (held) held.release();
-    await server.stop();
-    console.log(`  round ${r + 1}: IntegralGit ${fmt(i.rps, 0)} req/s, p50 ${fmt(i.p50, 2)} ms, p99 ${fmt(i.p99, 2)} ms, server CPU ${fmt(i.serverCpu, 0)}% (${fmt(i.cpuMsPerRequest, 2)} ms/request), load generator CPU ${fmt(i.loaderCpu, 0)}%, queue depth at end ${health.queueDepth}`);
-    for (const [name, res] of [['baseline', b], ['IntegralGit', i]]) {
+    const measure = async (label, bin, file, logName) => {
+      const server = await startIntegralGit({
+        settingsFile: file,
+        port,
+        bin,
+        logFile: path.join(root, logName),
+        nodeArgs: opts.profile && label === 'IntegralGit' ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+      });
+      const held = opts.holdWorker ? await holdWorker(server, repo, secret, holdFifo, `${label}-${r}`) : null;
+      if (opts.warmup > 0) await load(server, opts.warmup);
+      const res = await load(server, opts.duration);
+      const health = await (await fetch(`${server.url}/healthz`)).json();
+      if (held) held.release();
+      await server.stop();
+      console.log(`  round ${r + 1}: ${label.padEnd(11)} ${fmt(res.rps, 0)} req/s, p50 ${fmt(res.p50, 2)} ms, p99 ${fmt(res.p99, 2)} ms, server CPU ${fmt(res.serverCpu, 0)}% (${fmt(res.cpuMsPerRequest, 2)} ms/request), load generator CPU ${fmt(res.loaderCpu, 0)}%, queue depth at end ${health.queueDepth}`);
+      return res;
+    };
+    // the older build first in odd rounds, second in even ones
+    const before = opts.baseBin && r % 2 === 0 ? await measure('before', path.resolve(opts.baseBin), baseSettingsFile, 'base.out') : null;
+    const i = await measure('IntegralGit', undefined, settingsFile, 'integralgit.out');
+    const beforeLate = opts.baseBin && r % 2 === 1 ? await measure('before', path.resolve(opts.baseBin), baseSettingsFile, 'base.out') : null;
+    const base = before ?? beforeLate;
+    for (const [name, res] of [['baseline', b], ['IntegralGit', i], ...(base ? [['before', base]] : [])]) {
       const other = Object.entries(res.statuses).filter(([code]) => code !== '202');
       if (other.length > 0 || res.errors > 0 || res.timeouts > 0) {
         console.log(`    ${name}: non-202 answers ${JSON.stringify(Object.fromEntries(other))}, socket errors ${res.errors}, timeouts ${res.timeouts}`);
       }
     }
-    rounds.push(g ? { baseline: b, integralgit: i, groupCommit: g } : { baseline: b, integralgit: i });
+    rounds.push({ baseline: b, integralgit: i, ...(g ? { groupCommit: g } : {}), ...(base ? { before: base } : {}) });
   }
   const stored = countStored(path.join(dataDir, 'integralgit.db'));
   const accepted = rounds.reduce((n, r) => n + r.integralgit.accepted, 0);
@@ -160,6 +170,16 @@ async function main() {
     result.ratioToGroupCommit = median(rounds.map((r) => r.integralgit.rps / r.groupCommit.rps));
     result.cpuRatioToGroupCommit = median(rounds.map((r) => r.integralgit.cpuMsPerRequest / r.groupCommit.cpuMsPerRequest));
     console.log(`ratio IntegralGit/baseline with group commit req/s (median of rounds): ${fmt(result.ratioToGroupCommit, 2)} (issue 16 goal >= 0.80) ${verdict(result.ratioToGroupCommit >= 0.8)}; server CPU per request ${fmt(result.cpuRatioToGroupCommit, 2)}x`);
+    if (opts.baseBin) {
+      result.beforeRatioToGroupCommit = median(rounds.map((r) => r.before.rps / r.groupCommit.rps));
+      result.beforeCpuRatioToGroupCommit = median(rounds.map((r) => r.before.cpuMsPerRequest / r.groupCommit.cpuMsPerRequest));
+      console.log(`  the older build (--base-bin), same rounds: ${fmt(result.beforeRatioToGroupCommit, 2)}; server CPU per request ${fmt(result.beforeCpuRatioToGroupCommit, 2)}x`);
+    }
+  }
+  if (opts.baseBin) {
+    result.before = summary(rounds.map((r) => r.before));
+    result.afterOverBefore = median(rounds.map((r) => r.integralgit.rps / r.before.rps));
+    console.log(`IntegralGit / the older build req/s (median of rounds): ${fmt(result.afterOverBefore, 2)}`);
   }
   console.log(`IntegralGit p99: ${fmt(result.integralgit.p99, 2)} ms (target <= 25 ms) ${verdict(result.integralgit.p99 <= 25)}`);
   console.log(`every 202 stored: ${stored.events} events with ${stored.jobs} jobs for ${accepted} accepted deliveries ${verdict(stored.events >= accepted && stored.jobs >= accepted)}`);
