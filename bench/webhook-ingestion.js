@@ -43,6 +43,9 @@ const USAGE = `usage: node bench/webhook-ingestion.js [options]
                      takes the disk out and leaves the CPU cost)
   --base-bin <path>  also run an older build (its bin/integralgit.js) in every round, on
                      its own data dir: before and after in the same rounds
+  --fresh-commits    every request carries commits never sent before (same size, signed
+                     anew), as real pushes do; without it the same commits come every time
+                     and both servers store them once, then only link them
   --keep             keep the temp dir (server log, databases) for a look afterwards
   --hold-worker      hold the repo's worker in a running deployment (its script waits on a
                      FIFO) for the whole measurement, so the queued jobs wait and coalesce as
@@ -57,7 +60,7 @@ const FOCUS = [
 ];
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2), { duration: 20, connections: 50, warmup: 3, rounds: 1, profile: false, groupCommit: false, json: '', keep: false, holdWorker: false, baseBin: '', tmpDir: require('node:os').tmpdir() }, USAGE);
+  const opts = parseArgs(process.argv.slice(2), { duration: 20, connections: 50, warmup: 3, rounds: 1, profile: false, groupCommit: false, json: '', keep: false, holdWorker: false, freshCommits: false, baseBin: '', tmpDir: require('node:os').tmpdir() }, USAGE);
   const root = makeTempRoot('ig-bench-ingest-', { keep: opts.keep, base: opts.tmpDir });
   const deployRoot = path.join(root, 'deployments');
   fs.mkdirSync(deployRoot);
@@ -74,7 +77,7 @@ async function main() {
   delete headers['x-github-delivery'];
   const environment = describeEnvironment(root);
   console.log(`environment: ${environment.text}`);
-  console.log(`webhook ingestion: ${body.length} byte signed push body, ${opts.connections} connections, ${opts.duration} s (+${opts.warmup} s warm-up) per server, ${opts.rounds} round(s), ${opts.holdWorker ? "the repo's worker held by a running deployment (like-for-like)" : "the repo's worker skipping the pushes meanwhile"}`);
+  console.log(`webhook ingestion: ${body.length} byte signed push body, ${opts.connections} connections, ${opts.duration} s (+${opts.warmup} s warm-up) per server, ${opts.rounds} round(s), ${opts.holdWorker ? "the repo's worker held by a running deployment (like-for-like)" : "the repo's worker skipping the pushes meanwhile"}, ${opts.freshCommits ? 'new commits in every request' : 'the same commits in every request'}`);
 
   const port = await freePort();
   const dataDir = path.join(root, 'ig-data');
@@ -85,7 +88,8 @@ async function main() {
   const baseDataDir = path.join(root, 'base-data');
   const baseSettingsFile = opts.baseBin ? settingsFor('base-settings', baseDataDir) : null;
   const profileDir = path.join(root, 'profile');
-  const load = (target, duration) => runLoad({ url: target.url, body, headers, connections: opts.connections, duration, serverPid: target.pid });
+  const nextBody = opts.freshCommits ? freshCommitBodies(body, secret) : undefined;
+  const load = (target, duration) => runLoad({ url: target.url, body, headers, connections: opts.connections, duration, serverPid: target.pid, nextBody });
 
   const rounds = [];
   for (let r = 0; r < opts.rounds; r++) {
@@ -215,6 +219,27 @@ async function holdWorker(server, repo, secret, fifo, round) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { release: () => fs.writeFileSync(fifo, 'go\n') };
+}
+
+/**
+ * The same push with new commit ids each time: each id starts with a request counter in
+ * place of its first 8 hex digits (the body keeps its size), and is signed again.
+ */
+function freshCommitBodies(body, secret) {
+  const MARK = 'ffffffff';
+  const raw = JSON.parse(body);
+  const mark = (c) => (c.id = MARK + c.id.slice(8));
+  raw.commits.forEach(mark);
+  mark(raw.head_commit);
+  raw.after = raw.head_commit.id;
+  const template = JSON.stringify(raw);
+  const parts = template.split(MARK);
+  if (parts.length - 1 !== raw.commits.length + 2) throw new Error('the commit id marker is not unique in the push body');
+  let n = 0;
+  return () => {
+    const next = parts.join((n++).toString(16).padStart(8, '0'));
+    return { body: next, headers: signedHeaders(next, secret, 'placeholder') };
+  };
 }
 
 /** Several rounds: the mean of each figure (one round: its figures). */
