@@ -94,7 +94,7 @@ export interface DeploymentStore extends DeploymentRecordStore, ConfigVersionSto
   fillEventCommits(eventId: number, commits: PushCommitInput[]): void;
 }
 
-/** Reads behind the pages, the JSON API and the read-only CLI commands; never writes. */
+/** Reads behind the pages, the JSON API and the read-only CLI commands; the one write is a search indexing the commits still pending first (commit-search.ts). */
 export interface HistoryStore {
   listRepos(): string[];
   // deployments and their logs
