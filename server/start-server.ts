@@ -12,6 +12,7 @@ import { setUpOutgoing, type OutgoingChannel } from '../lib/outbox';
 import { missedRows } from '../lib/outcomes/outcome-channels';
 import type { DispatcherOptions } from '../lib/outbox/dispatcher';
 import { createBackend } from '../lib/workcopy/create-backend';
+import { enableSpawnHelper } from '../lib/workcopy/native/spawn-helper';
 import { Poller } from '../lib/queue/poller';
 import { packageVersion } from '../lib/version';
 import { createApp } from './create-app';
@@ -44,6 +45,8 @@ export async function startServer(
   logger: Logger,
   opts: { store?: Store; outgoing?: OutgoingChannel[]; outbox?: DispatcherOptions; /** tests: grace before a new head counts as a missed webhook */ missedGraceMs?: number; /** tests: how often the write probe runs */ writeProbeMs?: number } = {},
 ): Promise<RunningServer> {
+  // git and gpg are spawned from a small helper process, not from the server's large heap
+  enableSpawnHelper();
   // one server per data dir: a second one would "recover" the first one's running jobs
   const releaseDataDir = holdFileLock(path.join(settings.dataDir, 'serve.lock'), `another IntegralGit server uses the data dir ${settings.dataDir}`);
   let store: Store;
