@@ -13,6 +13,7 @@ import { missedRows } from '../lib/outcomes/outcome-channels';
 import type { DispatcherOptions } from '../lib/outbox/dispatcher';
 import { createBackend } from '../lib/workcopy/create-backend';
 import { enableSpawnHelper } from '../lib/workcopy/native/spawn-helper';
+import { endSpareScriptParent } from '../lib/script/script-parent';
 import { Poller } from '../lib/queue/poller';
 import { packageVersion } from '../lib/version';
 import { createApp } from './create-app';
@@ -147,6 +148,8 @@ export async function startServer(
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const settled = await queue.stop(graceMs);
+      // no deployment will take it now (one still running past the grace has its own)
+      endSpareScriptParent();
       await outbox.stop();
       server.closeAllConnections();
       await stopped;

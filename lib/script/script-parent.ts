@@ -93,11 +93,19 @@ export function spareScriptParentPid(): number | undefined {
   return spare && isUsable(spare.parent) ? spare.parent.process.pid : undefined;
 }
 
+/** End the waiting parent, if any (it idled out, or the server stops). */
+export function endSpareScriptParent(): void {
+  discardSpare();
+}
+
 function discardSpare(): void {
   if (!spare) return;
   clearTimeout(spare.timer);
-  spare.parent.process.kill();
+  const p = spare.parent.process;
   spare = null;
+  // it ignores SIGTERM (meant for the server's group): closing its channel is what ends it
+  if (p.connected) p.disconnect();
+  else p.kill('SIGKILL');
 }
 
 /** `as`: the script's user and group (a repo's `runAs`); libuv also clears its supplementary groups */

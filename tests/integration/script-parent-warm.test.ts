@@ -1,5 +1,5 @@
 import { runScript, ScriptResult } from '../../lib/script/run-script';
-import { spareScriptParentPid, warmScriptParent } from '../../lib/script/script-parent';
+import { endSpareScriptParent, spareScriptParentPid, warmScriptParent } from '../../lib/script/script-parent';
 import { ScriptDir, baseScriptEnv } from '../fixtures/scripts/script-dir';
 
 const stdoutOf = (r: ScriptResult): string => r.output.filter((c) => c.stream === 'stdout').map((c) => c.text).join('');
@@ -50,6 +50,16 @@ describe('a script parent started ahead of the script (warmScriptParent)', () =>
     const r = await runScript({ script: './deploy.sh', location: wc.dir, env: baseScriptEnv(), timeoutSeconds: 30 });
     expect(r.exitCode).toBe(0);
     expect(stdoutOf(r).trim()).not.toBe(String(spare));
+  });
+
+  it('ends a spare left unused (it ignores SIGTERM, so its channel is closed)', async () => {
+    warmScriptParent();
+    const spare = spareScriptParentPid()!;
+    // past node's start-up: its signal handlers are in place
+    await new Promise((r) => setTimeout(r, 1500));
+    endSpareScriptParent();
+    expect(spareScriptParentPid()).toBeUndefined();
+    await waitForExit(spare);
   });
 
   it('without a spare, a script still starts (a parent spawned on the spot)', async () => {
