@@ -12,6 +12,8 @@ import { setUpOutgoing, type OutgoingChannel } from '../lib/outbox';
 import { missedRows } from '../lib/outcomes/outcome-channels';
 import type { DispatcherOptions } from '../lib/outbox/dispatcher';
 import { createBackend } from '../lib/workcopy/create-backend';
+import { enableSpawnHelper } from '../lib/workcopy/native/spawn-helper';
+import { endSpareScriptParent } from '../lib/script/script-parent';
 import { Poller } from '../lib/queue/poller';
 import { packageVersion } from '../lib/version';
 import { createApp } from './create-app';
@@ -44,6 +46,8 @@ export async function startServer(
   logger: Logger,
   opts: { store?: Store; outgoing?: OutgoingChannel[]; outbox?: DispatcherOptions; /** tests: grace before a new head counts as a missed webhook */ missedGraceMs?: number; /** tests: how often the write probe runs */ writeProbeMs?: number } = {},
 ): Promise<RunningServer> {
+  // git and gpg are spawned from a small helper process, not from the server's large heap
+  enableSpawnHelper();
   // one server per data dir: a second one would "recover" the first one's running jobs
   const releaseDataDir = holdFileLock(path.join(settings.dataDir, 'serve.lock'), `another IntegralGit server uses the data dir ${settings.dataDir}`);
   let store: Store;
@@ -144,6 +148,8 @@ export async function startServer(
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const settled = await queue.stop(graceMs);
+      // no deployment will take it now (one still running past the grace has its own)
+      endSpareScriptParent();
       await outbox.stop();
       server.closeAllConnections();
       await stopped;
