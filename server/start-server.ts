@@ -21,7 +21,8 @@ import { createUpdateHandler } from './routes/update';
 import type { AppContext } from './app-context';
 import type { FleetNode } from '../lib/fleet/fleet-node';
 import { GroupCommitter } from '../lib/ingest/group-commit';
-import { SERVER_BUSY_TIMEOUT_MS } from '../lib/store/busy-retry';
+import { retryWhileBusy, SERVER_BUSY_TIMEOUT_MS } from '../lib/store/busy-retry';
+import { describeError } from '../lib/errors';
 import { WriteHealth } from '../lib/health/write-health';
 
 export interface RunningServer {
@@ -121,8 +122,11 @@ export async function startServer(
     onMissed: (missed) => {
       const rows = missedRows(settings, missed);
       if (rows.length === 0) return;
-      store.enqueueOutbox(rows);
-      outbox.kick();
+      // under a foreign write lock the rows wait on timers (the poller does not)
+      retryWhileBusy(() => store.enqueueOutbox(rows), { what: 'storing a missed-webhook notice' }).then(
+        () => outbox.kick(),
+        (err: unknown) => logger.error(`could not store a missed-webhook notice: ${describeError(err)}`),
+      );
     },
     ...(opts.missedGraceMs !== undefined ? { missedGraceMs: opts.missedGraceMs } : {}),
   });
