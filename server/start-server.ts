@@ -14,7 +14,7 @@ import type { DispatcherOptions } from '../lib/outbox/dispatcher';
 import { createBackend } from '../lib/workcopy/create-backend';
 import { Poller } from '../lib/queue/poller';
 import { packageVersion } from '../lib/version';
-import { createApp } from './create-app';
+import type { createApp as CreateApp } from './create-app';
 import { holdFileLock } from '../lib/locks/file-lock';
 import { endOrphanedScripts, scriptRecordDir } from '../lib/script/script-records';
 import { createUpdateHandler } from './routes/update';
@@ -76,15 +76,20 @@ export async function startServer(
   const queue = new DeployQueue({ settings, store, logger, backend, events, fleet });
   const writeHealth = new WriteHealth(store, opts.writeProbeMs);
   const ctx: AppContext = { settings, store, queue, events, outbox, metrics, logger, backend, writeHealth, startedAt: new Date(), version: packageVersion(), fleet };
-  const app = createApp(ctx);
   // POST /update is served ahead of Express (server/routes/update.ts says why)
   const update = createUpdateHandler(ctx);
   const updatePath = `${settings.basePath}/update`;
+  // Express, helmet, the pages and the API are loaded on the first request that needs them:
+  // a server that only takes webhooks never holds them (~130 modules, ~10 MB of idle RSS)
+  let app: ReturnType<typeof CreateApp> | undefined;
+  const appFor = (): ReturnType<typeof CreateApp> =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (app ??= (require('./create-app') as { createApp: typeof CreateApp }).createApp(ctx));
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     if ((q < 0 ? url : url.slice(0, q)) === updatePath) update(req, res);
-    else app(req, res);
+    else appFor()(req, res);
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 60_000;
