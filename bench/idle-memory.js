@@ -55,27 +55,31 @@ async function main() {
   if (flags.length > 0) bins.push([`integralgit serve, node ${flags.join(' ')}`, BIN, flags]);
   if (opts.baseBin) bins.push(['base: integralgit serve', path.resolve(opts.baseBin), []]);
   const bare = [];
+  const barePrivate = [];
   const rows = {};
   for (let round = 0; round < opts.rounds; round++) {
     const b = await idleFigures(['-e', 'setInterval(() => {}, 1e6)'], root);
     bare.push(b.rssMb);
+    barePrivate.push(b.privateMb);
     for (const [label, bin, binFlags] of round % 2 ? [...bins].reverse() : bins) {
       const u = await idleFigures([bin, '--settings', settings, 'serve', '--data-dir', path.join(root, `data-${label.length}`)], root, binFlags);
-      const r = (rows[label] ??= { rss: [], ratio: [], heap: [], modules: 0 });
+      const r = (rows[label] ??= { rss: [], ratio: [], priv: [], privRatio: [], heap: [], modules: 0 });
       r.rss.push(u.rssMb);
+      r.priv.push(u.privateMb);
+      r.privRatio.push(u.privateMb / b.privateMb);
       r.heap.push(u.heapMb);
       r.ratio.push(u.rssMb / b.rssMb);
       r.modules = u.modules;
     }
   }
   const webhook = await webhookRss(root);
-  console.log(`idle RSS after ${opts.idleMs} ms at rest, ${opts.rounds} alternating rounds; bare node (kept alive): median ${fmt(median(bare), 1)} MB`);
+  console.log(`idle RSS after ${opts.idleMs} ms at rest, ${opts.rounds} alternating rounds; bare node (kept alive): median ${fmt(median(bare), 1)} MB RSS, ${fmt(median(barePrivate), 1)} MB private`);
   console.log(
     table(
-      ['process', 'RSS MB (median)', 'heap used MB', 'modules', 'RSS ÷ bare node (median of rounds)', 'goal ≤ 1.3×'],
+      ['process', 'RSS MB (median)', 'private MB', 'heap used MB', 'modules', 'RSS ÷ bare node (median of rounds)', 'goal ≤ 1.3×', 'private ÷ bare node'],
       [
-        ...Object.entries(rows).map(([k, r]) => [k, fmt(median(r.rss), 1), fmt(median(r.heap), 1), r.modules, fmt(median(r.ratio), 2) + '×', k.startsWith('base') ? '' : verdict(median(r.ratio) <= 1.3)]),
-        ['adnanh/webhook', webhook === undefined ? 'not installed' : fmt(webhook, 1), '', '', '', ''],
+        ...Object.entries(rows).map(([k, r]) => [k, fmt(median(r.rss), 1), fmt(median(r.priv), 1), fmt(median(r.heap), 1), r.modules, fmt(median(r.ratio), 2) + '×', k.startsWith('base') ? '' : verdict(median(r.ratio) <= 1.3), fmt(median(r.privRatio), 2) + '×']),
+        ['adnanh/webhook', webhook === undefined ? 'not installed' : fmt(webhook, 1), '', '', '', '', '', ''],
       ],
     ),
   );

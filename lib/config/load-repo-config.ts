@@ -1,11 +1,10 @@
-import { describeError, IntegralGitError, isIntegralGitError, type Problem } from '../errors';
+import { IntegralGitError, isIntegralGitError, type Problem } from '../errors';
 import type { Logger } from '../log/logger';
 import type { RepoSettings } from '../settings/types';
 import { fetchConfigBranch, type ConfigBranch, type ConfigBranchFetcher } from './fetch-config-branch';
 import { resolveHostConfig } from './merge-layers';
 import { parseRepoConfig } from './parse-repo-config';
 import type { ConfigVersionRecord, ConfigVersionStore, EffectiveConfig } from './types';
-import { isDatabaseBusy, retryWhileBusy } from '../store/busy-retry';
 
 /** How much of the file's text a version record keeps (the parsed config is kept whole). */
 export const RAW_STORE_LIMIT = 256 * 1024;
@@ -67,28 +66,11 @@ export async function loadRepoConfig(opts: LoadRepoConfigOptions): Promise<Loade
       return { current, latest: previous, changed: false, fetchError: error };
     }
   }
-  saveVersion(store, record, logger);
+  store.recordConfigVersion(record);
   const changed = previous?.commit !== record.commit;
   const current = record.valid ? record : store.lastValidConfig(repo.name);
   if (changed) logChange(logger, record, current);
   return { current, latest: record, changed };
-}
-
-/**
- * Record the version read. Under another process's write lock (the server's connection
- * waits only 25 ms) the record is written once the lock is released: the deployment goes
- * on with the version it read, which is all it needs (the write is an idempotent upsert
- * keyed by commit, and its `fetchedAt` keeps the order of versions).
- */
-function saveVersion(store: ConfigVersionStore, record: ConfigVersionRecord, logger: Logger | undefined): void {
-  try {
-    store.recordConfigVersion(record);
-  } catch (err) {
-    if (!isDatabaseBusy(err)) throw err;
-    const what = `[${record.repo}] config ${record.commit.slice(0, 12)}`;
-    logger?.warn(`${what} is recorded once another process releases the database's write lock; the deployment goes on`);
-    retryWhileBusy(() => store.recordConfigVersion(record)).catch((e: unknown) => logger?.error(`${what} could not be recorded: ${describeError(e)}`));
-  }
 }
 
 /** The version in force, or IG_FETCH_FAILED / IG_CONFIG_NEVER_VALID saying why there is none. */

@@ -5,6 +5,7 @@ import { SERVER_BUSY_TIMEOUT_MS, UI_BUSY_WAIT_MS } from '../../lib/store/busy-re
 import { useTempDirs } from '../helpers/temp-store';
 import { holdWriteLock, until } from '../helpers/hold-write-lock';
 import { loadRepoConfig } from '../../lib/config/load-repo-config';
+import { recordVersionsBehind } from '../../lib/deploy/config-version-writer';
 import { setUpOutgoing } from '../../lib/outbox';
 import { DeploymentEvents } from '../../lib/deploy/events';
 import { createQueuedDeployment } from '../../lib/deploy/recorder';
@@ -94,7 +95,8 @@ describe('lib writes under a write lock held by another process', () => {
     const loaded = await loadRepoConfig({
       repo: { name: 'app', url: 'https://git.example.com/app.git', insecure: true, pollInterval: 0, secretEnvNames: [] },
       dataDir: dir,
-      store,
+      // as the deployment's resolve-config stage passes it
+      store: recordVersionsBehind(store, silentLogger()),
       logger: silentLogger(),
       read: () => Promise.resolve({ commit, filename: 'config', text: JSON.stringify({ configs: { base: { location: '/srv/www/app' } } }) }),
     });
