@@ -1,11 +1,11 @@
 import type { Logger } from '../log/logger';
 import type { ClaimedJob, DeploymentStore, JobQueueStore } from '../store';
 import { describeError } from '../errors';
-import type { runDeployment as RunDeployment } from '../deploy/run-deployment';
+import { runDeployment } from '../deploy/run-deployment';
 import type { DeployDeps } from '../deploy/deploy-deps';
 import { DeploymentEvents } from '../deploy/events';
 import { createQueuedDeployment } from '../deploy/recorder';
-import type { fillTruncatedCommits as FillTruncatedCommits } from '../deploy/fill-truncated-commits';
+import { fillTruncatedCommits } from '../deploy/fill-truncated-commits';
 import { RETENTION_DEFAULTS } from '../settings/resolve-retention';
 import { retryWhileBusy } from '../store/busy-retry';
 import { findRepo } from '../settings/require-repo';
@@ -173,7 +173,7 @@ export class DeployQueue {
         return id;
       }));
       const byPerson = job.trigger === 'cli' || job.trigger === 'ui';
-      const outcome = await pipeline().runDeployment(this.deps, {
+      const outcome = await runDeployment(this.deps, {
         repo,
         trigger: job.trigger,
         // a push names the branch it went to; a person may ask for a branch; a poll deploys the configured one
@@ -195,7 +195,7 @@ export class DeployQueue {
       this.pruneHistory(repo);
       if (outcome.status === 'succeeded' && outcome.location) {
         const eventIds = [job.eventId, ...job.coalescedJobIds.map((id) => this.store.getJob(id)?.eventId ?? null)];
-        await pipeline().fillTruncatedCommits(this.store, outcome.location, eventIds, this.logger).catch((err: unknown) =>
+        await fillTruncatedCommits(this.store, outcome.location, eventIds, this.logger).catch((err: unknown) =>
           this.logger.warn(`could not fill the commits of job ${job.id}: ${describeError(err)}`),
         );
       }
@@ -212,17 +212,4 @@ export class DeployQueue {
       this.aborts.delete(repo);
     }
   }
-}
-
-/**
- * The deployment pipeline (stages, working-copy backends, script runner, releases: ~60
- * modules, a few MB of a server's idle RSS) is loaded when the first job runs, not at start.
- */
-function pipeline(): { runDeployment: typeof RunDeployment; fillTruncatedCommits: typeof FillTruncatedCommits } {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  return {
-    runDeployment: (require('../deploy/run-deployment') as { runDeployment: typeof RunDeployment }).runDeployment,
-    fillTruncatedCommits: (require('../deploy/fill-truncated-commits') as { fillTruncatedCommits: typeof FillTruncatedCommits }).fillTruncatedCommits,
-  };
-  /* eslint-enable @typescript-eslint/no-require-imports */
 }
