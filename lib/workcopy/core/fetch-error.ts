@@ -12,6 +12,12 @@ export function fetchFailed(repo: RepoSettings, what: string, detail: string, br
   let hint = `check that ${url} is reachable from this host and \`${r}.url\` is right`;
   if (/could not lock config file|Unable to create '[^']*\.lock': File exists|cannot lock ref/i.test(detail)) {
     hint = `another git process was writing in this working copy at the same time (a deployment by another IntegralGit server with another dataDir, or a git command run by hand); retry when it has finished`;
+  } else if (/ECONNREFUSED|Connection refused|Couldn't connect to server/i.test(detail)) {
+    hint = `connection refused: nothing answers at ${hostOf(url)} (is the git host up, the port in \`${r}.url\` right, a firewall in the way?)`;
+  } else if (/Could not resolve host|ENOTFOUND|EAI_AGAIN|Name or service not known|Temporary failure in name resolution/i.test(detail)) {
+    hint = `the host name in \`${r}.url\` does not resolve on this host (DNS): check the name, and /etc/resolv.conf or a proxy setting`;
+  } else if (/ETIMEDOUT|timed out|Connection timeout/i.test(detail)) {
+    hint = `the connection to ${hostOf(url)} timed out: check the network path (firewall, proxy) from this host`;
   } else if (/could not read (Username|Password)|Authentication failed|error: 40[13]\b|\b40[13]\b.*(Unauthorized|Forbidden)|HttpError: HTTP Error: 40[13]/i.test(detail)) {
     hint = `authentication failed: check the token in \`${r}.auth\` (and that it may read the repository)`;
   } else if (/error: 30[1278]\b|\bredirect/i.test(detail)) {
@@ -30,4 +36,13 @@ export function fetchFailed(repo: RepoSettings, what: string, detail: string, br
     url,
     branch,
   });
+}
+
+/** host[:port] of a URL or scp-like address, for a message; the whole URL when it does not parse. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return /^[^@]+@([^:]+):/.exec(url)?.[1] ?? url;
+  }
 }
