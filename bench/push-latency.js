@@ -275,7 +275,24 @@ function gitBreakdown(commands, rows) {
     const last = cs.reduce((m, c) => (c.endNs > m ? c.endNs : m), cs[0].endNs);
     return { beforeGit: ms(r.t0, first), inGit: inGit[i], betweenGit: ms(first, last) - inGit[i], afterGit: ms(last, r.scriptStart) };
   });
+  // the wait before each git process: from the end of every one started before it (0 when they overlap)
+  const gapsByLabel = new Map();
+  perPush.forEach((cs, i) => {
+    let lastEnd = rows[i].t0;
+    let lastName = 'webhook POST';
+    for (const c of [...cs, { startNs: rows[i].scriptStart, endNs: rows[i].scriptStart, argv: ['git', 'script'] }]) {
+      const name = c.argv[1] === 'script' ? 'script' : commandName(c.argv);
+      const label = `${lastName} → ${name}`;
+      if (!gapsByLabel.has(label)) gapsByLabel.set(label, []);
+      gapsByLabel.get(label).push(Math.max(0, ms(lastEnd, c.startNs)));
+      if (c.endNs > lastEnd) {
+        lastEnd = c.endNs;
+        lastName = name;
+      }
+    }
+  });
   return {
+    gaps: [...gapsByLabel].map(([label, v]) => ({ label, pushes: v.length, medianMs: median(v) })),
     commands: lines.sort((a, b) => b.medianMs - a.medianMs),
     medianGitProcesses: median(perPush.map((cs) => cs.length)),
     phases: Object.fromEntries(['beforeGit', 'inGit', 'betweenGit', 'afterGit'].map((k) => [k, median(phases.map((p) => p[k]))])),
@@ -290,6 +307,8 @@ function printBreakdown(b) {
   console.log(`  between git processes (spawning, reading their output, the server's own checks): ${fmt(p.betweenGit, 1)} ms`);
   console.log(`  last git process → script's first line (spawn, sh, date): ${fmt(p.afterGit, 1)} ms`);
   console.log(table(['git command', 'per push', 'ms per push'], b.commands.map((c) => [c.command, c.perPush, fmt(c.medianMs, 1)])));
+  console.log('\nwaits before each git process and the script (from the end of the latest one to end before it; medians):');
+  console.log(table(['from → to', 'pushes', 'median ms'], b.gaps.map((g) => [g.label, g.pushes, fmt(g.medianMs, 1)])));
 }
 
 module.exports = { main };

@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { isIntegralGitError } from '../lib/errors';
 import type { AppContext } from './app-context';
+import { BUSY_RETRY_AFTER_S } from '../lib/store/busy-retry';
 import { healthRouter } from './routes/health';
 import { apiRouter } from './routes/api';
 import { pagesRouter } from './routes/pages';
@@ -36,6 +37,7 @@ export function createApp(ctx: AppContext): express.Express {
       return;
     }
     if (isIntegralGitError(err)) {
+      if (err.code === 'IG_DATABASE_BUSY') res.set('Retry-After', String(BUSY_RETRY_AFTER_S));
       res.status(err.status).json({ error: err.message, code: err.code });
       return;
     }

@@ -12,16 +12,19 @@ import { setUpOutgoing, type OutgoingChannel } from '../lib/outbox';
 import { missedRows } from '../lib/outcomes/outcome-channels';
 import type { DispatcherOptions } from '../lib/outbox/dispatcher';
 import { createBackend } from '../lib/workcopy/create-backend';
+import { enableSpawnHelper } from '../lib/workcopy/native/spawn-helper';
+import { endSpareScriptParent } from '../lib/script/script-parent';
 import { Poller } from '../lib/queue/poller';
 import { packageVersion } from '../lib/version';
-import { createApp } from './create-app';
+import type { createApp as CreateApp } from './create-app';
 import { holdFileLock } from '../lib/locks/file-lock';
 import { endOrphanedScripts, scriptRecordDir } from '../lib/script/script-records';
 import { createUpdateHandler } from './routes/update';
 import type { AppContext } from './app-context';
 import type { FleetNode } from '../lib/fleet/fleet-node';
 import { GroupCommitter } from '../lib/ingest/group-commit';
-import { SERVER_BUSY_TIMEOUT_MS } from '../lib/store/busy-retry';
+import { retryWhileBusy, SERVER_BUSY_TIMEOUT_MS } from '../lib/store/busy-retry';
+import { describeError } from '../lib/errors';
 import { WriteHealth } from '../lib/health/write-health';
 import { CommitIndexer } from '../lib/history/commit-indexer';
 
@@ -45,6 +48,8 @@ export async function startServer(
   logger: Logger,
   opts: { store?: Store; outgoing?: OutgoingChannel[]; outbox?: DispatcherOptions; /** tests: grace before a new head counts as a missed webhook */ missedGraceMs?: number; /** tests: how often the write probe runs */ writeProbeMs?: number } = {},
 ): Promise<RunningServer> {
+  // git and gpg are spawned from a small helper process, not from the server's large heap
+  enableSpawnHelper();
   // one server per data dir: a second one would "recover" the first one's running jobs
   const releaseDataDir = holdFileLock(path.join(settings.dataDir, 'serve.lock'), `another IntegralGit server uses the data dir ${settings.dataDir}`);
   let store: Store;
@@ -76,15 +81,20 @@ export async function startServer(
   const queue = new DeployQueue({ settings, store, logger, backend, events, fleet });
   const writeHealth = new WriteHealth(store, opts.writeProbeMs);
   const ctx: AppContext = { settings, store, queue, events, outbox, metrics, logger, backend, writeHealth, startedAt: new Date(), version: packageVersion(), fleet };
-  const app = createApp(ctx);
   // POST /update is served ahead of Express (server/routes/update.ts says why)
   const update = createUpdateHandler(ctx);
   const updatePath = `${settings.basePath}/update`;
+  // Express, helmet, the pages and the API are loaded on the first request that needs them:
+  // a server that only takes webhooks never holds them (~130 modules, ~10 MB of idle RSS)
+  let app: ReturnType<typeof CreateApp> | undefined;
+  const appFor = (): ReturnType<typeof CreateApp> =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (app ??= (require('./create-app') as { createApp: typeof CreateApp }).createApp(ctx));
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     if ((q < 0 ? url : url.slice(0, q)) === updatePath) update(req, res);
-    else app(req, res);
+    else appFor()(req, res);
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 60_000;
@@ -124,8 +134,11 @@ export async function startServer(
     onMissed: (missed) => {
       const rows = missedRows(settings, missed);
       if (rows.length === 0) return;
-      store.enqueueOutbox(rows);
-      outbox.kick();
+      // under a foreign write lock the rows wait on timers (the poller does not)
+      retryWhileBusy(() => store.enqueueOutbox(rows), { what: 'storing a missed-webhook notice' }).then(
+        () => outbox.kick(),
+        (err: unknown) => logger.error(`could not store a missed-webhook notice: ${describeError(err)}`),
+      );
     },
     ...(opts.missedGraceMs !== undefined ? { missedGraceMs: opts.missedGraceMs } : {}),
   });
@@ -148,6 +161,8 @@ export async function startServer(
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const settled = await queue.stop(graceMs);
+      // no deployment will take it now (one still running past the grace has its own)
+      endSpareScriptParent();
       await outbox.stop();
       server.closeAllConnections();
       await stopped;

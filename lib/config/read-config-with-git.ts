@@ -1,6 +1,5 @@
 import { IntegralGitError } from '../errors';
-import { redactUrl } from '../remote-url';
-import { CONFIG_FILENAMES, type ConfigBranch } from './read-config-at-commit';
+import { CONFIG_FILENAMES, configMissing, configText, isRegularFileMode, notARegularFile, type ConfigBranch } from './config-file-rules';
 
 /** Runs `git cat-file --batch` in the git directory that holds the commit; returns its stdout. */
 export type CatFileBatch = (input: string) => Promise<Buffer>;
@@ -22,23 +21,10 @@ export async function readConfigWithGit(opts: { commit: string; url: string; cat
     const mode = modes.get(filename);
     if (mode === undefined) continue;
     const obj = out[i + 1];
-    if (mode !== '100644' && mode !== '100755') {
-      const kind = mode === '40000' ? 'a directory' : mode === '120000' ? 'a symbolic link' : mode === '160000' ? 'a commit' : `an entry of mode ${mode}`;
-      throw new IntegralGitError('IG_CONFIG_INVALID', `\`${filename}\` on the integralgit branch is ${kind}; it must be a regular file holding the JSON config`, { commit, filename });
-    }
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(obj?.content);
-    } catch {
-      throw new IntegralGitError('IG_CONFIG_INVALID', `\`${filename}\` on the integralgit branch is not UTF-8 text`, { commit, filename });
-    }
-    return { commit, filename, text };
+    if (!isRegularFileMode(mode)) throw notARegularFile(filename, mode, commit);
+    return configText(obj?.content, filename, commit);
   }
-  throw new IntegralGitError(
-    'IG_CONFIG_MISSING',
-    `the integralgit branch of ${redactUrl(opts.url)} (commit ${commit.slice(0, 12)}) has no file named \`config\` or \`config.json\`; add one (\`integralgit init\` writes a starter config)`,
-    { commit, url: redactUrl(opts.url) },
-  );
+  throw configMissing(opts.url, commit);
 }
 
 interface BatchObject {

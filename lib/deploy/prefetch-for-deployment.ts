@@ -6,6 +6,7 @@ import { describeError } from '../errors';
 import { withWorkingCopyLock } from '../locks/file-lock';
 import { assertLocationAllowed } from '../workcopy/core/check-location';
 import { prefetchWithConfig, type Prefetched } from '../workcopy/native/native-prefetch';
+import { warmScriptParent } from '../script/script-parent';
 import type { DeploymentState } from './stages/stage';
 
 /**
@@ -25,6 +26,8 @@ export async function prefetchForDeployment(state: Readonly<DeploymentState>): P
   if (!cfg.location || cfg.releases || (req.pushedBranch && req.pushedBranch !== branch)) return null;
   try {
     assertLocationAllowed(cfg.location, deps.settings.allowedRoots);
+    // the script's parent process starts during the fetch rather than after the checkout
+    if (cfg.script) warmScriptParent();
     // not while another process deploys this copy (a CLI trigger): its fetch would race ours
     return await withWorkingCopyLock(deps.settings.dataDir, cfg.location, { waitMs: 0 }, () =>
       prefetchWithConfig({ repo: repoSettings, location: cfg.location!, branch, remote: cfg.remote }),

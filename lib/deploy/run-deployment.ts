@@ -20,6 +20,7 @@ import { activate } from './stages/activate';
 import { healthcheck } from './stages/healthcheck';
 import { cleanupReleases } from './stages/cleanup-releases';
 import { revertAfterFailure } from './revert';
+import { warmScriptParent } from '../script/script-parent';
 
 export type { DeployDeps } from './deploy-deps';
 
@@ -77,6 +78,8 @@ async function finalOutcome(state: DeploymentState, ended: TerminalOutcome | und
  * the last commit that passed (SPEC §10); a commit that passed is no longer remembered as bad.
  */
 async function apply(state: DeploymentState): Promise<TerminalOutcome | undefined> {
+  // node's start-up for the script's parent overlaps the sync (a no-op when the prefetch started it)
+  if (state.effective!.config.script) warmScriptParent();
   const ended = await runStages(state.effective!.config.releases ? APPLY_RELEASE : APPLY, state);
   if (ended?.status === 'failed') await revertAfterFailure(state, ended);
   else if (!ended && state.commit) state.recorder.passed(state.host, state.commit);

@@ -4,6 +4,10 @@ import type { OutboxAttemptResult, OutboxMessage, OutboxStore } from '../store';
 
 export type { OutboxStore } from '../store';
 import { DEFAULT_RETRY, nextAttemptAt, type RetryPolicy } from './backoff';
+import { isDatabaseBusy, retryWhileBusy } from '../store/busy-retry';
+
+/** How long an attempt's record waits for a foreign write lock: the 30 s the lease outlasts the attempt. */
+const RECORD_WAIT_MS = 30_000;
 
 /**
  * Delivers one message; resolves when the target accepted it, throws (or rejects) when not.
@@ -141,7 +145,14 @@ export class OutboxDispatcher {
       if (this.inFlight.size >= this.maxInFlight) break;
       if (this.busyLanes.has(m.target) || !this.senders.has(m.kind)) continue;
       // the lease outlasts the attempt: another process sees it as not due until then
-      const claimed = this.store.claimOutbox(m.id, iso(now), iso(now + this.attemptTimeoutMs + 30_000));
+      let claimed: OutboxMessage | undefined;
+      try {
+        claimed = this.store.claimOutbox(m.id, iso(now), iso(now + this.attemptTimeoutMs + 30_000));
+      } catch (err) {
+        // another process holds the write lock (or the disk refuses): the next poll tries again
+        if (!isDatabaseBusy(err)) this.logger.warn(`outbox: could not claim message ${m.id}: ${describeError(err)}`);
+        return;
+      }
       if (!claimed) continue;
       this.busyLanes.add(m.target);
       const abort = new AbortController();
@@ -175,7 +186,9 @@ export class OutboxDispatcher {
       clearTimeout(timer);
     }
     try {
-      this.store.recordOutboxAttempt(m.id, { attempt: m.attempts, startedAt: iso(started), durationMs: this.now() - started }, result);
+      // waited out under a foreign write lock while the lease holds: unrecorded, a sent message would be sent again
+      const attempt = { attempt: m.attempts, startedAt: iso(started), durationMs: this.now() - started };
+      await retryWhileBusy(() => this.store.recordOutboxAttempt(m.id, attempt, result), { maxWaitMs: RECORD_WAIT_MS, what: `recording attempt ${m.attempts} of outbox message ${m.id}` });
     } catch (err) {
       this.logger.error(`outbox: could not record attempt ${m.attempts} of message ${m.id}: ${describeError(err)}`);
     }

@@ -6,6 +6,7 @@ import { describeError } from '../errors';
 import { isPermanentFailure, outcomeChannels } from '../outcomes/outcome-channels';
 import { OutboxDispatcher, OutboxPermanentError, type DispatcherOptions, type OutboxSender } from './dispatcher';
 import { outboxWriter } from './outbox-writer';
+import { WriteBehind } from '../store/busy-retry';
 
 /**
  * One kind of outgoing message: which events produce it (rows written at once) and how a
@@ -52,9 +53,14 @@ export function setUpOutgoing(deps: {
   options?: DispatcherOptions;
 }): OutboxDispatcher {
   const dispatcher = new OutboxDispatcher(deps.store, deps.logger, deps.options);
+  // one queue for every channel: rows held up by a foreign write lock land in event order
+  const writes = new WriteBehind((err, queued) => {
+    if (queued) deps.logger.warn(`outbox: messages wait for the database's write lock, which another process holds: ${describeError(err)}`);
+    else deps.logger.error(`outbox: a message could not be stored: ${describeError(err)}`);
+  });
   for (const channel of [...outgoingChannels(deps.settings, deps.store), ...(deps.extra ?? [])]) {
     dispatcher.register(channel.kind, channel.send);
-    outboxWriter(deps.events, deps.store, (e) => channel.toMessages(e), () => dispatcher.kick());
+    outboxWriter(deps.events, deps.store, (e) => channel.toMessages(e), () => dispatcher.kick(), writes);
   }
   return dispatcher;
 }

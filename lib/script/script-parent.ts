@@ -53,8 +53,90 @@ export interface ScriptParent {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/**
+ * How long a parent started ahead of need waits to be used. node's start-up is tens of ms
+ * on a small host (hundreds under load), most of the time from the last git process to the
+ * script's first line; a deployment starts one before its fetch, so that start-up overlaps
+ * the network instead of following it. Unused, it is ended: an idle node costs ~30 MB.
+ */
+const SPARE_IDLE_MS = 30_000;
+
+interface Spare {
+  parent: ScriptParent;
+  timer: NodeJS.Timeout;
+}
+
+let spare: Spare | null = null;
+
+/**
+ * Start a script parent now for a script about to run (a no-op when one is waiting). It
+ * holds nothing of the script's yet: the file, directory, environment and user arrive with
+ * startScriptParent. It never keeps a process (the CLI) from exiting, and ends with it.
+ */
+export function warmScriptParent(): void {
+  if (spare && isUsable(spare.parent)) return;
+  if (spare) discardSpare();
+  let parent: ScriptParent;
+  try {
+    parent = spawnParent('/');
+  } catch {
+    return; // the script's own start reports what is wrong
+  }
+  setReferenced(parent.process, false);
+  const timer = setTimeout(discardSpare, SPARE_IDLE_MS);
+  timer.unref();
+  spare = { parent, timer };
+}
+
+/** The waiting parent's pid, if one waits (tests, and the bench's trace). */
+export function spareScriptParentPid(): number | undefined {
+  return spare && isUsable(spare.parent) ? spare.parent.process.pid : undefined;
+}
+
+/** End the waiting parent, if any (it idled out, or the server stops). */
+export function endSpareScriptParent(): void {
+  discardSpare();
+}
+
+function discardSpare(): void {
+  if (!spare) return;
+  clearTimeout(spare.timer);
+  const p = spare.parent.process;
+  spare = null;
+  // it ignores SIGTERM (meant for the server's group): closing its channel is what ends it
+  if (p.connected) p.disconnect();
+  else p.kill('SIGKILL');
+}
+
 /** `as`: the script's user and group (a repo's `runAs`); libuv also clears its supplementary groups */
 export function startScriptParent(file: string, cwd: string, env: Record<string, string>, graceMs: number, as?: { uid: number; gid: number }): ScriptParent {
+  let parent: ScriptParent;
+  if (spare && isUsable(spare.parent)) {
+    clearTimeout(spare.timer);
+    parent = spare.parent;
+    spare = null;
+    setReferenced(parent.process, true);
+  } else {
+    if (spare) discardSpare();
+    parent = spawnParent(cwd);
+  }
+  parent.process.send({ file, cwd, env, graceMs, uid: as?.uid, gid: as?.gid }, () => undefined);
+  return parent;
+}
+
+/** Still running and listening: a spare that died idle (OOM killer, a signal) is replaced, never handed a script. */
+function isUsable(parent: ScriptParent): boolean {
+  const p = parent.process;
+  return p.exitCode === null && p.signalCode === null && p.connected;
+}
+
+/** An idle spare must not hold the event loop open; one in use must, until the script ends. */
+function setReferenced(p: ChildProcess, on: boolean): void {
+  const handles: Array<{ ref?: () => void; unref?: () => void } | null | undefined> = [p, p.channel, p.stdout as unknown as { ref(): void; unref(): void }, p.stderr as unknown as { ref(): void; unref(): void }];
+  for (const h of handles) (on ? h?.ref : h?.unref)?.call(h);
+}
+
+function spawnParent(cwd: string): ScriptParent {
   const parent = spawn(process.execPath, ['-e', SOURCE], { cwd, env: {}, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let onStarted!: (pid: number) => void;
   let onStartFailed!: (err: Error) => void;
@@ -62,6 +144,8 @@ export function startScriptParent(file: string, cwd: string, env: Record<string,
     onStarted = resolve;
     onStartFailed = reject;
   });
+  // a spare that dies unused rejects nobody's promise
+  started.catch(() => undefined);
   let onExit!: (e: { code: number | null; signal: NodeJS.Signals | null }) => void;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => (onExit = resolve));
   parent.on('message', (m: { started?: number; spawnError?: { code?: string; message: string }; exit?: { code: number | null; signal: NodeJS.Signals | null } }) => {
@@ -75,6 +159,5 @@ export function startScriptParent(file: string, cwd: string, env: Record<string,
     onExit({ code, signal });
   });
   parent.on('error', () => undefined); // a later failure shows as the exit
-  parent.send({ file, cwd, env, graceMs, uid: as?.uid, gid: as?.gid }, () => undefined);
   return { process: parent, started, exited };
 }

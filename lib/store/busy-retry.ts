@@ -9,6 +9,10 @@ import { IntegralGitError } from '../errors';
 export const SERVER_BUSY_TIMEOUT_MS = 25;
 /** A webhook waits this long for the lock before it gets 503 + Retry-After: under GitHub's 10 s delivery timeout. */
 export const WEBHOOK_BUSY_WAIT_MS = 8_000;
+/** A person pressing a button (deploy, unpin) waits this long before a 503: long enough for a backup's short lock, short for a browser. */
+export const UI_BUSY_WAIT_MS = 5_000;
+/** The Retry-After (seconds) of a 503 IG_DATABASE_BUSY. */
+export const BUSY_RETRY_AFTER_S = 10;
 
 const FIRST_DELAY_MS = 10;
 const MAX_DELAY_MS = 500;

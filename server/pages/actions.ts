@@ -1,6 +1,7 @@
 import type { Request, Response, RequestHandler } from 'express';
 import { requestDeployment } from '../../lib/queue/request-deployment';
 import { IntegralGitError } from '../../lib/errors';
+import { retryWhileBusy, UI_BUSY_WAIT_MS } from '../../lib/store/busy-retry';
 import { checkAdmin } from '../middleware/credentials';
 import type { PageEnv } from './page-env';
 import { knownRepo } from './known-repo';
@@ -29,7 +30,7 @@ function deny(env: PageEnv, req: Request, res: Response, status: number, code: s
  * are sent on to the job page (303); clients asking for JSON get 202 and the job id.
  */
 export function action(env: PageEnv): RequestHandler {
-  return (req: Request, res: Response) => {
+  return async (req: Request, res: Response) => {
     const { settings, store, queue, logger } = env.ctx;
     const repo = knownRepo(settings, req);
     if (!repo) {
@@ -55,7 +56,7 @@ export function action(env: PageEnv): RequestHandler {
     const links = urlBuilder(settings.basePath);
     const host = settings.hostname;
     if (kind === 'unpin') {
-      const released = store.clearPin(repo, host);
+      const released = await retryWhileBusy(() => store.clearPin(repo, host), { maxWaitMs: UI_BUSY_WAIT_MS, what: `releasing the pin of ${repo}` });
       logger.info(`UI: ${auth.user} released the pin of ${repo} on ${host}${released ? '' : ' (there was none)'}`);
       if (wantsJson(req)) return void res.json({ repo, host, released });
       return res.redirect(303, links.u(repo));
@@ -66,7 +67,8 @@ export function action(env: PageEnv): RequestHandler {
       if (typeof commit !== 'string' || commit === '') throw new IntegralGitError('IG_USAGE', 'redeploy needs the field `commit` (the commit id to deploy)');
       targetCommit = commit;
     }
-    const jobId = requestDeployment(settings, store, { repo, trigger: 'ui', targetCommit });
+    // a foreign write lock is waited out on timers, bounded: then 503 IG_DATABASE_BUSY with Retry-After (page-errors.ts)
+    const jobId = await retryWhileBusy(() => requestDeployment(settings, store, { repo, trigger: 'ui', targetCommit }), { maxWaitMs: UI_BUSY_WAIT_MS, what: `queueing a ${kind} of ${repo}` });
     queue.kick(repo);
     logger.info(`UI: ${auth.user} queued job ${jobId}: ${targetCommit ? `redeploy of ${targetCommit} on ${repo} (pins ${host})` : `deploy of ${repo} now`}`);
     if (wantsJson(req)) return void res.status(202).json({ repo, job: jobId, targetCommit: targetCommit ?? null, url: links.u(repo, 'jobs', jobId) });

@@ -2,8 +2,9 @@ import type { NextFunction, Request, Response, ErrorRequestHandler } from 'expre
 import { isIntegralGitError } from '../../lib/errors';
 import type { PageEnv } from './page-env';
 import { renderError } from './render-page';
+import { BUSY_RETRY_AFTER_S } from '../../lib/store/busy-retry';
 
-const HEADINGS: Record<number, string> = { 400: 'Bad request', 401: 'Login required', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 413: 'Too large' };
+const HEADINGS: Record<number, string> = { 400: 'Bad request', 401: 'Login required', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 413: 'Too large', 503: 'Busy, try again' };
 
 /** Errors from page routes as HTML pages (the app-wide handler answers JSON for the API). */
 export function pageErrors(env: PageEnv): ErrorRequestHandler {
@@ -11,6 +12,7 @@ export function pageErrors(env: PageEnv): ErrorRequestHandler {
     if (res.headersSent) return next(err);
     const wantsJson = req.accepts(['html', 'json']) === 'json';
     if (isIntegralGitError(err)) {
+      if (err.code === 'IG_DATABASE_BUSY') res.set('Retry-After', String(BUSY_RETRY_AFTER_S));
       if (wantsJson) return void res.status(err.status).json({ error: err.message, code: err.code });
       return renderError(env, req, res, err.status, HEADINGS[err.status] ?? 'Error', err.message);
     }

@@ -6,6 +6,7 @@ import { describeError, isIntegralGitError } from '../../lib/errors';
 import type { AppContext } from '../app-context';
 import { requestAddress, toIncomingRequest } from '../request-info';
 import { isTrusted } from '../../lib/network/trusted-networks';
+import { BUSY_RETRY_AFTER_S, WriteBehind } from '../../lib/store/busy-retry';
 import { lingerAndClose, readUpdateBody, type BodyFailure } from '../read-update-body';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -25,6 +26,7 @@ export function createUpdateHandler(ctx: AppContext): Handler {
     committer: new GroupCommitter(ctx.store),
     kick: (repo) => ctx.queue.kick(repo),
   };
+  const refusals = refusalLog(ctx);
   const fleet = ctx.fleet;
   if (fleet) deps.recordAccepted = (repo, req, deliveryId) => fleet.recordDelivery(repo, req, deliveryId);
   // Bodies are buffered whole (signatures are over all of them): a budget on the bytes in
@@ -33,14 +35,14 @@ export function createUpdateHandler(ctx: AppContext): Handler {
   let inFlight = 0;
   return (req, res) => {
     if (req.method !== 'POST') {
-      refuse(ctx, req, res, 405, `${req.method} /update is not supported: git hosts POST webhooks here`, 'IG_USAGE', { Allow: 'POST' });
+      refuse(refusals, req, res, 405, `${req.method} /update is not supported: git hosts POST webhooks here`, 'IG_USAGE', { Allow: 'POST' });
       return;
     }
     // server-wide trustedNetworks before reading a byte of the body (the per-repo lists
     // need the payload and are checked in lib/webhooks)
     const from = requestAddress(req, ctx.settings);
     if (ctx.settings.trustedNetworks.length > 0 && !isTrusted(from, ctx.settings.trustedNetworks)) {
-      refuse(ctx, req, res, 403, `request from ${from} is outside \`trustedNetworks\``, 'IG_NETWORK_UNTRUSTED');
+      refuse(refusals, req, res, 403, `request from ${from} is outside \`trustedNetworks\``, 'IG_NETWORK_UNTRUSTED');
       return;
     }
     // charged with the bytes actually held, so trickling clients cost nothing and leave
@@ -64,7 +66,7 @@ export function createUpdateHandler(ctx: AppContext): Handler {
     readUpdateBody(req, limits, (result) => {
       if (!Buffer.isBuffer(result)) {
         release();
-        bodyError(ctx, req, res, result, inFlight);
+        bodyError(refusals, req, res, result, inFlight);
         return;
       }
       const body = result;
@@ -82,7 +84,7 @@ export function createUpdateHandler(ctx: AppContext): Handler {
             busy
               ? { error: `the delivery could not be stored: ${e.message}; retry later`, code: 'IG_DATABASE_BUSY' }
               : { error: 'the delivery could not be stored (see the server log); retry later', code: 'IG_DATABASE_UNAVAILABLE' },
-            { 'Retry-After': busy ? '10' : '30' },
+            { 'Retry-After': busy ? String(BUSY_RETRY_AFTER_S) : '30' },
           );
         })
         .finally(release);
@@ -94,8 +96,19 @@ const IN_FLIGHT_BUDGET = 256 * 1024 * 1024;
 /** git hosts send a delivery in one go: a body that stalls 5 s, or crawls below 1 KiB/s after 5 s, is cut off */
 export const BODY_TIMING = { idleMs: 5_000, graceMs: 5_000, minBytesPerSecond: 1024 };
 
+/** What records refused requests: the context, and a write-behind queue for rows a foreign write lock holds up. */
+type RefusalLog = Pick<AppContext, 'settings' | 'store' | 'logger' | 'metrics'> & { writes: WriteBehind };
+
+function refusalLog(ctx: AppContext): RefusalLog {
+  const writes = new WriteBehind((err, queued) => {
+    if (queued) ctx.logger.warn(`rejected deliveries wait for the database's write lock, which another process holds: ${describeError(err)}`);
+    else ctx.logger.error(`could not record a rejected delivery: ${describeError(err)}`);
+  });
+  return { settings: ctx.settings, store: ctx.store, logger: ctx.logger, metrics: ctx.metrics, writes };
+}
+
 /** Answer a request refused before its body was read, and log it as a delivery. */
-function refuse(ctx: AppContext, req: IncomingMessage, res: ServerResponse, status: number, reason: string, code: string, headers: Record<string, string> = {}): void {
+function refuse(ctx: RefusalLog, req: IncomingMessage, res: ServerResponse, status: number, reason: string, code: string, headers: Record<string, string> = {}): void {
   const from = requestAddress(req, ctx.settings);
   recordRefusedRequest(ctx, from, status, reason);
   // the unread body is not wanted: close the connection rather than drain it
@@ -116,14 +129,14 @@ function answer(res: ServerResponse, status: number, body: unknown, headers: Rec
 }
 
 /** Bodies refused while being read (too large, too slow, bad encoding, aborted) are deliveries too: log them. */
-function bodyError(ctx: AppContext, req: IncomingMessage, res: ServerResponse, failure: BodyFailure, inFlight: number): void {
+function bodyError(ctx: RefusalLog, req: IncomingMessage, res: ServerResponse, failure: BodyFailure, inFlight: number): void {
   const [status, code, reason] = describeBodyFailure(ctx, failure, inFlight);
   recordRefusedRequest(ctx, requestAddress(req, ctx.settings), status, reason);
   lingerAndClose(req);
   answer(res, status, { error: reason, code }, { Connection: 'close', ...(status === 503 ? { 'Retry-After': '5' } : {}) });
 }
 
-function describeBodyFailure(ctx: AppContext, failure: BodyFailure, inFlight: number): [number, string, string] {
+function describeBodyFailure(ctx: RefusalLog, failure: BodyFailure, inFlight: number): [number, string, string] {
   switch (failure.kind) {
     case 'too-large':
       return [413, 'IG_PAYLOAD_TOO_LARGE', `body exceeds the limit of ${ctx.settings.bodyLimit} bytes (setting \`bodyLimit\`)`];

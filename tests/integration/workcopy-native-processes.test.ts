@@ -66,7 +66,7 @@ describe('git processes of a native deployment', () => {
     return starts.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0)).map((s) => s.name);
   }
 
-  it('updates a copy with seven processes, three of them at once, and lists neither the tree nor the index', async () => {
+  it('updates a copy with five processes, the copy\'s config and refs read from its files, checkout and update-ref at once, and lists neither the tree nor the index', async () => {
     const repo = fx.createRepo('proc-a', { 'README.md': 'one\n', 'src/a.js': 'a\n' });
     const location = path.join(root, 'a');
     await backend.sync(req(repo, location));
@@ -76,8 +76,31 @@ describe('git processes of a native deployment', () => {
       commit = (await backend.sync(req(repo, location))).commit;
     });
     expect(commit).toBe(next);
-    expect([...cmds.slice(0, 3)].sort()).toEqual(['config', 'for-each-ref', 'status']);
-    expect(cmds.slice(3)).toEqual(['fetch', 'diff-tree', 'checkout', 'update-ref']);
+    expect(cmds.slice(0, 3)).toEqual(['status', 'fetch', 'diff-tree']);
+    expect([...cmds.slice(3)].sort()).toEqual(['checkout', 'update-ref']);
+    expect(git(location, ['rev-parse', 'HEAD', CHECKED_REF, 'refs/integralgit/deployed'])).toBe([next, next, next].join('\n'));
+  });
+
+  it('asks git for the config and refs when the files are not the plain kind (packed refs, an include)', async () => {
+    const repo = fx.createRepo('proc-d', { 'README.md': 'one\n' });
+    const location = path.join(root, 'd');
+    await backend.sync(req(repo, location));
+    git(location, ['pack-refs', '--all']);
+    repo.commit({ 'README.md': 'packed\n' });
+    const packedRun = await traced(() => backend.sync(req(repo, location)));
+    // the packed refs were read from packed-refs: HEAD is ours, nothing unpublished to ask rev-list for
+    expect(packedRun).not.toContain('for-each-ref');
+    expect(packedRun).not.toContain('rev-list');
+    fs.appendFileSync(path.join(location, '.git', 'config'), `[include]\n\tpath = ${path.join(location, '.git', 'extra-config')}\n`);
+    fs.writeFileSync(path.join(location, '.git', 'extra-config'), '');
+    const next = repo.commit({ 'README.md': 'two\n' });
+    const cmds = await traced(async () => expect((await backend.sync(req(repo, location))).commit).toBe(next));
+    expect(cmds).toContain('config');
+    expect(cmds).toContain('for-each-ref');
+    expect(cmds).not.toContain('rev-list');
+    // a packed ref read from the file, and a loose one written over it later
+    repo.commit({ 'README.md': 'three\n' });
+    expect((await backend.sync(req(repo, location))).previousCommit).toBe(next);
   });
 
   it('reads the whole tree for the safety check when HEAD has no checked marker, and never the index', async () => {

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { runProcess, spawnDirect } from '../../lib/workcopy/native/spawn-helper';
+import { enableSpawnHelper, runProcess, spawnDirect } from '../../lib/workcopy/native/spawn-helper';
 import { GitCommandError, runGit } from '../../lib/workcopy/native/run-git';
 import { IntegralGitError } from '../../lib/errors';
 
@@ -25,8 +25,18 @@ async function helperUp(): Promise<void> {
   throw new Error('the helper never came up');
 }
 
+describe('before enableSpawnHelper (a CLI command)', () => {
+  it('spawns every command itself and starts no helper', async () => {
+    expect(await parentOf()).toBe(process.pid);
+    // time enough for a helper started by the first command to come up
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await parentOf()).toBe(process.pid);
+  });
+});
+
 describe('spawn helper', () => {
   beforeAll(async () => {
+    enableSpawnHelper();
     await helperUp();
   });
 

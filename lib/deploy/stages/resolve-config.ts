@@ -5,6 +5,7 @@ import { loadRepoConfig } from '../../config/load-repo-config';
 import { CONFIG_BRANCH } from '../../config/fetch-config-branch';
 import { redactUrl } from '../../remote-url';
 import { configFetchOptions } from '../config-fetcher';
+import { recordVersionsBehind } from '../config-version-writer';
 import { prefetchForDeployment, prefetchedConfigReader } from '../prefetch-for-deployment';
 import type { Prefetched } from '../../workcopy/native/native-prefetch';
 import { fail, proceed, skip, type DeploymentState, type Stage, type StageResult } from './stage';
@@ -53,7 +54,7 @@ async function configInForce(state: Readonly<DeploymentState>, prefetched: Prefe
   }
   if (prefetched) step(`fetched ${prefetched.remote}/${prefetched.branch} and branch \`${CONFIG_BRANCH}\` from ${redactUrl(repoSettings.url)} in one fetch`);
   else step(`reading the repo config from branch \`${CONFIG_BRANCH}\` of ${redactUrl(repoSettings.url)}`);
-  const loaded = await loadRepoConfig({ repo: repoSettings, dataDir: settings.dataDir, store, logger, ...configFetchOptions(settings), read: prefetched ? prefetchedConfigReader(state, prefetched) : undefined });
+  const loaded = await loadRepoConfig({ repo: repoSettings, dataDir: settings.dataDir, store: recordVersionsBehind(store, logger), logger, ...configFetchOptions(settings), read: prefetched ? prefetchedConfigReader(state, prefetched) : undefined });
   const latest = loaded.latest;
   let summary: string;
   if (loaded.fetchError) {

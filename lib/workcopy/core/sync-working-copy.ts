@@ -77,8 +77,16 @@ export async function syncWorkingCopy(driver: GitDriver, req: SyncRequest): Prom
   if (overwritten.length > 0) throw localChangesError(req.location, overwritten);
   const submodules = tree ? tree.some((e) => e.mode === MODE_GITLINK) : touchesSubmodules(changes ?? []) || (await isFile(path.join(loc, '.gitmodules')));
   const upstreamSet = copy.upstream.remote === req.remote && copy.upstream.merge === `refs/heads/${req.branch}`;
-  await driver.checkout(loc, ctx, commit, { tree, changes: changes ?? undefined, submodules, upstreamSet }, step);
-  await driver.markDeployed(loc, commit);
+  // The refs state facts about `commit` that hold whether or not the checkout completes (its
+  // tree passed the checks above; it is the commit being deployed): written alongside the
+  // checkout, one process round trip fewer before the script. A checkout that fails leaves
+  // HEAD off CHECKED_REF, so the next sync checks the whole tree again.
+  const [checkedOut, marked] = await Promise.allSettled([
+    driver.checkout(loc, ctx, commit, { tree, changes: changes ?? undefined, submodules, upstreamSet }, step),
+    driver.markDeployed(loc, commit),
+  ]);
+  if (checkedOut.status === 'rejected') throw checkedOut.reason;
+  if (marked.status === 'rejected') throw marked.reason;
   step(previous === commit ? `already at ${short(commit)}` : `checked out ${short(commit)} (was ${previous ? short(previous) : 'nothing'})`);
   return { previousCommit: previous, commit, cloned: false, steps };
 }

@@ -11,6 +11,7 @@ import { stripCredentials } from '../../remote-url';
 import { GitCommandError, lastLines, runGit, RunGitResult } from './run-git';
 import type { TreeChange } from '../core/tree-changes';
 import { MODE_LINK, TreeEntry } from '../core/tree-entry';
+import { parsePlainConfig, PlainConfig, readRefsFromFiles } from './read-git-files';
 
 /**
  * The native backend: the system git CLI, spawned with argument arrays. It brings SSH
@@ -71,11 +72,15 @@ export class NativeDriver implements GitDriver {
     return (await this.copyConfig(dir, '')).remotes;
   }
 
-  /** remote URLs and the branch's upstream, one `git config` */
-  private async copyConfig(dir: string, branch: string): Promise<Omit<CopyState, 'local'>> {
-    const res = await this.local(dir, ['config', '-z', '--get-regexp', '^(remote\\..*\\.url|branch\\..*\\.(remote|merge))$'], [1]);
+  /** remote URLs and the branch's upstream: from `.git/config` when it is plain (read-git-files.ts), else one `git config` */
+  private async copyConfig(dir: string, branch: string, plain?: PlainConfig): Promise<Omit<CopyState, 'local'>> {
+    let config: Map<string, string>;
+    if (plain) config = new Map([...plain].map(([k, v]) => [k, v.at(-1) as string]));
+    else {
+      const res = await this.local(dir, ['config', '-z', '--get-regexp', '^(remote\\..*\\.url|branch\\..*\\.(remote|merge))$'], [1]);
+      config = parseConfigZ(res.stdout.toString('utf8'));
+    }
     const remotes: Record<string, string> = {};
-    const config = parseConfigZ(res.stdout.toString('utf8'));
     for (const [key, value] of config) {
       if (key.startsWith('remote.') && key.endsWith('.url')) remotes[key.slice('remote.'.length, -'.url'.length)] = value;
     }
@@ -84,26 +89,21 @@ export class NativeDriver implements GitDriver {
   }
 
   async inspect(dir: string, branch: string): Promise<CopyState> {
-    // three independent reads at once; the config is awaited first so that a foreign copy
-    // is refused as such whatever the other two found
-    const config = this.copyConfig(dir, branch);
-    const local = this.localState(dir, branch);
+    const plain = parsePlainConfig(await fs.readFile(path.join(dir, '.git', 'config'), 'utf8').catch(() => ''));
+    // the reads run at once; the config is awaited first so that a foreign copy is refused
+    // as such whatever the others found
+    const config = this.copyConfig(dir, branch, plain);
+    const local = this.localState(dir, branch, plain);
     local.catch(() => undefined);
     return { ...(await config), local };
   }
 
-  private async localState(dir: string, branch: string): Promise<LocalState> {
+  private async localState(dir: string, branch: string, plain: PlainConfig | undefined): Promise<LocalState> {
     const branchRef = `refs/heads/${branch}`;
-    const [status, refs] = await Promise.all([
-      this.local(dir, ['--no-optional-locks', 'status', '--porcelain=v2', '-z', '--branch', '--no-ahead-behind', '--untracked-files=no', '--ignore-submodules=none']),
-      this.local(dir, ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/integralgit/', branchRef]),
-    ]);
-    const { head, changed } = parseStatusV2(status.stdout.toString('utf8'));
-    const tips = new Map<string, string>();
-    for (const line of refs.stdout.toString('utf8').split('\n')) {
-      const sp = line.indexOf(' ');
-      if (sp > 0) tips.set(line.slice(sp + 1), line.slice(0, sp));
-    }
+    const status = this.local(dir, ['--no-optional-locks', 'status', '--porcelain=v2', '-z', '--branch', '--no-ahead-behind', '--untracked-files=no', '--ignore-submodules=none']);
+    status.catch(() => undefined);
+    const tips = (plain && (await readRefsFromFiles(path.join(dir, '.git'), plain, 'refs/integralgit/', [branchRef]))) || (await this.refTips(dir, branchRef));
+    const { head, changed } = parseStatusV2((await status).stdout.toString('utf8'));
     const ours = [...tips].filter(([ref]) => ref.startsWith('refs/integralgit/')).map(([, oid]) => oid);
     const branchTip = tips.get(branchRef);
     // HEAD on a commit IntegralGit put there and the branch on HEAD (or absent): nothing can be
@@ -111,6 +111,17 @@ export class NativeDriver implements GitDriver {
     const settled = head === null ? !branchTip : ours.includes(head) && (!branchTip || branchTip === head);
     const unpublished = settled ? [] : await this.unpublishedCommits(dir, branch);
     return { head, changed, unpublished, checked: tips.get(CHECKED_REF) ?? null };
+  }
+
+  /** refs/integralgit/* and the branch, by `git for-each-ref` */
+  private async refTips(dir: string, branchRef: string): Promise<Map<string, string>> {
+    const refs = await this.local(dir, ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/integralgit/', branchRef]);
+    const tips = new Map<string, string>();
+    for (const line of refs.stdout.toString('utf8').split('\n')) {
+      const sp = line.indexOf(' ');
+      if (sp > 0) tips.set(line.slice(sp + 1), line.slice(0, sp));
+    }
+    return tips;
   }
 
   async setRemote(dir: string, remote: string, url: string, branch: string, current: Record<string, string>): Promise<void> {

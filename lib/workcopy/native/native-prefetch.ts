@@ -8,6 +8,7 @@ import type { RepoSettings } from '../../settings/types';
 import { assertBranchName, assertRemoteName } from '../core/check-names';
 import { localInvocation, networkInvocation } from './native-git-env';
 import { runGit } from './run-git';
+import { parsePlainConfig } from './read-git-files';
 
 /** Where the config branch lands in a working copy fetched this way (a ref of ours, never checked out). */
 export const CONFIG_REF = 'refs/integralgit/config';
@@ -96,26 +97,14 @@ export async function prefetchWithConfig(req: PrefetchRequest): Promise<Prefetch
 /**
  * The remote's URL as the copy's own `.git/config` states it, read without a git process
  * (which costs more than the read on a small host); undefined when the file is not the
- * plain kind git writes for a clone (includes, quoting, continued lines): git is asked then.
+ * plain kind git writes for a clone (read-git-files.ts): git is asked then.
  */
 export function remoteUrlFromFile(text: string, remote: string): string | undefined {
-  if (text === '' || /^\s*\[include/im.test(text) || /["\\]\s*$/m.test(text.replace(/^\s*\[.*\]\s*$/gm, ''))) return undefined;
-  let inSection = false;
-  let url: string | undefined;
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line.startsWith('[')) {
-      inSection = line === `[remote "${remote}"]`;
-      continue;
-    }
-    const m = inSection ? /^url\s*=\s*(.*)$/i.exec(line) : null;
-    if (m) {
-      // a second url line is a multi-URL remote: git config would say the last, and fetch uses the first
-      if (url !== undefined || /[;#"]/.test(m[1])) return undefined;
-      url = m[1];
-    }
-  }
-  return url ?? '';
+  const config = parsePlainConfig(text);
+  const urls = config?.get(`remote.${remote}.url`);
+  // a second url line is a multi-URL remote: git config would say the last, and fetch uses the first
+  if (!config || (urls && urls.length > 1)) return undefined;
+  return urls?.[0] ?? '';
 }
 
 /** branch → fetched commit, from every line of FETCH_HEAD. */

@@ -8,6 +8,10 @@ import { ChildProcess, ChildProcessWithoutNullStreams, spawn } from 'node:child_
  * process (a bare node, started once, in the background) that spawns them and sends back
  * what they printed. Until the helper is up, or if it fails, commands are spawned directly.
  *
+ * Only a long-lived process turns it on (enableSpawnHelper: the server): a CLI command runs a
+ * git command or two from a small process, where the helper's own node start-up (~100 ms of
+ * CPU) would cost more than it saves.
+ *
  * The helper ignores SIGINT/SIGTERM/SIGHUP (a Ctrl-C or a service stop reaches the whole
  * process group; the server still needs git while it finishes a deployment) and exits when
  * its parent does: the IPC channel closing is its only way out.
@@ -74,6 +78,7 @@ interface Pending {
 }
 
 class SpawnHelper {
+  enabled = false;
   private child: ChildProcess | null = null;
   private ready = false;
   private broken = false;
@@ -82,6 +87,7 @@ class SpawnHelper {
 
   /** Run through the helper when it is up; null when the caller should spawn directly. */
   run(cmd: string, args: string[], req: ProcessRequest): Promise<ProcessResult> | null {
+    if (!this.enabled) return null;
     if (!this.ready || !this.child?.connected) {
       this.start();
       return null;
@@ -150,6 +156,11 @@ function helperEnv(): NodeJS.ProcessEnv {
 }
 
 const helper = new SpawnHelper();
+
+/** From now on, commands go through the helper once it is up (it starts with the first command). */
+export function enableSpawnHelper(): void {
+  helper.enabled = true;
+}
 
 /** Run `cmd` (argument array, never a shell) and collect what it prints. Never rejects for an exit code. */
 export async function runProcess(cmd: string, args: string[], req: ProcessRequest): Promise<ProcessResult> {
