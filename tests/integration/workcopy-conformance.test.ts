@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GitFixture, FixtureRepo, git, makeTempDir } from '../helpers/git-fixture';
 import { commitSubmodule, commitWorktree, nativeStatus, pushRawTree, RawEntry, referenceCheckout, snapshot } from '../helpers/tree-builder';
-import { createBackend } from '../../lib/workcopy/create-backend';
+import { backendFromDriver, createBackend } from '../../lib/workcopy/create-backend';
+import { NativeDriver } from '../../lib/workcopy/native/native-backend';
+import { IsomorphicDriver } from '../../lib/workcopy/isomorphic/isomorphic-backend';
+import type { GitDriver } from '../../lib/workcopy/core/git-driver';
 import type { GitBackend, SyncRequest } from '../../lib/workcopy/core/git-backend';
 import type { RepoSettings } from '../../lib/settings/types';
 import { IntegralGitError } from '../../lib/errors';
@@ -299,6 +302,30 @@ describe.each(BACKENDS)('working copy sync, %s backend', (backendName) => {
       const after = fs.existsSync(fetchHead) ? fs.readFileSync(fetchHead, 'utf8') : '';
       // only the branch fetch's record: the commit fetched by id is not written over it
       expect(after).not.toContain(other);
+    });
+
+    it('finishes the local-state checks before the fetch moves the tracking ref they read', async () => {
+      // run alongside, a check that read the fetched tip found HEAD unreachable in the shallow
+      // copy and refused a clean copy as "1 local commit(s) not on the remote" (a flaky refusal)
+      const { repo, location } = freshRepo({ 'README.md': 'readme\n' });
+      await backend.sync(req(repo, location));
+      const inner: GitDriver = backendName === 'native' ? new NativeDriver() : new IsomorphicDriver();
+      let localSettled = false;
+      const startedAfterChecks: boolean[] = [];
+      const driver = Object.create(inner) as GitDriver;
+      driver.inspect = async (dir, branch) => {
+        const copy = await inner.inspect(dir, branch);
+        copy.local = copy.local.finally(() => (localSettled = true));
+        return copy;
+      };
+      driver.fetch = (dir, ctx) => {
+        startedAfterChecks.push(localSettled);
+        return inner.fetch(dir, ctx);
+      };
+      const head = repo.commit({ 'n.txt': 'n\n' });
+      await backendFromDriver(driver).sync(req(repo, location));
+      expectSameAsGitCheckout(repo, location, head);
+      expect(startedAfterChecks).toEqual([true]);
     });
 
     it('rolls back a fresh clone to an older commit', async () => {

@@ -34,31 +34,23 @@ export async function syncWorkingCopy(driver: GitDriver, req: SyncRequest): Prom
   if (!copy) return cloneInto(driver, req, ctx, loc, state, steps, step);
 
   const url = stripCredentials(req.repo.url);
-  // The network fetch runs alongside the local-state checks (status, refs), which only
-  // read; the fetch writes objects and the tracking ref, never the tree, so a refusal still
-  // comes before any file changes. A remote URL to change waits for the checks.
-  const checked = copy.local.then((local) => {
-    assertNoLocalChanges(req, local);
-    return local;
-  });
+  // The local-state checks finish before the fetch starts. They read the tracking ref and
+  // walk history from it ("local commits not on the remote"), and a fetch moves that ref and,
+  // in a shallow copy, the history boundary: run alongside, a check that read the new tip
+  // found HEAD unreachable and refused a clean copy (seen on the isomorphic backend).
+  const local = await copy.local;
+  assertNoLocalChanges(req, local);
   if (copy.remotes[req.remote] !== url) {
-    await checked;
     await driver.setRemote(loc, req.remote, url, req.branch, copy.remotes);
     if (copy.remotes[req.remote] === undefined) step(`added remote ${req.remote} = ${url}`);
   }
-  let fetching: Promise<string | null>;
-  if (req.noFetch) fetching = Promise.resolve(null);
-  else if (req.fetchedCommit) fetching = Promise.resolve(req.fetchedCommit);
+  let fetched: string | null;
+  if (req.noFetch) fetched = null;
+  else if (req.fetchedCommit) fetched = req.fetchedCommit;
   else {
     step(`fetching ${req.remote}/${req.branch} from ${url}`);
-    fetching = driver.fetch(loc, ctx);
+    fetched = await driver.fetch(loc, ctx);
   }
-  const [localResult, fetchResult] = await Promise.allSettled([checked, fetching]);
-  // a refusal wins over a fetch error: it is what the sysadmin must fix first
-  if (localResult.status === 'rejected') throw localResult.reason;
-  if (fetchResult.status === 'rejected') throw fetchResult.reason;
-  const local = localResult.value;
-  const fetched = fetchResult.value;
   const previous = local.head;
   // the fetched id is not known to be a commit yet: diffTrees says, else it is resolved
   let commit = fetched && !req.targetCommit ? fetched : await resolveTarget(driver, loc, req, ctx);
