@@ -15,6 +15,7 @@
  * small and measured (see docs/benchmarks.md).
  */
 const crypto = require('node:crypto');
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const Database = require('better-sqlite3');
@@ -40,7 +41,17 @@ const USAGE = `usage: node bench/webhook-ingestion.js [options]
   --json <file>      also write the figures as JSON
   --tmp-dir <dir>    where the repos and databases go (default the OS temp dir; /dev/shm
                      takes the disk out and leaves the CPU cost)
-  --keep             keep the temp dir (server log, databases) for a look afterwards`;
+  --base-bin <path>  also run an older build (its bin/integralgit.js) in every round, on
+                     its own data dir: before and after in the same rounds
+  --fresh-commits    every request carries commits never sent before (same size, signed
+                     anew), as real pushes do; without it the same commits come every time
+                     and both servers store them once, then only link them
+  --keep             keep the temp dir (server log, databases) for a look afterwards
+  --hold-worker      hold the repo's worker in a running deployment (its script waits on a
+                     FIFO) for the whole measurement, so the queued jobs wait and coalesce as
+                     behind any long deploy: the like-for-like figure, since the baseline
+                     stores jobs but runs none. Without it the worker skips the pushes
+                     meanwhile (one config fetch per job it claims, on the same 2 cores)`;
 
 // functions on the webhook path (and the worker's), by their names in dist/ and node_modules
 const FOCUS = [
@@ -49,33 +60,36 @@ const FOCUS = [
 ];
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2), { duration: 20, connections: 50, warmup: 3, rounds: 1, profile: false, groupCommit: false, json: '', keep: false, tmpDir: require('node:os').tmpdir() }, USAGE);
+  const opts = parseArgs(process.argv.slice(2), { duration: 20, connections: 50, warmup: 3, rounds: 1, profile: false, groupCommit: false, json: '', keep: false, holdWorker: false, freshCommits: false, baseBin: '', tmpDir: require('node:os').tmpdir() }, USAGE);
   const root = makeTempRoot('ig-bench-ingest-', { keep: opts.keep, base: opts.tmpDir });
   const deployRoot = path.join(root, 'deployments');
   fs.mkdirSync(deployRoot);
+  const holdFifo = path.join(root, 'hold.fifo');
   const repo = await createServedRepo(root, {
-    files: { 'deploy.sh': '#!/bin/sh\necho deployed\n' },
-    config: { configs: { base: { location: path.join(deployRoot, 'app'), script: './deploy.sh', branch: 'master' } } },
+    // with --hold-worker, a deployment of master waits on the FIFO until the bench writes to it
+    files: { 'deploy.sh': '#!/bin/sh\necho deployed\nif [ -p "$BENCH_HOLD_FIFO" ]; then : > "$BENCH_HOLD_FIFO.started"; read _ < "$BENCH_HOLD_FIFO"; fi\n' },
+    config: { configs: { base: { location: path.join(deployRoot, 'app'), script: './deploy.sh', branch: 'master', env: { BENCH_HOLD_FIFO: holdFifo } } } },
   });
+  if (opts.holdWorker) execFileSync('mkfifo', [holdFifo]);
   const secret = crypto.randomBytes(24).toString('hex');
   const body = pushBody({ cloneUrl: repo.url, branch: 'bench-ignored' });
   const headers = signedHeaders(body, secret, 'placeholder');
   delete headers['x-github-delivery'];
   const environment = describeEnvironment(root);
   console.log(`environment: ${environment.text}`);
-  console.log(`webhook ingestion: ${body.length} byte signed push body, ${opts.connections} connections, ${opts.duration} s (+${opts.warmup} s warm-up) per server, ${opts.rounds} round(s)`);
+  console.log(`webhook ingestion: ${body.length} byte signed push body, ${opts.connections} connections, ${opts.duration} s (+${opts.warmup} s warm-up) per server, ${opts.rounds} round(s), ${opts.holdWorker ? "the repo's worker held by a running deployment (like-for-like)" : "the repo's worker skipping the pushes meanwhile"}, ${opts.freshCommits ? 'new commits in every request' : 'the same commits in every request'}`);
 
   const port = await freePort();
   const dataDir = path.join(root, 'ig-data');
-  const settingsFile = writeSettings(path.join(root, 'settings.json'), {
-    listen: { host: '127.0.0.1', port },
-    dataDir,
-    hostname: 'bench-host',
-    allowedRoots: [deployRoot],
-    repos: { app: { url: repo.url, secret } },
-  });
+  const settingsFor = (name, dir) =>
+    writeSettings(path.join(root, `${name}.json`), { listen: { host: '127.0.0.1', port }, dataDir: dir, hostname: 'bench-host', allowedRoots: [deployRoot], repos: { app: { url: repo.url, secret } } });
+  const settingsFile = settingsFor('settings', dataDir);
+  // the older build gets its own database (it may not open a newer schema) and working copy
+  const baseDataDir = path.join(root, 'base-data');
+  const baseSettingsFile = opts.baseBin ? settingsFor('base-settings', baseDataDir) : null;
   const profileDir = path.join(root, 'profile');
-  const load = (target, duration) => runLoad({ url: target.url, body, headers, connections: opts.connections, duration, serverPid: target.pid });
+  const nextBody = opts.freshCommits ? freshCommitBodies(body, secret) : undefined;
+  const load = (target, duration) => runLoad({ url: target.url, body, headers, connections: opts.connections, duration, serverPid: target.pid, nextBody });
 
   const rounds = [];
   for (let r = 0; r < opts.rounds; r++) {
@@ -93,24 +107,35 @@ async function main() {
       console.log(`  round ${r + 1}: baseline with group commit (what-if) ${fmt(g.rps, 0)} req/s, p50 ${fmt(g.p50, 2)} ms, p99 ${fmt(g.p99, 2)} ms, server CPU ${fmt(g.serverCpu, 0)}% (${fmt(g.cpuMsPerRequest, 2)} ms/request)`);
     }
 
-    const server = await startIntegralGit({
-      settingsFile,
-      port,
-      logFile: path.join(root, 'integralgit.out'),
-      nodeArgs: opts.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
-    });
-    if (opts.warmup > 0) await load(server, opts.warmup);
-    const i = await load(server, opts.duration);
-    const health = await (await fetch(`${server.url}/healthz`)).json();
-    await server.stop();
-    console.log(`  round ${r + 1}: IntegralGit ${fmt(i.rps, 0)} req/s, p50 ${fmt(i.p50, 2)} ms, p99 ${fmt(i.p99, 2)} ms, server CPU ${fmt(i.serverCpu, 0)}% (${fmt(i.cpuMsPerRequest, 2)} ms/request), load generator CPU ${fmt(i.loaderCpu, 0)}%, queue depth at end ${health.queueDepth}`);
-    for (const [name, res] of [['baseline', b], ['IntegralGit', i]]) {
+    const measure = async (label, bin, file, logName) => {
+      const server = await startIntegralGit({
+        settingsFile: file,
+        port,
+        bin,
+        logFile: path.join(root, logName),
+        nodeArgs: opts.profile && label === 'IntegralGit' ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+      });
+      const held = opts.holdWorker ? await holdWorker(server, repo, secret, holdFifo, `${label}-${r}`) : null;
+      if (opts.warmup > 0) await load(server, opts.warmup);
+      const res = await load(server, opts.duration);
+      const health = await (await fetch(`${server.url}/healthz`)).json();
+      if (held) held.release();
+      await server.stop();
+      console.log(`  round ${r + 1}: ${label.padEnd(11)} ${fmt(res.rps, 0)} req/s, p50 ${fmt(res.p50, 2)} ms, p99 ${fmt(res.p99, 2)} ms, server CPU ${fmt(res.serverCpu, 0)}% (${fmt(res.cpuMsPerRequest, 2)} ms/request), load generator CPU ${fmt(res.loaderCpu, 0)}%, queue depth at end ${health.queueDepth}`);
+      return res;
+    };
+    // the older build first in odd rounds, second in even ones
+    const before = opts.baseBin && r % 2 === 0 ? await measure('before', path.resolve(opts.baseBin), baseSettingsFile, 'base.out') : null;
+    const i = await measure('IntegralGit', undefined, settingsFile, 'integralgit.out');
+    const beforeLate = opts.baseBin && r % 2 === 1 ? await measure('before', path.resolve(opts.baseBin), baseSettingsFile, 'base.out') : null;
+    const base = before ?? beforeLate;
+    for (const [name, res] of [['baseline', b], ['IntegralGit', i], ...(base ? [['before', base]] : [])]) {
       const other = Object.entries(res.statuses).filter(([code]) => code !== '202');
       if (other.length > 0 || res.errors > 0 || res.timeouts > 0) {
         console.log(`    ${name}: non-202 answers ${JSON.stringify(Object.fromEntries(other))}, socket errors ${res.errors}, timeouts ${res.timeouts}`);
       }
     }
-    rounds.push(g ? { baseline: b, integralgit: i, groupCommit: g } : { baseline: b, integralgit: i });
+    rounds.push({ baseline: b, integralgit: i, ...(g ? { groupCommit: g } : {}), ...(base ? { before: base } : {}) });
   }
   const stored = countStored(path.join(dataDir, 'integralgit.db'));
   const accepted = rounds.reduce((n, r) => n + r.integralgit.accepted, 0);
@@ -149,6 +174,16 @@ async function main() {
     result.ratioToGroupCommit = median(rounds.map((r) => r.integralgit.rps / r.groupCommit.rps));
     result.cpuRatioToGroupCommit = median(rounds.map((r) => r.integralgit.cpuMsPerRequest / r.groupCommit.cpuMsPerRequest));
     console.log(`ratio IntegralGit/baseline with group commit req/s (median of rounds): ${fmt(result.ratioToGroupCommit, 2)} (issue 16 goal >= 0.80) ${verdict(result.ratioToGroupCommit >= 0.8)}; server CPU per request ${fmt(result.cpuRatioToGroupCommit, 2)}x`);
+    if (opts.baseBin) {
+      result.beforeRatioToGroupCommit = median(rounds.map((r) => r.before.rps / r.groupCommit.rps));
+      result.beforeCpuRatioToGroupCommit = median(rounds.map((r) => r.before.cpuMsPerRequest / r.groupCommit.cpuMsPerRequest));
+      console.log(`  the older build (--base-bin), same rounds: ${fmt(result.beforeRatioToGroupCommit, 2)}; server CPU per request ${fmt(result.beforeCpuRatioToGroupCommit, 2)}x`);
+    }
+  }
+  if (opts.baseBin) {
+    result.before = summary(rounds.map((r) => r.before));
+    result.afterOverBefore = median(rounds.map((r) => r.integralgit.rps / r.before.rps));
+    console.log(`IntegralGit / the older build req/s (median of rounds): ${fmt(result.afterOverBefore, 2)}`);
   }
   console.log(`IntegralGit p99: ${fmt(result.integralgit.p99, 2)} ms (target <= 25 ms) ${verdict(result.integralgit.p99 <= 25)}`);
   console.log(`every 202 stored: ${stored.events} events with ${stored.jobs} jobs for ${accepted} accepted deliveries ${verdict(stored.events >= accepted && stored.jobs >= accepted)}`);
@@ -166,6 +201,47 @@ async function main() {
   return result;
 }
 
+/**
+ * A signed push to master (its real head): the worker deploys it and the script blocks on
+ * the FIFO. Resolves once the script is waiting; `release()` lets it finish.
+ */
+async function holdWorker(server, repo, secret, fifo, round) {
+  const started = `${fifo}.started`;
+  fs.rmSync(started, { force: true });
+  const raw = JSON.parse(pushBody({ cloneUrl: repo.url, branch: 'master', seed: `hold-${round}` }));
+  raw.after = repo.head('master');
+  const body = JSON.stringify(raw);
+  const res = await fetch(`${server.url}/update`, { method: 'POST', headers: signedHeaders(body, secret, `hold-${round}-${Date.now()}`), body });
+  if (res.status !== 202) throw new Error(`the push that holds the worker got ${res.status}: ${await res.text()}`);
+  const deadline = Date.now() + 60_000;
+  while (!fs.existsSync(started)) {
+    if (Date.now() > deadline) throw new Error('the held deployment did not start its script within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { release: () => fs.writeFileSync(fifo, 'go\n') };
+}
+
+/**
+ * The same push with new commit ids each time: each id starts with a request counter in
+ * place of its first 8 hex digits (the body keeps its size), and is signed again.
+ */
+function freshCommitBodies(body, secret) {
+  const MARK = 'ffffffff';
+  const raw = JSON.parse(body);
+  const mark = (c) => (c.id = MARK + c.id.slice(8));
+  raw.commits.forEach(mark);
+  mark(raw.head_commit);
+  raw.after = raw.head_commit.id;
+  const template = JSON.stringify(raw);
+  const parts = template.split(MARK);
+  if (parts.length - 1 !== raw.commits.length + 2) throw new Error('the commit id marker is not unique in the push body');
+  let n = 0;
+  return () => {
+    const next = parts.join((n++).toString(16).padStart(8, '0'));
+    return { body: next, headers: signedHeaders(next, secret, 'placeholder') };
+  };
+}
+
 /** Several rounds: the mean of each figure (one round: its figures). */
 function summary(runs) {
   const avg = (pick) => runs.reduce((s, r) => s + pick(r), 0) / runs.length;
@@ -177,8 +253,8 @@ function countStored(file) {
   const db = new Database(file, { readonly: true });
   try {
     return {
-      events: db.prepare('SELECT count(*) FROM push_events').pluck().get(),
-      jobs: db.prepare('SELECT count(*) FROM jobs').pluck().get(),
+      events: db.prepare("SELECT count(*) FROM push_events WHERE branch = 'bench-ignored'").pluck().get(),
+      jobs: db.prepare("SELECT count(*) FROM jobs WHERE branch = 'bench-ignored'").pluck().get(),
       deployments: db.prepare('SELECT count(*) FROM deployments').pluck().get(),
     };
   } finally {

@@ -26,6 +26,7 @@ import { GroupCommitter } from '../lib/ingest/group-commit';
 import { retryWhileBusy, SERVER_BUSY_TIMEOUT_MS } from '../lib/store/busy-retry';
 import { describeError } from '../lib/errors';
 import { WriteHealth } from '../lib/health/write-health';
+import { CommitIndexer } from '../lib/history/commit-indexer';
 
 export interface RunningServer {
   url: string;
@@ -118,6 +119,8 @@ export async function startServer(
   // recovery done: from here on a foreign write lock is waited out on timers (busy-retry.ts)
   store.setBusyTimeout(SERVER_BUSY_TIMEOUT_MS);
   writeHealth.start();
+  const commitIndexer = new CommitIndexer(store, logger);
+  commitIndexer.start();
   // messages left pending by an earlier run or by CLI deployments are picked up here
   outbox.start();
   const poller = new Poller({
@@ -153,6 +156,7 @@ export async function startServer(
       closed = true;
       poller.stop();
       writeHealth.stop();
+      commitIndexer.stop();
       await fleet?.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

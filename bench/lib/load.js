@@ -10,7 +10,7 @@ const { percentile } = require('./stats');
  * every request is a new delivery that the server must store. Latencies are collected
  * from autocannon's response events at sub-millisecond resolution.
  */
-async function runLoad({ url, body, headers, connections, duration, serverPid }) {
+async function runLoad({ url, body, headers, connections, duration, serverPid, nextBody }) {
   const latencies = [];
   const statuses = {};
   const serverCpu = cpuMeter(serverPid);
@@ -27,7 +27,10 @@ async function runLoad({ url, body, headers, connections, duration, serverPid })
         headers,
         body,
         setupRequest: (req) => {
-          req.headers = { ...req.headers, 'x-github-delivery': crypto.randomUUID() };
+          // nextBody: a new body per request (new commits), with its own signature
+          const fresh = nextBody ? nextBody() : null;
+          if (fresh) req.body = fresh.body;
+          req.headers = { ...req.headers, ...(fresh ? fresh.headers : {}), 'x-github-delivery': crypto.randomUUID() };
           return req;
         },
       },

@@ -54,12 +54,13 @@ function buildLogger(opts: LoggerOptions): Logger {
   const w = winston();
   const format = opts.format ?? 'text';
   const lineFormat = format === 'json' ? w.format.json() : textLine();
+  // formatted once on the logger, not once per transport: every accepted webhook logs a line
+  const lineWithTime = w.format.combine(w.format.timestamp(), lineFormat);
   const transports: Winston.transport[] = [];
   if (opts.console !== false) {
     transports.push(
       new w.transports.Console({
         stderrLevels: ['error', 'warn', 'info', 'debug', 'verbose', 'silly'],
-        format: w.format.combine(w.format.timestamp(), lineFormat),
       }),
     );
   }
@@ -70,12 +71,11 @@ function buildLogger(opts: LoggerOptions): Logger {
         maxsize: 20 * 1024 * 1024,
         maxFiles: 5,
         tailable: true,
-        format: w.format.combine(w.format.timestamp(), lineFormat),
       }),
     );
   }
   if (transports.length === 0) transports.push(new w.transports.Console({ silent: true }));
-  return w.createLogger({ level: opts.level ?? 'info', transports });
+  return w.createLogger({ level: opts.level ?? 'info', format: lineWithTime, transports });
 }
 
 /** A logger that drops everything: for library calls and unit tests that do not care. */

@@ -3,6 +3,8 @@ import { IntegralGitError } from '../errors';
 import type { StoreContext } from './context';
 import type { CommitRow, Page } from './types';
 import { toCommitRow } from './commits';
+import type { CommitIndexTable } from './commit-index';
+import { isDatabaseBusy } from './busy-retry';
 import { checkLimit, parseCursor, toPage } from './sql-helpers';
 
 const COLUMNS = 'c.id, c.repo, c.sha, c.branch, c.message, c.author_name, c.author_email, c.timestamp, c.url, c.event_id, c.recorded_at';
@@ -41,7 +43,10 @@ export class CommitSearchTable {
   private readonly byText: Database.Statement;
   private readonly bySha: Database.Statement;
 
-  constructor(ctx: StoreContext) {
+  constructor(
+    ctx: StoreContext,
+    private readonly index: CommitIndexTable,
+  ) {
     this.byText = ctx.db.prepare(SEARCH_COMMITS_FTS_SQL);
     this.bySha = ctx.db.prepare(SEARCH_COMMITS_SHA_SQL);
   }
@@ -53,6 +58,7 @@ export class CommitSearchTable {
     type Row = Parameters<typeof toCommitRow>[0];
     const found = new Map<number, Row>();
     if (q.match) {
+      this.catchUp();
       let rows: Row[];
       try {
         rows = this.byText.all(q.match, before, repo, limit + 1) as Row[];
@@ -66,5 +72,19 @@ export class CommitSearchTable {
     }
     const merged = [...found.values()].sort((a, b) => b.id - a.id).slice(0, limit + 1);
     return toPage(merged, limit, toCommitRow);
+  }
+
+  /**
+   * The commits stored since the indexer's last batch are indexed before the words are
+   * looked up, so a search finds a commit as soon as its push was answered. While another
+   * process holds the write lock the search answers from what is indexed (at most the
+   * indexer's last second behind) rather than wait or fail.
+   */
+  private catchUp(): void {
+    try {
+      while (this.index.indexPendingCommits() > 0);
+    } catch (err) {
+      if (!isDatabaseBusy(err)) throw err;
+    }
   }
 }

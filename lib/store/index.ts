@@ -8,4 +8,4 @@ export * from './types';
 export type { OutboxMessage, OutboxMessageInput, OutboxAttempt, OutboxAttemptResult, OutboxStatus } from './outbox';
 export type { DeploymentOutcome, OutcomeCounts, FinishedStatus } from './deployment-outcomes';
 export type { CommitSearch } from './commit-search';
-export type { IngestStore, JobQueueStore, DeploymentRecordStore, DeploymentStore, HistoryStore, OutboxStore, OutcomeStore, HealthStore } from './roles';
+export type { CommitIndexStore, IngestStore, JobQueueStore, DeploymentRecordStore, DeploymentStore, HistoryStore, OutboxStore, OutcomeStore, HealthStore } from './roles';

@@ -94,7 +94,7 @@ export interface DeploymentStore extends DeploymentRecordStore, ConfigVersionSto
   fillEventCommits(eventId: number, commits: PushCommitInput[]): void;
 }
 
-/** Reads behind the pages, the JSON API and the read-only CLI commands; never writes. */
+/** Reads behind the pages, the JSON API and the read-only CLI commands; the one write is a search indexing the commits still pending first (commit-search.ts). */
 export interface HistoryStore {
   listRepos(): string[];
   // deployments and their logs
@@ -129,6 +129,16 @@ export interface HistoryStore {
   searchDeploymentsBySha(repo: string, prefix: string, opts: { limit: number; before?: string }): Page<Deployment>;
   deploymentsOfCommit(repo: string, sha: string, limit: number): Deployment[];
   outboxOfDeployment(deploymentId: number): OutboxMessage[];
+}
+
+/**
+ * The full-text index of commits, filled in batches off the webhook's transaction
+ * (migration 008): the server's indexer drains it; a search drains it first itself.
+ */
+export interface CommitIndexStore {
+  /** index up to `max` commits not yet searchable; returns how many ids it covered */
+  indexPendingCommits(max?: number): number;
+  unindexedCommits(): number;
 }
 
 /** The durable outbox (SPEC §9): writers enqueue, the dispatcher claims and records attempts. */

@@ -8,6 +8,7 @@ import { DeploymentLogTable } from './deployment-log';
 import { DeploymentsTable } from './deployments';
 import { DeploymentOutcomesTable, type DeploymentOutcome, type OutcomeCounts } from './deployment-outcomes';
 import { CommitSearchTable, type CommitSearch } from './commit-search';
+import { CommitIndexTable } from './commit-index';
 import { JobsTable } from './jobs';
 import { OutcomeQueries } from './outcome-queries';
 import { PinsTable } from './pins';
@@ -16,7 +17,7 @@ import { OutboxTable, type OutboxAttempt, type OutboxAttemptResult, type OutboxM
 import { PushEventsTable } from './push-events';
 import { ReposTable } from './repos';
 import { recoverInterrupted } from './recover-interrupted';
-import type { DeploymentStore, HealthStore, HistoryStore, IngestStore, JobQueueStore, OutboxStore, OutcomeStore } from './roles';
+import type { CommitIndexStore, DeploymentStore, HealthStore, HistoryStore, IngestStore, JobQueueStore, OutboxStore, OutcomeStore } from './roles';
 import type {
   BadCommit,
   ClaimedJob,
@@ -62,7 +63,7 @@ export const DEFAULT_DELIVERY_BODY_LIMIT_BYTES = 64 * 1024;
  * that opens and closes it holds the whole class.
  */
 export class Store
-  implements ConfigVersionStore, IngestStore, JobQueueStore, DeploymentStore, HistoryStore, OutboxStore, OutcomeStore, HealthStore
+  implements ConfigVersionStore, CommitIndexStore, IngestStore, JobQueueStore, DeploymentStore, HistoryStore, OutboxStore, OutcomeStore, HealthStore
 {
   readonly db: Database.Database;
   readonly file: string;
@@ -77,6 +78,7 @@ export class Store
   private readonly pins: PinsTable;
   private readonly outcomes: DeploymentOutcomesTable;
   private readonly search: CommitSearchTable;
+  private readonly commitIndex: CommitIndexTable;
   private readonly retention: RetentionPruner;
   private readonly badCommits: BadCommitsTable;
   private readonly outbox: OutboxTable;
@@ -108,7 +110,8 @@ export class Store
     this.deliveries = new DeliveriesTable(this.ctx, options.deliveriesLimit ?? DEFAULT_DELIVERIES_LIMIT);
     this.pins = new PinsTable(this.ctx, this.repos);
     this.outcomes = new DeploymentOutcomesTable(this.ctx);
-    this.search = new CommitSearchTable(this.ctx);
+    this.commitIndex = new CommitIndexTable(this.ctx);
+    this.search = new CommitSearchTable(this.ctx, this.commitIndex);
     this.retention = new RetentionPruner(this.ctx);
     this.badCommits = new BadCommitsTable(this.ctx, this.repos);
     this.outbox = new OutboxTable(this.ctx);
@@ -326,6 +329,12 @@ export class Store
   }
   searchCommits(repo: string, q: CommitSearch): Page<CommitRow> {
     return this.search.searchCommits(repo, q);
+  }
+  indexPendingCommits(max?: number): number {
+    return this.commitIndex.indexPendingCommits(max);
+  }
+  unindexedCommits(): number {
+    return this.commitIndex.unindexedCommits();
   }
   searchDeploymentsBySha(repo: string, prefix: string, opts: { limit: number; before?: string }): Page<Deployment> {
     return this.deployments.searchDeploymentsBySha(repo, prefix, opts);

@@ -8,7 +8,7 @@ import { applyMigrations, DATABASE_FILE, LATEST_SCHEMA_VERSION, MIGRATIONS, open
 // temp dirs of this file, removed when it ends
 const tempDir = useTempDirs('ig-store-');
 
-const TABLES = ['bad_commits', 'commits', 'commits_fts', 'commits_fts_config', 'commits_fts_data', 'commits_fts_docsize', 'commits_fts_idx', 'config_versions', 'deliveries', 'deployment_log', 'deployments', 'jobs', 'outbox', 'outbox_attempts', 'pins', 'push_event_commits', 'push_events', 'repos'];
+const TABLES = ['bad_commits', 'commits', 'commits_fts', 'commits_fts_config', 'commits_fts_data', 'commits_fts_docsize', 'commits_fts_idx', 'commits_fts_state', 'config_versions', 'deliveries', 'deployment_log', 'deployments', 'jobs', 'outbox', 'outbox_attempts', 'pins', 'push_event_commits', 'push_events', 'repos'];
 
 function tablesOf(file: string): string[] {
   const db = new Database(file, { readonly: true });
