@@ -30,6 +30,13 @@ export interface CopyState {
    * unhandled.
    */
   local: Promise<LocalState>;
+  /**
+   * Settles once every ref the local-state checks read has been read and the "local commits
+   * not on the remote" walk is done: from then on a fetch may move the tracking refs (and a
+   * shallow boundary) while the rest of `local` (the worktree scan) goes on. Absent: the
+   * fetch waits for `local` (the isomorphic driver reads objects a fetch is still writing).
+   */
+  refsRead?: Promise<void>;
 }
 
 export interface LocalState {

@@ -12,6 +12,7 @@ import { GitCommandError, lastLines, runGit, RunGitResult } from './run-git';
 import type { TreeChange } from '../core/tree-changes';
 import { MODE_LINK, TreeEntry } from '../core/tree-entry';
 import { parsePlainConfig, PlainConfig, readRefsFromFiles } from './read-git-files';
+import { isFullCommitId } from '../../commit-id';
 
 /**
  * The native backend: the system git CLI, spawned with argument arrays. It brings SSH
@@ -93,24 +94,42 @@ export class NativeDriver implements GitDriver {
     // the reads run at once; the config is awaited first so that a foreign copy is refused
     // as such whatever the others found
     const config = this.copyConfig(dir, branch, plain);
-    const local = this.localState(dir, branch, plain);
+    const { local, refsRead } = this.localState(dir, branch, plain);
     local.catch(() => undefined);
-    return { ...(await config), local };
+    refsRead.catch(() => undefined);
+    return { ...(await config), local, refsRead };
   }
 
-  private async localState(dir: string, branch: string, plain: PlainConfig | undefined): Promise<LocalState> {
+  /**
+   * Two parts: the refs (HEAD, the branch, refs/integralgit/*) and, when HEAD is not on a
+   * commit IntegralGit put there, the "local commits not on the remote" walk, which reads the
+   * remote-tracking refs a fetch moves; and `git status`, the scan of the index and every
+   * tracked file, which reads nothing a fetch writes. `refsRead` settles once the first part
+   * is done, so the fetch can run alongside the scan only (sync-working-copy.ts).
+   */
+  private localState(dir: string, branch: string, plain: PlainConfig | undefined): { local: Promise<LocalState>; refsRead: Promise<void> } {
     const branchRef = `refs/heads/${branch}`;
     const status = this.local(dir, ['--no-optional-locks', 'status', '--porcelain=v2', '-z', '--branch', '--no-ahead-behind', '--untracked-files=no', '--ignore-submodules=none']);
     status.catch(() => undefined);
-    const tips = (plain && (await readRefsFromFiles(path.join(dir, '.git'), plain, 'refs/integralgit/', [branchRef]))) || (await this.refTips(dir, branchRef));
-    const { head, changed } = parseStatusV2((await status).stdout.toString('utf8'));
-    const ours = [...tips].filter(([ref]) => ref.startsWith('refs/integralgit/')).map(([, oid]) => oid);
-    const branchTip = tips.get(branchRef);
-    // HEAD on a commit IntegralGit put there and the branch on HEAD (or absent): nothing can be
-    // unpublished, which is what rev-list would say; otherwise ask it
-    const settled = head === null ? !branchTip : ours.includes(head) && (!branchTip || branchTip === head);
-    const unpublished = settled ? [] : await this.unpublishedCommits(dir, branch);
-    return { head, changed, unpublished, checked: tips.get(CHECKED_REF) ?? null };
+    const parsed = status.then((res) => parseStatusV2(res.stdout.toString('utf8')));
+    parsed.catch(() => undefined);
+    const refs = (async () => {
+      const tips = (plain && (await readRefsFromFiles(path.join(dir, '.git'), plain, 'refs/integralgit/', [branchRef]))) || (await this.refTips(dir, branchRef));
+      // HEAD from its file when it names the branch (the usual case): else status says
+      const head = (await headFromFile(dir, branchRef, tips)) ?? (await parsed).head;
+      const ours = [...tips].filter(([ref]) => ref.startsWith('refs/integralgit/')).map(([, oid]) => oid);
+      const branchTip = tips.get(branchRef);
+      // HEAD on a commit IntegralGit put there and the branch on HEAD (or absent): nothing can be
+      // unpublished, which is what rev-list would say; otherwise ask it
+      const settled = head === null ? !branchTip : ours.includes(head) && (!branchTip || branchTip === head);
+      const unpublished = settled ? [] : await this.unpublishedCommits(dir, branch);
+      return { head, unpublished, checked: tips.get(CHECKED_REF) ?? null };
+    })();
+    const local = (async (): Promise<LocalState> => {
+      const { head, unpublished, checked } = await refs;
+      return { head, changed: (await parsed).changed, unpublished, checked };
+    })();
+    return { local, refsRead: refs.then(() => undefined) };
   }
 
   /** refs/integralgit/* and the branch, by `git for-each-ref` */
@@ -254,6 +273,16 @@ export class NativeDriver implements GitDriver {
  */
 function configArgs(inv: GitInvocation, dir: string): string[] {
   return [...inv.config, `safe.directory=${dir}`].flatMap((c) => ['-c', c]);
+}
+
+/**
+ * HEAD's commit read from `.git/HEAD` when it is `ref: <branchRef>` (null: that branch is
+ * unborn) or a detached commit id; undefined when it names another branch and git must say.
+ */
+async function headFromFile(dir: string, branchRef: string, tips: Map<string, string>): Promise<string | null | undefined> {
+  const text = (await fs.readFile(path.join(dir, '.git', 'HEAD'), 'utf8').catch(() => '')).trim();
+  if (text === `ref: ${branchRef}`) return tips.get(branchRef) ?? null;
+  return isFullCommitId(text) ? text : undefined;
 }
 
 /** Parse `git cat-file --batch` output into oid → content (utf8). */
