@@ -72,8 +72,13 @@ export interface GitDriver {
   remoteHead(repo: RepoSettings, branch: string): Promise<string | null>;
   /** HEAD commit of the copy at `dir`, null when unborn */
   head(dir: string): Promise<string | null>;
-  /** the config and state of an existing copy, read as cheaply as the driver can; writes nothing */
-  inspect(dir: string, branch: string): Promise<CopyState>;
+  /**
+   * The config and state of an existing copy, read as cheaply as the driver can; writes
+   * nothing. `before`: the local state read just before a fetch into the copy (the one-fetch
+   * path, native-prefetch.ts), taken as the copy's when HEAD has not moved since; a driver
+   * may ignore it and read afresh.
+   */
+  inspect(dir: string, branch: string, before?: Promise<LocalState>): Promise<CopyState>;
   /** create or repoint `remote` to `url` (credentials already stripped); `current` is CopyState.remotes */
   setRemote(dir: string, remote: string, url: string, branch: string, current: Record<string, string>): Promise<void>;
   /** clone without checking anything out into `dir`, which does not exist yet */

@@ -136,7 +136,7 @@ async function prepare(driver: GitDriver, req: SyncRequest) {
   const state = await inspectLocation(loc, req.repo.url);
   let copy: CopyState | undefined;
   if (state === 'copy') {
-    copy = await driver.inspect(loc, req.branch);
+    copy = await driver.inspect(loc, req.branch, req.fetchedCommit ? req.localBeforeFetch : undefined);
     assertSameRepository(req.location, req.repo.url, req.remote, copy.remotes);
   }
   const steps: string[] = [];

@@ -89,15 +89,49 @@ export class NativeDriver implements GitDriver {
     return { remotes, upstream };
   }
 
-  async inspect(dir: string, branch: string): Promise<CopyState> {
-    const plain = parsePlainConfig(await fs.readFile(path.join(dir, '.git', 'config'), 'utf8').catch(() => ''));
+  async inspect(dir: string, branch: string, before?: Promise<LocalState>): Promise<CopyState> {
+    const plain = await readPlainConfig(dir);
     // the reads run at once; the config is awaited first so that a foreign copy is refused
     // as such whatever the others found
     const config = this.copyConfig(dir, branch, plain);
-    const { local, refsRead } = this.localState(dir, branch, plain);
+    const { local, refsRead } = before ? this.localStateIfHeadStill(dir, branch, plain, before) : this.localState(dir, branch, plain);
     local.catch(() => undefined);
     refsRead.catch(() => undefined);
     return { ...(await config), local, refsRead };
+  }
+
+  /**
+   * The copy's local state, started now: the refs and the local-commit walk first, then
+   * (`refsRead`) a fetch into the copy may start while `git status` goes on. For the
+   * one-fetch path (native-prefetch.ts), whose fetch happens before sync inspects the copy.
+   */
+  async readLocalState(dir: string, branch: string): Promise<{ local: Promise<LocalState>; refsRead: Promise<void> }> {
+    const read = this.localState(dir, branch, await readPlainConfig(dir));
+    read.local.catch(() => undefined);
+    read.refsRead.catch(() => undefined);
+    return read;
+  }
+
+  /**
+   * `before` (read before the one-fetch path's fetch) when HEAD is still where it was: the
+   * deployment lock was let go between that fetch and this sync, and a deployment from the
+   * CLI may have moved HEAD meanwhile. Else everything is read again (the walk then starts
+   * from the fetched tracking refs: a clean copy whose remote rewrote history is refused).
+   */
+  private localStateIfHeadStill(dir: string, branch: string, plain: PlainConfig | undefined, before: Promise<LocalState>): { local: Promise<LocalState>; refsRead: Promise<void> } {
+    const branchRef = `refs/heads/${branch}`;
+    const local = (async () => {
+      const [known, tips] = await Promise.all([before.catch(() => null), this.readTips(dir, branchRef, plain)]);
+      const head = await headFromFile(dir, branchRef, tips);
+      if (known && head !== undefined && known.head === head) return known;
+      return this.localState(dir, branch, plain).local;
+    })();
+    return { local, refsRead: local.then(() => undefined) };
+  }
+
+  /** refs/integralgit/* and the branch: from the ref files when the config is plain, else by `git for-each-ref` */
+  private async readTips(dir: string, branchRef: string, plain: PlainConfig | undefined): Promise<Map<string, string>> {
+    return (plain && (await readRefsFromFiles(path.join(dir, '.git'), plain, 'refs/integralgit/', [branchRef]))) || (await this.refTips(dir, branchRef));
   }
 
   /**
@@ -114,7 +148,7 @@ export class NativeDriver implements GitDriver {
     const parsed = status.then((res) => parseStatusV2(res.stdout.toString('utf8')));
     parsed.catch(() => undefined);
     const refs = (async () => {
-      const tips = (plain && (await readRefsFromFiles(path.join(dir, '.git'), plain, 'refs/integralgit/', [branchRef]))) || (await this.refTips(dir, branchRef));
+      const tips = await this.readTips(dir, branchRef, plain);
       // HEAD from its file when it names the branch (the usual case): else status says
       const head = (await headFromFile(dir, branchRef, tips)) ?? (await parsed).head;
       const ours = [...tips].filter(([ref]) => ref.startsWith('refs/integralgit/')).map(([, oid]) => oid);
@@ -273,6 +307,10 @@ export class NativeDriver implements GitDriver {
  */
 function configArgs(inv: GitInvocation, dir: string): string[] {
   return [...inv.config, `safe.directory=${dir}`].flatMap((c) => ['-c', c]);
+}
+
+async function readPlainConfig(dir: string): Promise<PlainConfig | undefined> {
+  return parsePlainConfig(await fs.readFile(path.join(dir, '.git', 'config'), 'utf8').catch(() => ''));
 }
 
 /**
