@@ -352,6 +352,21 @@ describe.each(BACKENDS)('working copy sync, %s backend', (backendName) => {
       expectSameAsGitCheckout(repo, location, rewritten);
     });
 
+    it('takes the local state read before a fetch only while HEAD is still where it was', async () => {
+      // the one-fetch path reads the state before its fetch and lets the lock go until sync:
+      // a local commit made meanwhile must be seen, not the clean state read before it
+      const { repo, location } = freshRepo({ 'README.md': 'readme\n' });
+      const first = (await backend.sync(req(repo, location))).commit;
+      const before = Promise.resolve({ head: first, changed: [], unpublished: [], checked: first });
+      fs.writeFileSync(path.join(location, 'README.md'), 'made on the host\n');
+      git(location, ['-c', 'user.name=h', '-c', 'user.email=h@h', 'commit', '-q', '-am', 'local']);
+      const next = repo.commit({ 'n.txt': 'n\n' });
+      git(location, ['fetch', '-q', `file://${repo.bare}`, '+refs/heads/master:refs/remotes/origin/master']);
+      const err = await expectCode(backend.sync(req(repo, location, { fetchedCommit: next, localBeforeFetch: before })), 'IG_WORKCOPY_DIRTY');
+      expect(err.message).toContain('local commit');
+      expect(fs.readFileSync(path.join(location, 'README.md'), 'utf8')).toBe('made on the host\n');
+    });
+
     it('rolls back a fresh clone to an older commit', async () => {
       const { repo, location } = freshRepo();
       const first = repo.commit({ 'v.txt': '1\n' });
