@@ -6,7 +6,8 @@
  * server's one-fetch path is not in it, see docs/benchmarks.md) of a copy one commit behind,
  * against `git fetch && git reset --hard origin/master` in a separate depth-1 clone of the
  * same remote (served by `git http-backend` on 127.0.0.1). Rounds alternate which goes
- * first; the figure is the median of the per-round ratios.
+ * first; the figure is the median of the per-round ratios. `--base-dist` adds an earlier
+ * build as a third side (its own copy, the same rounds), for a before/after in one run.
  *
  * Every git process of both sides is traced (trace2 event target, the GIT_TRACE2_PERF
  * data in JSON, through a GIT_CONFIG_GLOBAL both pass to git), so the time splits per git
@@ -25,17 +26,18 @@ const { startGitServer } = require('./backends-lib/start-server');
 const { median, fmt, table } = require('./backends-lib/stats');
 const { readGitTrace, commandName } = require('./lib/git-trace');
 
-const USAGE = `usage: node bench/backends-100k.js [--files N] [--rounds N] [--json FILE] [--cache-dir DIR] [--tmp-dir DIR] [--dist DIR] [--keep]
+const USAGE = `usage: node bench/backends-100k.js [--files N] [--rounds N] [--json FILE] [--cache-dir DIR] [--tmp-dir DIR] [--dist DIR] [--base-dist DIR] [--keep]
   --files      files in the generated repository (default 100000)
   --rounds     one-commit deploys per side (default 7)
   --json       also write the figures and the raw timings to FILE
   --cache-dir  where the generated bare repository is kept between runs (default <tmp>/integralgit-bench-100k-cache)
   --tmp-dir    where the copies are made (default: the OS temp dir)
   --dist       the built code to measure (default: this checkout's dist/)
+  --base-dist  an earlier build, run as a third side in the same rotating rounds (its own copy)
   --keep       keep the temp directory (its path is printed)`;
 
 function parseArgs(argv) {
-  const o = { files: 100000, rounds: 7, json: '', cacheDir: '', tmpDir: '', dist: '', keep: false };
+  const o = { files: 100000, rounds: 7, json: '', cacheDir: '', tmpDir: '', dist: '', baseDist: '', keep: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') {
@@ -70,13 +72,17 @@ function parseArgs(argv) {
 
 const opts = parseArgs(process.argv.slice(2));
 const DIST = path.resolve(opts.dist || path.join(__dirname, '..', 'dist'));
-let createBackend;
-try {
-  ({ createBackend } = require(path.join(DIST, 'lib', 'workcopy', 'create-backend')));
-} catch (err) {
-  console.error(`cannot load ${DIST}: run \`npm run build\` first (${err.message})`);
-  process.exit(1);
+function loadCreateBackend(dist) {
+  try {
+    return require(path.join(dist, 'lib', 'workcopy', 'create-backend')).createBackend;
+  } catch (err) {
+    console.error(`cannot load ${dist}: run \`npm run build\` first (${err.message})`);
+    process.exit(1);
+  }
 }
+const createBackend = loadCreateBackend(DIST);
+const BASE_DIST = opts.baseDist ? path.resolve(opts.baseDist) : '';
+const createBaseBackend = BASE_DIST ? loadCreateBackend(BASE_DIST) : null;
 
 const cleanups = [];
 process.on('exit', () => {
@@ -160,13 +166,17 @@ async function main() {
   const url = `${server.url}/${path.basename(bare)}`;
   const backend = createBackend('native');
   const settings = { name: 'bench-100k', url, insecure: true, pollInterval: 0, secretEnvNames: [] };
-  const dirs = { git: path.join(deployRoot, 'git'), native: path.join(deployRoot, 'native') };
-  const sync = () => backend.sync({ repo: settings, location: dirs.native, branch: 'master', remote: 'origin', allowedRoots: [deployRoot] });
+  const dirs = { git: path.join(deployRoot, 'git'), native: path.join(deployRoot, 'native'), base: path.join(deployRoot, 'base') };
+  const syncWith = (b, location) => () => b.sync({ repo: settings, location, branch: 'master', remote: 'origin', allowedRoots: [deployRoot] });
+  const sync = syncWith(backend, dirs.native);
+  const baseSync = createBaseBackend ? syncWith(createBaseBackend('native'), dirs.base) : null;
+  const sides = baseSync ? ['git', 'native', 'base'] : ['git', 'native'];
 
   let t0 = performance.now();
   await git(deployRoot, ['clone', '--quiet', '--depth', '1', '--single-branch', '--no-tags', url, dirs.git]);
   await sync();
-  log(`made both copies in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+  if (baseSync) await baseSync();
+  log(`made the copies in ${fmt((performance.now() - t0) / 1000, 1)} s`);
   // one deploy each before measuring: both copies' index stat data and caches settle
   const addCommit = commitMaker(bare, path.join(root, 'scratch'), { files: opts.files, seed: Date.now() % 100000 });
   const ops = {
@@ -175,8 +185,9 @@ async function main() {
       await git(dirs.git, ['reset', '--quiet', '--hard', 'origin/master'], env);
     },
     native: async () => sync(),
+    base: async () => baseSync(),
   };
-  for (const who of ['git', 'native']) {
+  for (const who of sides) {
     addCommit();
     await ops[who]({});
   }
@@ -185,7 +196,8 @@ async function main() {
   const raw = [];
   for (let r = 0; r < opts.rounds; r++) {
     const expected = addCommit();
-    const order = r % 2 === 0 ? ['git', 'native'] : ['native', 'git'];
+    // each side goes first in turn
+    const order = sides.map((_, i) => sides[(i + r) % sides.length]);
     const round = { round: r };
     for (const who of order) {
       const trace = traceConfig(root, `${who}-${r}`);
@@ -204,8 +216,10 @@ async function main() {
       round[who] = { ms, ...splitTrace(trace.target, ms) };
     }
     round.ratio = round.native.ms / round.git.ms;
+    if (round.base) round.baseRatio = round.base.ms / round.git.ms;
     raw.push(round);
-    log(`round ${r + 1}/${opts.rounds}: git ${fmt(round.git.ms)} ms, native ${fmt(round.native.ms)} ms, ratio ${fmt(round.ratio, 3)} (load ${os.loadavg()[0].toFixed(2)})`);
+    const baseText = round.base ? `, base ${fmt(round.base.ms)} ms (ratio ${fmt(round.baseRatio, 3)})` : '';
+    log(`round ${r + 1}/${opts.rounds}: git ${fmt(round.git.ms)} ms, native ${fmt(round.native.ms)} ms, ratio ${fmt(round.ratio, 3)}${baseText} (load ${os.loadavg()[0].toFixed(2)})`);
   }
   await server.stop();
 
@@ -222,19 +236,23 @@ async function main() {
     goal: 1.05,
     gitMs: med((x) => x.git.ms),
     nativeMs: med((x) => x.native.ms),
-    gitProcesses: { git: med((x) => x.git.processes), native: med((x) => x.native.processes) },
-    outsideGitMs: { git: med((x) => x.git.outsideGitMs), native: med((x) => x.native.outsideGitMs) },
-    commandsMs: { git: commands('git'), native: commands('native') },
+    baseDist: BASE_DIST || null,
+    baseRatio: baseSync ? med((x) => x.baseRatio) : null,
+    baseMs: baseSync ? med((x) => x.base.ms) : null,
+    gitProcesses: Object.fromEntries(sides.map((w) => [w, med((x) => x[w].processes)])),
+    outsideGitMs: Object.fromEntries(sides.map((w) => [w, med((x) => x[w].outsideGitMs)])),
+    commandsMs: Object.fromEntries(sides.map((w) => [w, commands(w)])),
     loadavgBefore: load0.map((l) => Number(l.toFixed(2))),
     loadavgAfter: load1.map((l) => Number(l.toFixed(2))),
   };
   const rows = [];
-  for (const who of ['git', 'native']) {
+  for (const who of sides) {
     for (const [name, ms] of Object.entries(summary.commandsMs[who])) rows.push([who, name, fmt(ms)]);
     rows.push([who, '(no git process running)', fmt(summary.outsideGitMs[who])]);
   }
   console.log(`\nOne-commit deploy, ${opts.files.toLocaleString('en')} files: native sync vs git fetch && git reset --hard (${os.cpus().length} CPUs, load ${summary.loadavgBefore.join(' ')} → ${summary.loadavgAfter.join(' ')})`);
   console.log(`  git ${fmt(summary.gitMs)} ms, native ${fmt(summary.nativeMs)} ms, median per-round ratio ${fmt(summary.ratio, 3)}x (goal <= ${summary.goal}x: ${summary.ratio <= summary.goal ? 'ok' : 'MISSED'})`);
+  if (baseSync) console.log(`  base (${BASE_DIST}) ${fmt(summary.baseMs)} ms, median per-round ratio ${fmt(summary.baseRatio, 3)}x`);
   console.log(table(['side', 'git command (median ms per deploy)', 'ms'], rows));
   if (opts.json) {
     fs.writeFileSync(opts.json, JSON.stringify({ opts, summary, raw }, null, 2));
