@@ -283,13 +283,7 @@ export class NativeDriver implements GitDriver {
   }
 
   async checkout(dir: string, ctx: DriverContext, commit: string, opts: CheckoutOptions, onStep: (line: string) => void): Promise<void> {
-    // An update whose diff is known comes from a copy `git status` found clean: a plain
-    // (two-way) checkout then touches and lstats only the paths that change, where --force
-    // lstats every tracked file again (a second index refresh: half a second at 100,000
-    // files), and a file edited since the check makes it fail instead of being overwritten.
-    // A fresh clone (no index yet) and a whole-tree update keep --force.
-    const force = opts.changes ? [] : ['--force'];
-    await this.local(dir, ['checkout', '--quiet', ...force, '--no-recurse-submodules', '-B', ctx.branch, commit]);
+    await this.local(dir, ['checkout', '--quiet', '--force', '--no-recurse-submodules', '-B', ctx.branch, commit]);
     if (!opts.upstreamSet) await this.local(dir, ['branch', '--quiet', `--set-upstream-to=${ctx.remote}/${ctx.branch}`, ctx.branch], [128]);
     if (opts.submodules) {
       onStep('updating submodules');
