@@ -26,7 +26,7 @@ const { startGitServer } = require('./backends-lib/start-server');
 const { median, fmt, table } = require('./backends-lib/stats');
 const { readGitTrace, commandName } = require('./lib/git-trace');
 
-const USAGE = `usage: node bench/backends-100k.js [--files N] [--rounds N] [--json FILE] [--cache-dir DIR] [--tmp-dir DIR] [--dist DIR] [--base-dist DIR] [--keep]
+const USAGE = `usage: node bench/backends-100k.js [--files N] [--rounds N] [--json FILE] [--cache-dir DIR] [--tmp-dir DIR] [--dist DIR] [--base-dist DIR] [--rtt-ms N] [--keep]
   --files      files in the generated repository (default 100000)
   --rounds     one-commit deploys per side (default 7)
   --json       also write the figures and the raw timings to FILE
@@ -34,10 +34,11 @@ const USAGE = `usage: node bench/backends-100k.js [--files N] [--rounds N] [--js
   --tmp-dir    where the copies are made (default: the OS temp dir)
   --dist       the built code to measure (default: this checkout's dist/)
   --base-dist  an earlier build, run as a third side in the same rotating rounds (its own copy)
+  --rtt-ms     a network round trip added between git and the server (a TCP relay delaying each direction by half; default 0)
   --keep       keep the temp directory (its path is printed)`;
 
 function parseArgs(argv) {
-  const o = { files: 100000, rounds: 7, json: '', cacheDir: '', tmpDir: '', dist: '', baseDist: '', keep: false };
+  const o = { files: 100000, rounds: 7, json: '', cacheDir: '', tmpDir: '', dist: '', baseDist: '', rttMs: 0, keep: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') {
@@ -61,7 +62,7 @@ function parseArgs(argv) {
     }
     if (typeof o[key] === 'number') {
       o[key] = Number(v);
-      if (!(Number.isInteger(o[key]) && o[key] > 0)) {
+      if (!(Number.isInteger(o[key]) && (o[key] > 0 || (key === 'rttMs' && o[key] === 0)))) {
         console.error(`${a} must be a positive integer`);
         process.exit(2);
       }
@@ -123,6 +124,27 @@ function cachedRepo() {
   return { bare, srv: dir, generated: true };
 }
 
+/**
+ * A TCP relay to `port` that holds every chunk for half of `rttMs` in each direction: the
+ * remote of a real deployment is not on the same host, and a fetch then waits on the network
+ * while local work (the worktree scan) can run beside it.
+ */
+function startDelayRelay(port, rttMs) {
+  const net = require('node:net');
+  const half = rttMs / 2;
+  const pipeDelayed = (from, to) => {
+    from.on('data', (chunk) => setTimeout(() => to.write(chunk), half));
+    from.on('end', () => setTimeout(() => to.end(), half));
+    from.on('error', () => to.destroy());
+  };
+  const server = net.createServer((client) => {
+    const upstream = net.connect(port, '127.0.0.1');
+    pipeDelayed(client, upstream);
+    pipeDelayed(upstream, client);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: server.address().port, close: () => server.close() })));
+}
+
 /** A trace2 event target of its own for each deploy: the per-process split of exactly that deploy. */
 function traceConfig(root, label) {
   const target = path.join(root, 'trace', `${label}.json`);
@@ -163,7 +185,16 @@ async function main() {
   fs.mkdirSync(deployRoot);
   const server = await startGitServer(srv);
   cleanups.push(() => server.child.kill('SIGKILL'));
-  const url = `${server.url}/${path.basename(bare)}`;
+  let base = server.url;
+  if (opts.rttMs > 0) {
+    const relay = await startDelayRelay(Number(new URL(server.url).port), opts.rttMs);
+    cleanups.push(() => relay.close());
+    const u = new URL(server.url);
+    u.port = String(relay.port);
+    base = u.toString().replace(/\/$/, '');
+    log(`git traffic through a relay adding ${opts.rttMs} ms per round trip (${base})`);
+  }
+  const url = `${base}/${path.basename(bare)}`;
   const backend = createBackend('native');
   const settings = { name: 'bench-100k', url, insecure: true, pollInterval: 0, secretEnvNames: [] };
   const dirs = { git: path.join(deployRoot, 'git'), native: path.join(deployRoot, 'native'), base: path.join(deployRoot, 'base') };
@@ -232,6 +263,7 @@ async function main() {
   const summary = {
     files: opts.files,
     rounds: opts.rounds,
+    rttMs: opts.rttMs,
     ratio: med((x) => x.ratio),
     goal: 1.05,
     gitMs: med((x) => x.git.ms),
