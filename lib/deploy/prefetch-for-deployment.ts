@@ -8,6 +8,7 @@ import { assertLocationAllowed } from '../workcopy/core/check-location';
 import { prefetchWithConfig, type Prefetched } from '../workcopy/native/native-prefetch';
 import { warmScriptParent } from '../script/script-parent';
 import type { DeploymentState } from './stages/stage';
+import { tracePhase } from '../metrics/phase-trace';
 
 /**
  * On the native backend, when the last valid config names a working copy that exists:
@@ -29,9 +30,12 @@ export async function prefetchForDeployment(state: Readonly<DeploymentState>): P
     // the script's parent process starts during the fetch rather than after the checkout
     if (cfg.script) warmScriptParent();
     // not while another process deploys this copy (a CLI trigger): its fetch would race ours
-    return await withWorkingCopyLock(deps.settings.dataDir, cfg.location, { waitMs: 0 }, () =>
+    tracePhase('prefetch', req.repo);
+    const pre = await withWorkingCopyLock(deps.settings.dataDir, cfg.location, { waitMs: 0 }, () =>
       prefetchWithConfig({ repo: repoSettings, location: cfg.location!, branch, remote: cfg.remote }),
     );
+    tracePhase('prefetch done', req.repo);
+    return pre;
   } catch (err) {
     deps.logger.debug(`[${req.repo}] one-fetch shortcut not taken: ${describeError(err)}`);
     return null;

@@ -9,6 +9,7 @@ import { fillTruncatedCommits } from '../deploy/fill-truncated-commits';
 import { RETENTION_DEFAULTS } from '../settings/resolve-retention';
 import { retryWhileBusy } from '../store/busy-retry';
 import { findRepo } from '../settings/require-repo';
+import { tracePhase } from '../metrics/phase-trace';
 
 /** After a worker failed outside a deployment (the database went away): wait before retrying. */
 const FAILURE_BACKOFF_MS = 5_000;
@@ -139,6 +140,7 @@ export class DeployQueue {
       // a write lock another process holds is waited out on timers, never in SQLite's busy loop
       const job = await retryWhileBusy(() => this.store.claimNextJob(repo, this.deps.settings.hostname));
       if (!job) return;
+      tracePhase('claimed', repo);
       await this.runJob(repo, job);
     }
   }
@@ -172,6 +174,7 @@ export class DeployQueue {
         this.store.attachDeployment(job.id, id);
         return id;
       }));
+      tracePhase('deployment row', repo);
       const byPerson = job.trigger === 'cli' || job.trigger === 'ui';
       const outcome = await runDeployment(this.deps, {
         repo,
