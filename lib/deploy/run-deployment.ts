@@ -21,6 +21,7 @@ import { healthcheck } from './stages/healthcheck';
 import { cleanupReleases } from './stages/cleanup-releases';
 import { revertAfterFailure } from './revert';
 import { warmScriptParent } from '../script/script-parent';
+import { maintainPrefetchedCopy } from './prefetch-for-deployment';
 import { tracePhase } from '../metrics/phase-trace';
 
 export type { DeployDeps } from './deploy-deps';
@@ -85,6 +86,7 @@ async function apply(state: DeploymentState): Promise<TerminalOutcome | undefine
   const ended = await runStages(state.effective!.config.releases ? APPLY_RELEASE : APPLY, state);
   if (ended?.status === 'failed') await revertAfterFailure(state, ended);
   else if (!ended && state.commit) state.recorder.passed(state.host, state.commit);
+  await maintainPrefetchedCopy(state);
   return ended;
 }
 
