@@ -137,6 +137,8 @@ async function main() {
     if (i < opts.warmup) continue;
     rows.push({ push: rows.length + 1, sha, integralgitMs: ig.latencyMs, baselineMs, webhookMs, t0: ig.t0, answered: ig.answered, scriptStart: ig.scriptStart, b0, baselineStart, deploymentMs: ig.deployment.durationMs });
   }
+  // the server's size after the deployments: what a spawn from it forks (bench/spawn-round-trip.js --rss-mb)
+  const serverRssMb = residentMb(server.pid);
   await server.stop();
   if (peer) peer.stop();
   await repo.close();
@@ -147,6 +149,7 @@ async function main() {
     environment,
     backend: opts.backend,
     pushes: rows.length,
+    serverRssMb,
     integralgit: { medianMs: median(ig), p90Ms: percentile(ig, 90), minMs: Math.min(...ig), maxMs: Math.max(...ig) },
     baseline: { medianMs: median(base), p90Ms: percentile(base, 90), minMs: Math.min(...base), maxMs: Math.max(...base) },
   };
@@ -172,6 +175,7 @@ async function main() {
     ),
   );
   console.log('');
+  if (serverRssMb !== undefined) console.log(`server resident size after the pushes: ${fmt(serverRssMb, 0)} MB`);
   console.log(`ratio of medians IntegralGit/baseline: ${fmt(result.ratio, 2)} (target <= 1.50) ${verdict(result.ratio <= 1.5)}`);
   console.log(`median of per-push ratios IntegralGit/baseline: ${fmt(result.medianOfRatios, 2)} (issue 16 goal <= 1.20) ${verdict(result.medianOfRatios <= 1.2)}`);
   if (result.webhook) console.log(`median of per-push ratios IntegralGit/adnanh-webhook: ${fmt(result.medianOfRatiosToWebhook, 2)}`);
@@ -315,6 +319,15 @@ function gitBreakdown(commands, rows) {
     medianGitProcesses: median(perPush.map((cs) => cs.length)),
     phases: Object.fromEntries(['beforeGit', 'inGit', 'betweenGit', 'afterGit'].map((k) => [k, median(phases.map((p) => p[k]))])),
   };
+}
+
+function residentMb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The server's own phase marks (INTEGRALGIT_PHASE_TRACE, lib/metrics/phase-trace.ts) as { label, ns }. */

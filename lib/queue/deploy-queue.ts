@@ -136,6 +136,9 @@ export class DeployQueue {
   }
 
   private async work(repo: string): Promise<void> {
+    // kick() is called from the webhook's request handler: the 202 is written before the
+    // claim's fsync and the deployment's first steps (which fork) hold the event loop
+    await new Promise((resolve) => setImmediate(resolve));
     while (!this.stopping) {
       // a write lock another process holds is waited out on timers, never in SQLite's busy loop
       const claimed = await retryWhileBusy(() => this.claim(repo));
