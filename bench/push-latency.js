@@ -330,7 +330,7 @@ function residentMb(pid) {
   }
 }
 
-/** The server's own phase marks (INTEGRALGIT_PHASE_TRACE, lib/metrics/phase-trace.ts) as { label, ns }. */
+/** The server's own phase marks (INTEGRALGIT_PHASE_TRACE, lib/trace/phase-trace.ts) as { label, ns }. */
 function readPhases(file) {
   if (!fs.existsSync(file)) return [];
   return fs

@@ -8,7 +8,7 @@ import { assertLocationAllowed } from '../workcopy/core/check-location';
 import { prefetchWithConfig, runAutoMaintenance, type Prefetched } from '../workcopy/native/native-prefetch';
 import { warmScriptParent } from '../script/script-parent';
 import type { DeploymentState } from './stages/stage';
-import { tracePhase } from '../metrics/phase-trace';
+import { tracePhase } from '../trace/phase-trace';
 
 /**
  * On the native backend, when the last valid config names a working copy that exists:

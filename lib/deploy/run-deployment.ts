@@ -22,7 +22,7 @@ import { cleanupReleases } from './stages/cleanup-releases';
 import { revertAfterFailure } from './revert';
 import { warmScriptParent } from '../script/script-parent';
 import { maintainPrefetchedCopy } from './prefetch-for-deployment';
-import { tracePhase } from '../metrics/phase-trace';
+import { tracePhase } from '../trace/phase-trace';
 
 export type { DeployDeps } from './deploy-deps';
 

@@ -9,7 +9,7 @@ import { fillTruncatedCommits } from '../deploy/fill-truncated-commits';
 import { RETENTION_DEFAULTS } from '../settings/resolve-retention';
 import { retryWhileBusy } from '../store/busy-retry';
 import { findRepo } from '../settings/require-repo';
-import { tracePhase } from '../metrics/phase-trace';
+import { tracePhase } from '../trace/phase-trace';
 
 /** After a worker failed outside a deployment (the database went away): wait before retrying. */
 const FAILURE_BACKOFF_MS = 5_000;

@@ -11,7 +11,7 @@ import type { RunScriptOptions, ScriptResult, ScriptStream } from './types';
 import { startScriptParent } from './script-parent';
 import { SecretMasker } from './mask-secrets';
 import { clearScriptGroup, scriptGroupNote } from './script-records';
-import { tracePhase } from '../metrics/phase-trace';
+import { tracePhase } from '../trace/phase-trace';
 
 export type { RunScriptOptions, ScriptResult, ScriptOutputChunk, KeptOutputChunk, ScriptStream } from './types';
 
