@@ -3,7 +3,7 @@ import type { ConfigVersionRecord, ConfigVersionStore } from '../config/types';
 import type { StoreContext } from './context';
 import { CommitsTable } from './commits';
 import { ConfigVersionsTable } from './config-versions';
-import { DeliveriesTable } from './deliveries';
+import { DeliveriesTable, packDeliveryBody } from './deliveries';
 import { DeploymentLogTable } from './deployment-log';
 import { DeploymentsTable } from './deployments';
 import { DeploymentOutcomesTable, type DeploymentOutcome, type OutcomeCounts } from './deployment-outcomes';
@@ -24,6 +24,7 @@ import type {
   CommitListOptions,
   CommitRow,
   DeliveryInput,
+  PackedDeliveryBody,
   DeliveryListOptions,
   DeliveryRow,
   DeliveryWithBody,
@@ -271,6 +272,9 @@ export class Store
   // deliveries
   recordDelivery(input: DeliveryInput): number {
     return this.deliveries.recordDelivery(input);
+  }
+  packDeliveryBody(raw: Buffer): Promise<PackedDeliveryBody> {
+    return packDeliveryBody(raw, this.ctx.deliveryBodyLimitBytes);
   }
   setDeliveriesLimit(limit: number): void {
     this.deliveries.setDeliveriesLimit(limit);

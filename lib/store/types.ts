@@ -282,9 +282,17 @@ export interface DeliveryInput {
   jobIds?: number[];
   /**
    * kept only for `accepted` deliveries, capped at `deliveryBodyLimitBytes`; the raw bytes
-   * are stored deflated (a BLOB), never decoded on the webhook's hot path
+   * are stored deflated (a BLOB), never decoded on the webhook's hot path. The intake
+   * passes them already deflated (`packDeliveryBody`), done on libuv's thread pool.
    */
-  body?: Buffer | string | null;
+  body?: Buffer | string | PackedDeliveryBody | null;
+}
+
+/** An accepted delivery's body, capped and deflated ahead of its row (`Store.packDeliveryBody`). */
+export interface PackedDeliveryBody {
+  kind: 'deflated';
+  deflated: Buffer;
+  truncated: boolean;
 }
 
 export interface DeliveryRow {
