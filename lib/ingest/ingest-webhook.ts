@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger';
 import type { Settings } from '../settings/types';
-import type { IngestStore, PushEventInput, DeliveryOutcome, PackedDeliveryBody } from '../store';
+import type { IngestStore, PushEventInput, DeliveryOutcome } from '../store';
 import type { IncomingRequest } from '../webhook-primitives/incoming-request';
 import type { NormalizedPush } from '../webhook-primitives/normalized-push';
 import { receiveWebhook } from '../webhooks/receive-webhook';
@@ -56,13 +56,13 @@ export async function ingestWebhook(deps: IngestDeps, req: IncomingRequest): Pro
     deliveryId: decision.deliveryId ?? null,
     repo: decision.repo ?? null,
   };
-  const deliveryRow = (outcome: DeliveryOutcome, status: number, reason: string, jobIds: number[] = [], body: PackedDeliveryBody | null = null) => ({
+  const deliveryRow = (outcome: DeliveryOutcome, status: number, reason: string, jobIds: number[] = []) => ({
     ...base,
     outcome,
     statusCode: status,
     reason: via + reason,
     jobIds,
-    body: outcome === 'accepted' ? body : null,
+    body: outcome === 'accepted' ? req.rawBody : null,
   });
   const facts = { remoteAddr: req.remoteAddress, provider: decision.provider, deliveryId: decision.deliveryId, repo: decision.repo, via };
   const report = (outcome: DeliveryOutcome, status: number, reason: string): void => reportDelivery(deps, facts, outcome, status, reason);
@@ -109,8 +109,6 @@ export async function ingestWebhook(deps: IngestDeps, req: IncomingRequest): Pro
     })),
     jobs: plans[i].job ? [plans[i].job] : [],
   }));
-  // deflated on the thread pool while the event loop serves other requests
-  const body = await store.packDeliveryBody(req.rawBody);
   // the event, its commits, its jobs and its delivery row: one durable group commit
   const outcome = await deps.committer.submit(() => {
     const results = store.recordPushEvents(inputs);
@@ -120,7 +118,7 @@ export async function ingestWebhook(deps: IngestDeps, req: IncomingRequest): Pro
     const reason = duplicate
       ? `duplicate delivery ${decision.deliveryId}: already received, no new job`
       : refs.map((r) => `${r.ref}: ${r.reason}`).join('; ') || 'push with no refs';
-    store.recordDelivery(deliveryRow(duplicate ? 'duplicate' : 'accepted', duplicate ? 200 : 202, reason, duplicate ? results.flatMap((r) => r.jobIds) : jobIds, body));
+    store.recordDelivery(deliveryRow(duplicate ? 'duplicate' : 'accepted', duplicate ? 200 : 202, reason, duplicate ? results.flatMap((r) => r.jobIds) : jobIds));
     if (!duplicate) deps.recordAccepted?.(repo, req, decision.deliveryId);
     return { duplicate, jobIds, refs, reason, allJobIds: results.flatMap((r) => r.jobIds) };
   });

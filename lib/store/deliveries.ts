@@ -2,7 +2,7 @@ import zlib from 'node:zlib';
 import type Database from 'better-sqlite3';
 import { IntegralGitError } from '../errors';
 import type { StoreContext } from './context';
-import { DELIVERY_OUTCOMES, type DeliveryInput, type DeliveryListOptions, type DeliveryRow, type DeliveryWithBody, type PackedDeliveryBody, type Page } from './types';
+import { DELIVERY_OUTCOMES, type DeliveryInput, type DeliveryListOptions, type DeliveryRow, type DeliveryWithBody, type Page } from './types';
 import { bool, checkEnum, checkLimit, headBytes, parseCursor, parseJsonArray, toIsoUtc, toPage } from './sql-helpers';
 
 const COLUMNS =
@@ -90,10 +90,7 @@ export class DeliveriesTable {
     }
     let body: Buffer | string | null = null;
     let truncated = false;
-    if (outcome === 'accepted' && isPacked(input.body)) {
-      body = input.body.deflated;
-      truncated = input.body.truncated;
-    } else if (outcome === 'accepted' && Buffer.isBuffer(input.body)) {
+    if (outcome === 'accepted' && Buffer.isBuffer(input.body)) {
       const head = headOfUtf8(input.body, this.ctx.deliveryBodyLimitBytes);
       truncated = head.length < input.body.length;
       // a push body is JSON: level 1 makes 7 KB about 1.5 KB in ~20 µs, so the row fits its
@@ -156,25 +153,6 @@ export class DeliveriesTable {
     const row = this.byId.get(id) as DeliveryDbRow | undefined;
     return row && { ...toDelivery(row), body: row.body == null ? null : Buffer.isBuffer(row.body) ? zlib.inflateRawSync(row.body).toString('utf8') : row.body };
   }
-}
-
-/**
- * Cap and deflate an accepted delivery's body on libuv's thread pool, before its row is
- * written: on the event loop's thread the deflate was ~5 % of the intake's time, and that
- * thread is what a burst of webhooks waits on.
- */
-export function packDeliveryBody(raw: Buffer, limitBytes: number): Promise<PackedDeliveryBody> {
-  const head = headOfUtf8(raw, limitBytes);
-  return new Promise((resolve, reject) => {
-    zlib.deflateRaw(head, deflateOptions(head.length), (err, deflated) => {
-      if (err) reject(err);
-      else resolve({ kind: 'deflated', deflated, truncated: head.length < raw.length });
-    });
-  });
-}
-
-function isPacked(body: DeliveryInput['body']): body is PackedDeliveryBody {
-  return typeof body === 'object' && body !== null && !Buffer.isBuffer(body) && body.kind === 'deflated';
 }
 
 /**

@@ -9,7 +9,6 @@ import type {
   CommitListOptions,
   CommitRow,
   DeliveryInput,
-  PackedDeliveryBody,
   DeliveryListOptions,
   DeliveryRow,
   DeliveryWithBody,
@@ -45,8 +44,6 @@ import type {
 export interface IngestStore {
   recordPushEvents(inputs: PushEventInput[]): PushEventResult[];
   recordDelivery(input: DeliveryInput): number;
-  /** an accepted delivery's body capped and deflated off the event loop's thread, for `recordDelivery` */
-  packDeliveryBody(raw: Buffer): Promise<PackedDeliveryBody>;
   /** one transaction that is on disk when it returns (the intake's group commit) */
   durably<T>(fn: () => T): T;
 }

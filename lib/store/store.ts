@@ -3,7 +3,7 @@ import type { ConfigVersionRecord, ConfigVersionStore } from '../config/types';
 import type { StoreContext } from './context';
 import { CommitsTable } from './commits';
 import { ConfigVersionsTable } from './config-versions';
-import { DeliveriesTable, packDeliveryBody } from './deliveries';
+import { DeliveriesTable } from './deliveries';
 import { DeploymentLogTable } from './deployment-log';
 import { DeploymentsTable } from './deployments';
 import { DeploymentOutcomesTable, type DeploymentOutcome, type OutcomeCounts } from './deployment-outcomes';
@@ -24,7 +24,6 @@ import type {
   CommitListOptions,
   CommitRow,
   DeliveryInput,
-  PackedDeliveryBody,
   DeliveryListOptions,
   DeliveryRow,
   DeliveryWithBody,
@@ -272,9 +271,6 @@ export class Store
   // deliveries
   recordDelivery(input: DeliveryInput): number {
     return this.deliveries.recordDelivery(input);
-  }
-  packDeliveryBody(raw: Buffer): Promise<PackedDeliveryBody> {
-    return packDeliveryBody(raw, this.ctx.deliveryBodyLimitBytes);
   }
   setDeliveriesLimit(limit: number): void {
     this.deliveries.setDeliveriesLimit(limit);

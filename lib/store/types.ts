@@ -282,17 +282,9 @@ export interface DeliveryInput {
   jobIds?: number[];
   /**
    * kept only for `accepted` deliveries, capped at `deliveryBodyLimitBytes`; the raw bytes
-   * are stored deflated (a BLOB), never decoded on the webhook's hot path. The intake
-   * passes them already deflated (`packDeliveryBody`), done on libuv's thread pool.
+   * are stored deflated (a BLOB), never decoded on the webhook's hot path
    */
-  body?: Buffer | string | PackedDeliveryBody | null;
-}
-
-/** An accepted delivery's body, capped and deflated ahead of its row (`Store.packDeliveryBody`). */
-export interface PackedDeliveryBody {
-  kind: 'deflated';
-  deflated: Buffer;
-  truncated: boolean;
+  body?: Buffer | string | null;
 }
 
 export interface DeliveryRow {

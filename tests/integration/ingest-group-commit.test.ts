@@ -67,19 +67,6 @@ describe('group commit of deliveries', () => {
     expect(store.listDeliveries({ limit: 10 }).items).toEqual([]);
   });
 
-  it('stores a body deflated ahead of its row (off the event loop) as it stores a raw one', async () => {
-    store.close();
-    store = openStore(dir, { deliveryBodyLimitBytes: 10 });
-    const packed = await store.packDeliveryBody(Buffer.from('{"é":"ééééé"}'));
-    expect(packed.truncated).toBe(true);
-    const id = await new GroupCommitter(store).submit(() => store.recordDelivery({ outcome: 'accepted', statusCode: 202, body: packed }));
-    expect(store.db.prepare('SELECT typeof(body) FROM deliveries WHERE id = ?').pluck().get(id)).toBe('blob');
-    expect(store.getDelivery(id)).toMatchObject({ body: '{"é":"é', hasBody: true, bodyTruncated: true });
-    // a body is never kept for other outcomes, however it came
-    const rejected = store.recordDelivery({ outcome: 'rejected', statusCode: 401, body: packed });
-    expect(store.getDelivery(rejected)).toMatchObject({ body: null, hasBody: false });
-  });
-
   it('keeps an accepted delivery\'s raw body compressed (a deflated BLOB), cut whole at the limit', () => {
     store.close();
     store = openStore(dir, { deliveryBodyLimitBytes: 10 });
