@@ -148,6 +148,8 @@ async function main() {
   const result = {
     environment,
     bodyBytes: body.length,
+    // which figure this is: like-for-like (worker held) or with the worker skipping meanwhile
+    mode: { holdWorker: opts.holdWorker, freshCommits: opts.freshCommits, groupCommit: opts.groupCommit },
     connections: opts.connections,
     durationSeconds: opts.duration,
     baseline: summary(rounds.map((r) => r.baseline)),
