@@ -48,6 +48,8 @@ describe('CLI start-up', () => {
     expect(r.files.filter((f) => f.includes('node_modules/ajv/')).every((f) => f.includes('node_modules/ajv/dist/runtime/'))).toBe(true);
     // and of the CLI's command modules only its own
     expect(r.files.filter((f) => f.includes('/cli/commands/')).map((f) => path.basename(f))).toEqual(['status.js']);
+    // nor the commit-status providers, with no repo posting statuses
+    expect(r.files.filter((f) => f.includes('/outcomes/commit-status/'))).toEqual([]);
   });
 
   it('an unknown command still gets the did-you-mean over every command', async () => {
