@@ -10,7 +10,7 @@ import { isGroupAlive, liveGroupMembers, signalGroup, waitForGroupExit } from '.
 import type { RunScriptOptions, ScriptResult, ScriptStream } from './types';
 import { startScriptParent } from './script-parent';
 import { SecretMasker } from './mask-secrets';
-import { clearScriptGroup, recordScriptGroup } from './script-records';
+import { clearScriptGroup, scriptGroupNote } from './script-records';
 
 export type { RunScriptOptions, ScriptResult, ScriptOutputChunk, KeptOutputChunk, ScriptStream } from './types';
 
@@ -57,7 +57,7 @@ export async function runScript(opts: RunScriptOptions): Promise<ScriptResult> {
   }
 
   const started = performance.now();
-  const parent = startScriptParent(file, location, opts.env, graceMs, opts.runAs);
+  const parent = startScriptParent(file, location, opts.env, graceMs, opts.runAs, opts.recordDir ? scriptGroupNote(opts.recordDir, opts.script, location) : undefined);
   const child = parent.process;
   const exited = parent.exited;
 
@@ -89,7 +89,6 @@ export async function runScript(opts: RunScriptOptions): Promise<ScriptResult> {
     child.kill('SIGKILL');
     throw startError(err, file, opts.script, location, opts.runAs);
   }
-  if (opts.recordDir) recordScriptGroup(opts.recordDir, pid, opts.script, location);
   logger?.debug(`deploy script ${file} started in ${location}`, { pid });
 
   let hasExited = false;

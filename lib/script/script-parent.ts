@@ -16,10 +16,25 @@ import { spawn, ChildProcess } from 'node:child_process';
 const SOURCE = `
 'use strict';
 const { spawn } = require('node:child_process');
+const fs = require('node:fs');
 for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => {});
 let child;
 let graceMs = 5000;
 const send = (m, then) => { if (process.connected) process.send(m, () => then && then()); else if (then) then(); };
+// Written here, the moment the script exists, not by the server on our word that it
+// started: a server killed (with its process group, so with us) between the two would
+// leave a script nobody notes, and its retry would run alongside it. No fsync: the note
+// guards against the server's death, not the machine's, which ends the script too (and
+// changes the boot id). One small write(2) is not torn by a kill.
+const noteGroup = (r, pid) => {
+  let start;
+  try {
+    const stat = fs.readFileSync('/proc/' + pid + '/stat', 'utf8');
+    start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {}
+  fs.mkdirSync(r.dir, { recursive: true });
+  fs.writeFileSync(r.dir + '/' + pid + '.json', JSON.stringify({ pgid: pid, start, boot: r.boot, script: r.script, location: r.location }));
+};
 const groupAlive = (pid) => { try { process.kill(-pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
 process.on('message', (m) => {
   graceMs = m.graceMs;
@@ -29,6 +44,14 @@ process.on('message', (m) => {
     return send({ spawnError: { code: e.code, message: e.message } }, () => process.exit(0));
   }
   child.once('error', (e) => { if (child.pid === undefined) send({ spawnError: { code: e.code, message: e.message } }, () => process.exit(0)); });
+  if (child.pid !== undefined && m.record) {
+    try {
+      noteGroup(m.record, child.pid);
+    } catch (e) {
+      try { process.kill(-child.pid, 'SIGKILL'); } catch {}
+      return send({ spawnError: { message: 'its process group could not be noted in ' + m.record.dir + ' (' + e.message + '): check that the data dir is writable and not full' } }, () => process.exit(0));
+    }
+  }
   child.once('spawn', () => send({ started: child.pid }));
   child.once('exit', (code, signal) => send({ exit: { code, signal } }, () => process.exit(0)));
 });
@@ -109,7 +132,22 @@ function discardSpare(): void {
 }
 
 /** `as`: the script's user and group (a repo's `runAs`); libuv also clears its supplementary groups */
-export function startScriptParent(file: string, cwd: string, env: Record<string, string>, graceMs: number, as?: { uid: number; gid: number }): ScriptParent {
+/** What the script's parent writes the moment the script exists (script-records.ts reads it back). */
+export interface ScriptGroupNote {
+  dir: string;
+  boot?: string;
+  script: string;
+  location: string;
+}
+
+export function startScriptParent(
+  file: string,
+  cwd: string,
+  env: Record<string, string>,
+  graceMs: number,
+  as?: { uid: number; gid: number },
+  record?: ScriptGroupNote,
+): ScriptParent {
   let parent: ScriptParent;
   if (spare && isUsable(spare.parent)) {
     clearTimeout(spare.timer);
@@ -120,7 +158,7 @@ export function startScriptParent(file: string, cwd: string, env: Record<string,
     if (spare) discardSpare();
     parent = spawnParent(cwd);
   }
-  parent.process.send({ file, cwd, env, graceMs, uid: as?.uid, gid: as?.gid }, () => undefined);
+  parent.process.send({ file, cwd, env, graceMs, uid: as?.uid, gid: as?.gid, record }, () => undefined);
   return parent;
 }
 

@@ -3,12 +3,14 @@ import path from 'node:path';
 import type { Logger } from '../log/logger';
 import { bootId, processStartTime } from '../process/process-identity';
 import { isGroupAlive, signalGroup, waitForGroupExit } from './process-group';
+import type { ScriptGroupNote } from './script-parent';
 
 /**
  * A durable note of each running deploy script's process group, so that a server killed
  * with -9 can end, at its next start and before any retry, a script that outlived it
- * (SPEC §4.2: one deployment at a time per location). The note is written (and fsynced)
- * when the script starts and removed when its group is gone.
+ * (SPEC §4.2: one deployment at a time per location). The script's parent writes the note
+ * the moment the script exists (script-parent.ts says why there); it is removed when the
+ * group is gone.
  */
 interface ScriptRecord {
   pgid: number;
@@ -23,17 +25,9 @@ export function scriptRecordDir(dataDir: string): string {
   return path.join(dataDir, 'running-scripts');
 }
 
-export function recordScriptGroup(dir: string, pgid: number, script: string, location: string): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const record: ScriptRecord = { pgid, start: processStartTime(pgid), boot: bootId(), script, location };
-  const file = path.join(dir, `${pgid}.json`);
-  const fd = fs.openSync(file, 'w');
-  try {
-    fs.writeSync(fd, JSON.stringify(record));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+/** What the script's parent needs to note the group the moment the script exists (script-parent.ts). */
+export function scriptGroupNote(dir: string, script: string, location: string): ScriptGroupNote {
+  return { dir, boot: bootId(), script, location };
 }
 
 export function clearScriptGroup(dir: string, pgid: number): void {

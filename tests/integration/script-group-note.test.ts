@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runScript } from '../../lib/script/run-script';
+import { processStartTime } from '../../lib/process/process-identity';
+import { ScriptDir, baseScriptEnv } from '../fixtures/scripts/script-dir';
+
+/** Holds the event loop as a loaded server does between two callbacks. */
+function blockEventLoop(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * The note of a running script's process group (script-records.ts) is what lets a server
+ * killed with -9, together with its process group, end the script at its next start before
+ * the retry. It must exist as soon as the script does: a note written by the server on the
+ * parent's word that the script started left a window (found by the black-box suite: the
+ * retry ran alongside a script started just before the kill).
+ */
+describe('the note of a running script group', () => {
+  let wc: ScriptDir;
+  let recordDir: string;
+  beforeEach(() => {
+    wc = new ScriptDir();
+    recordDir = path.join(wc.dir, 'data', 'running-scripts');
+  });
+  afterEach(() => wc.remove());
+
+  it('is on disk before the script runs its first lines, without the server event loop turning', async () => {
+    wc.write('deploy.sh', `#!/bin/sh\nsleep 0.3\nif [ -f "${recordDir}/$$.json" ]; then echo noted > seen; else echo missing > seen; fi\ncp "${recordDir}/$$.json" note.json\n`);
+    const run = runScript({ script: 'deploy.sh', location: wc.dir, env: baseScriptEnv(), timeoutSeconds: 30, recordDir });
+    blockEventLoop(1500); // the server is busy (or already dead) while the script starts
+    const r = await run;
+    expect(r.exitCode).toBe(0);
+    expect(wc.read('seen').trim()).toBe('noted');
+    const note = JSON.parse(wc.read('note.json')) as { pgid: number; start?: string; script: string; location: string };
+    expect(note).toMatchObject({ pgid: r.pid, script: 'deploy.sh', location: wc.dir });
+    expect(note.start).toBeDefined();
+    // removed once the group is gone
+    expect(fs.readdirSync(recordDir)).toEqual([]);
+  });
+
+  it('records the start time of the script, so a reused pid is not taken for it', async () => {
+    wc.write('deploy.sh', `#!/bin/sh\ncp "${recordDir}/$$.json" note.json\necho "$(cut -d' ' -f22 /proc/$$/stat)" > start\n`);
+    const r = await runScript({ script: 'deploy.sh', location: wc.dir, env: baseScriptEnv(), timeoutSeconds: 30, recordDir });
+    expect(r.exitCode).toBe(0);
+    const note = JSON.parse(wc.read('note.json')) as { start?: string };
+    expect(note.start).toBe(wc.read('start').trim());
+    expect(processStartTime(r.pid as number)).toBeUndefined(); // gone now
+  });
+
+  it('that cannot be written stops the script before it does anything, with the cause named', async () => {
+    fs.writeFileSync(path.join(wc.dir, 'data'), 'a file where the data dir should be');
+    wc.write('deploy.sh', '#!/bin/sh\nsleep 0.3\ntouch ran\n');
+    await expect(runScript({ script: 'deploy.sh', location: wc.dir, env: baseScriptEnv(), timeoutSeconds: 30, recordDir })).rejects.toMatchObject({
+      code: 'IG_SCRIPT_FAILED',
+      message: expect.stringContaining(`could not be noted in ${recordDir}`),
+    });
+    await new Promise((r) => setTimeout(r, 800));
+    expect(fs.existsSync(path.join(wc.dir, 'ran'))).toBe(false);
+  });
+});
