@@ -25,7 +25,8 @@ export interface LineWriterOptions {
  * winston, so the order of lines is kept and rotation stays winston's.
  */
 export class LineWriter {
-  private fd: number | undefined;
+  /** appends without blocking the event loop: a write() can wait behind the database's fsync */
+  private stream: fs.WriteStream | undefined;
   private size = 0;
   private closed = false;
 
@@ -47,30 +48,40 @@ export class LineWriter {
     return true;
   }
 
-  /** Gives up the file to winston: no line is written here afterwards. */
-  close(): void {
+  /**
+   * Gives up the file to winston: no line is written here afterwards. Resolves once the
+   * lines written so far are in the file, so that winston's come after them.
+   */
+  close(): Promise<void> {
     this.closed = true;
-    if (this.fd !== undefined) fs.closeSync(this.fd);
-    this.fd = undefined;
+    const stream = this.stream;
+    this.stream = undefined;
+    if (!stream || stream.destroyed) return Promise.resolve();
+    return new Promise((resolve) => stream.end(resolve));
   }
 
   private appendToFile(line: string): boolean {
-    const file = this.opts.file as string;
+    const bytes = Buffer.byteLength(line);
     try {
-      if (this.fd === undefined) {
-        this.fd = fs.openSync(file, 'a');
-        this.size = fs.fstatSync(this.fd).size;
+      if (!this.stream) {
+        // opened synchronously, once: a file that cannot be opened is refused here, and
+        // winston's transport reports it its own way
+        const fd = fs.openSync(this.opts.file as string, 'a');
+        this.size = fs.fstatSync(fd).size;
+        this.stream = fs.createWriteStream('', { fd });
+        // a write that fails later (disk full) ends this writer; winston takes the next lines
+        this.stream.on('error', () => {
+          this.closed = true;
+        });
       }
-      const bytes = Buffer.byteLength(line);
-      // winston writes the line that reaches the limit, then rotates: that line is its
-      if (this.size + bytes >= this.opts.maxBytes) return false;
-      fs.writeSync(this.fd, line);
-      this.size += bytes;
-      return true;
     } catch {
-      // winston's transport reports an unwritable file its own way
       return false;
     }
+    // winston writes the line that reaches the limit, then rotates: that line is its
+    if (this.size + bytes >= this.opts.maxBytes) return false;
+    this.stream.write(line);
+    this.size += bytes;
+    return true;
   }
 }
 

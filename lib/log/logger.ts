@@ -49,20 +49,31 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     (opts.format ?? 'text') === 'text'
       ? new LineWriter({ file: opts.dataDir && path.join(opts.dataDir, 'integralgit.log'), console: opts.console !== false, level: opts.level ?? 'info', maxBytes: MAX_FILE_BYTES })
       : undefined;
+  // lines logged while the writer's last lines reach the file, then given to winston in order
+  let waiting: Array<[string, unknown[]]> | undefined;
   const get = (): Logger => {
     if (real) return real;
-    lines?.close();
-    return (real = buildLogger(opts));
+    real = buildLogger(opts);
+    if (lines) {
+      const queue: Array<[string, unknown[]]> = (waiting = []);
+      void lines.close().then(() => {
+        waiting = undefined;
+        for (const [level, args] of queue) callLevel(real as Logger, level, args);
+      });
+    }
+    return real;
   };
   const levelMethods = new Map<string, (...args: unknown[]) => Logger>();
   const proxy: Logger = new Proxy({} as Logger, {
     get: (_target, prop) => {
-      if (!real && lines && typeof prop === 'string' && prop in LEVELS) {
+      if (lines && typeof prop === 'string' && prop in LEVELS) {
         let method = levelMethods.get(prop);
         if (!method) {
           method = (...args: unknown[]): Logger => {
             if (!real && lines.write(prop, args)) return proxy;
-            (get()[prop as 'info'] as (...a: unknown[]) => unknown)(...args);
+            const logger = get();
+            if (waiting) waiting.push([prop, args]);
+            else callLevel(logger, prop, args);
             return proxy;
           };
           levelMethods.set(prop, method);
@@ -76,6 +87,10 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     has: (_target, prop) => Reflect.has(get(), prop),
   });
   return proxy;
+}
+
+function callLevel(logger: Logger, level: string, args: unknown[]): void {
+  (logger[level as 'info'] as (...a: unknown[]) => unknown)(...args);
 }
 
 function buildLogger(opts: LoggerOptions): Logger {

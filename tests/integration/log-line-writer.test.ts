@@ -48,14 +48,14 @@ describe('log lines written without winston', () => {
     expect(expected).toContain('<time> warn  [app] config abc is invalid (2 problems) problems=["/configs: must be object","/x: unknown key"]\n');
   });
 
-  it('hands the line that reaches the rotation size to winston, and writes no more itself', () => {
+  it('hands the line that reaches the rotation size to winston, and writes no more itself', async () => {
     const file = path.join(dir, 'small.log');
     fs.writeFileSync(file, 'x'.repeat(90));
     const writer = new LineWriter({ file, console: false, level: 'info', maxBytes: 200 });
     expect(writer.write('info', ['first line'])).toBe(true);
     expect(writer.write('info', ['a line long enough to reach the rotation size of this file'])).toBe(false);
+    await writer.close();
     expect(fs.readFileSync(file, 'utf8')).toMatch(/^x{90}\S+ info {2}first line\n$/);
-    writer.close();
     expect(writer.write('info', ['short'])).toBe(false);
   });
 
