@@ -35,9 +35,9 @@ export class LineWriter {
   /** Writes the line and returns true, or returns false (nothing written) when winston must. */
   write(level: string, args: readonly unknown[]): boolean {
     if (this.closed) return false;
+    if (!Object.hasOwn(LEVELS, level) || !Object.hasOwn(LEVELS, this.opts.level)) return false;
     const severity = LEVELS[level];
     const threshold = LEVELS[this.opts.level];
-    if (severity === undefined || threshold === undefined) return false;
     const [message, meta] = args;
     if (typeof message !== 'string' || args.length > 2) return false;
     if (args.length === 2 && !plainMeta(message, meta)) return false;

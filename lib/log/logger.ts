@@ -66,7 +66,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   const levelMethods = new Map<string, (...args: unknown[]) => Logger>();
   const proxy: Logger = new Proxy({} as Logger, {
     get: (_target, prop) => {
-      if (lines && typeof prop === 'string' && prop in LEVELS) {
+      if (lines && typeof prop === 'string' && Object.hasOwn(LEVELS, prop)) {
         let method = levelMethods.get(prop);
         if (!method) {
           method = (...args: unknown[]): Logger => {

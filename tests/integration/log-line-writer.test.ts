@@ -64,5 +64,9 @@ describe('log lines written without winston', () => {
     expect(writer.write('info', ['x'])).toBe(false);
     expect(new LineWriter({ console: false, level: 'loud', maxBytes: 1000 }).write('info', ['x'])).toBe(false);
     expect(new LineWriter({ console: false, level: 'info', maxBytes: 1000 }).write('notice', ['x'])).toBe(false);
+    // names every object has are not levels
+    expect(new LineWriter({ console: false, level: 'info', maxBytes: 1000 }).write('toString', ['x'])).toBe(false);
+    expect(new LineWriter({ console: false, level: 'constructor', maxBytes: 1000 }).write('info', ['x'])).toBe(false);
+    expect(typeof createLogger({ console: false }).toString()).toBe('string');
   });
 });
