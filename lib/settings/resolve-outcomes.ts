@@ -89,11 +89,11 @@ export function resolveCommitStatus(
   if (provider !== undefined) settings.provider = provider;
   if (apiUrl !== undefined) settings.apiUrl = apiUrl.replace(/\/+$/, '');
   if (username !== undefined) settings.username = username;
-  // with a provider named (or a well-known host), a wrong url shape is a start-time error
   // the providers' registry (eight modules) loads only for a repo that posts statuses:
   // every command reads the settings, few of them have this key
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { resolveStatusTarget } = require('../outcomes/commit-status/resolve-endpoint') as typeof import('../outcomes/commit-status/resolve-endpoint');
+  // with a provider named (or a well-known host), a wrong url shape is a start-time error
   const target = resolveStatusTarget(repoUrl, settings);
   if ('problem' in target && !target.providerUnknown) ctx.problems.push({ path: at, message: target.problem });
   const bitbucket = 'provider' in target ? target.provider.name.startsWith('bitbucket') : provider?.startsWith('bitbucket');
