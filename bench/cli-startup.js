@@ -13,13 +13,13 @@ const { makeTempRoot } = require('./lib/temp-root');
 const { median, fmt, table, verdict } = require('./lib/stats');
 const { GIT_ENV } = require('./lib/git-repo');
 
-const opts = parseArgs(process.argv.slice(2), { rounds: 15, baseBin: '', json: '', keep: false }, 'node bench/cli-startup.js [--rounds N] [--base-bin PATH] [--json FILE] [--keep]');
+const opts = parseArgs(process.argv.slice(2), { rounds: 15, baseBin: '', json: '', tmpDir: require('node:os').tmpdir(), keep: false }, 'node bench/cli-startup.js [--rounds N] [--base-bin PATH] [--json FILE] [--tmp-dir DIR] [--keep]');
 const BIN = path.resolve(__dirname, '../bin/integralgit.js');
 const REPORT = path.resolve(__dirname, 'lib/report-usage.js');
 
 async function main() {
   const { serveGitHttp } = require('../dist/lib/demo/serve-git-http');
-  const root = makeTempRoot('ig-bench-cli-', { keep: opts.keep });
+  const root = makeTempRoot('ig-bench-cli-', { keep: opts.keep, base: opts.tmpDir });
   const git = (cwd, args, input) => execFileSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV }, input }).toString().trim();
   const srv = path.join(root, 'srv');
   fs.mkdirSync(srv);

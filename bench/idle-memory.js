@@ -20,8 +20,8 @@ const { median, fmt, table, verdict } = require('./lib/stats');
 
 const opts = parseArgs(
   process.argv.slice(2),
-  { rounds: 5, idleMs: 3000, baseBin: '', nodeFlags: '--max-semi-space-size=1', json: '', keep: false },
-  'node bench/idle-memory.js [--rounds N] [--idle-ms MS] [--base-bin PATH] [--node-flags FLAGS] [--json FILE] [--keep]',
+  { rounds: 5, idleMs: 3000, baseBin: '', nodeFlags: '--max-semi-space-size=1', json: '', tmpDir: require('node:os').tmpdir(), keep: false },
+  'node bench/idle-memory.js [--rounds N] [--idle-ms MS] [--base-bin PATH] [--node-flags FLAGS] [--json FILE] [--tmp-dir DIR] [--keep]',
 );
 const BIN = path.resolve(__dirname, '../bin/integralgit.js');
 const REPORT = path.resolve(__dirname, 'lib/report-idle.js');
@@ -59,7 +59,7 @@ async function webhookRss(root) {
 }
 
 async function main() {
-  const root = makeTempRoot('ig-bench-idle-', { keep: opts.keep });
+  const root = makeTempRoot('ig-bench-idle-', { keep: opts.keep, base: opts.tmpDir });
   const settings = path.join(root, 'settings.json');
   fs.writeFileSync(settings, JSON.stringify({ listen: { host: '127.0.0.1', port: 0 }, dataDir: path.join(root, 'data'), hostname: 'web1', allowedRoots: [root], repos: { app: { url: 'https://git.example.com/acme/app.git', secret: 'x' } } }));
   const bareHttp = path.join(root, 'bare-http.js');
