@@ -170,17 +170,6 @@ export class DeployQueue {
     });
   }
 
-  /** The newest head a push of this job (or of an older one coalesced into it) named, if any. */
-  private pushedHead(job: ClaimedJob): string | undefined {
-    let head: string | undefined;
-    for (const id of [...job.coalescedJobIds, job.id]) {
-      const eventId = id === job.id ? job.eventId : this.store.getJob(id)?.eventId;
-      const after = eventId ? this.store.getPushEvent(eventId)?.after : null;
-      if (after && !/^0+$/.test(after)) head = after;
-    }
-    return head;
-  }
-
   private async runJob(repo: string, job: ClaimedJob, deploymentId: number): Promise<void> {
     const ac = new AbortController();
     this.aborts.set(repo, ac);
@@ -193,7 +182,7 @@ export class DeployQueue {
         pushedBranch: byPerson || job.trigger === 'poll' ? undefined : (job.branch ?? undefined),
         branchOverride: byPerson ? (job.branch ?? undefined) : undefined,
         targetCommit: job.targetCommit ?? undefined,
-        requestedCommit: this.pushedHead(job),
+        requestedCommit: job.pushedHead ?? undefined,
         jobId: job.id,
         coalescedJobIds: job.coalescedJobIds,
         deploymentId,
@@ -207,8 +196,7 @@ export class DeployQueue {
       await retryWhileBusy(() => this.store.finishJob(job.id, outcome.deploymentId));
       this.pruneHistory(repo);
       if (outcome.status === 'succeeded' && outcome.location) {
-        const eventIds = [job.eventId, ...job.coalescedJobIds.map((id) => this.store.getJob(id)?.eventId ?? null)];
-        await fillTruncatedCommits(this.store, outcome.location, eventIds, this.logger).catch((err: unknown) =>
+        await fillTruncatedCommits(this.store, outcome.location, job.truncatedEventIds, this.logger).catch((err: unknown) =>
           this.logger.warn(`could not fill the commits of job ${job.id}: ${describeError(err)}`),
         );
       }
