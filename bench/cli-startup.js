@@ -2,7 +2,7 @@
 // Issue 16's CLI figure: CPU time and modules loaded by `integralgit --help`, `status` and
 // `config <repo>` (warm cache, remote served over smart HTTP), next to `node -e 0`, in
 // alternating rounds; the figure is the median of the per-round ratios.
-// Usage: npm run build && node bench/cli-startup.js [--rounds N] [--base-bin PATH]
+// Usage: npm run build && node bench/cli-startup.js [--rounds N] [--base-bin PATH] [--json FILE]
 // --base-bin runs a second build (e.g. a copy of the previous dist/ with its bin/) in the
 // same rounds, so a change is measured against its baseline under the same load.
 const fs = require('node:fs');
@@ -13,13 +13,13 @@ const { makeTempRoot } = require('./lib/temp-root');
 const { median, fmt, table, verdict } = require('./lib/stats');
 const { GIT_ENV } = require('./lib/git-repo');
 
-const opts = parseArgs(process.argv.slice(2), { rounds: 15, baseBin: '', keep: false }, 'node bench/cli-startup.js [--rounds N] [--base-bin PATH] [--keep]');
+const opts = parseArgs(process.argv.slice(2), { rounds: 15, baseBin: '', json: '', tmpDir: require('node:os').tmpdir(), keep: false }, 'node bench/cli-startup.js [--rounds N] [--base-bin PATH] [--json FILE] [--tmp-dir DIR] [--keep]');
 const BIN = path.resolve(__dirname, '../bin/integralgit.js');
 const REPORT = path.resolve(__dirname, 'lib/report-usage.js');
 
 async function main() {
   const { serveGitHttp } = require('../dist/lib/demo/serve-git-http');
-  const root = makeTempRoot('ig-bench-cli-', { keep: opts.keep });
+  const root = makeTempRoot('ig-bench-cli-', { keep: opts.keep, base: opts.tmpDir });
   const git = (cwd, args, input) => execFileSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV }, input }).toString().trim();
   const srv = path.join(root, 'srv');
   fs.mkdirSync(srv);
@@ -96,6 +96,11 @@ async function main() {
   const rows = Object.keys(ratios).map((k) => [k, fmt(median(cpu[k]), 0), modules[k], fmt(median(ratios[k]), 2) + '×', k.startsWith('current') ? verdict(median(ratios[k]) <= 2) : '']);
   console.log(`CLI start-up, ${opts.rounds} alternating rounds, node -e 0: median ${fmt(median(node0), 0)} ms CPU, ${measure(['-e', '0']).modules} modules`);
   console.log(table(['command', 'CPU ms (median)', 'modules', 'CPU ÷ node -e 0 (median of rounds)', 'goal ≤ 2×'], rows));
+  if (opts.json) {
+    // keys: "current --help", "current status", "current config app" (and "base …" with --base-bin)
+    const commandsJson = Object.fromEntries(Object.keys(ratios).map((k) => [k, { cpuMs: median(cpu[k]), modules: modules[k], ratio: median(ratios[k]), goalMet: median(ratios[k]) <= 2 }]));
+    fs.writeFileSync(opts.json, JSON.stringify({ rounds: opts.rounds, loadAverage: require('node:os').loadavg(), nodeCpuMs: median(node0), commands: commandsJson }, null, 2) + '\n');
+  }
 }
 
 main().catch((err) => {

@@ -98,14 +98,18 @@ async function main() {
     const b = await load(baseline, opts.duration);
     await baseline.stop();
     console.log(`  round ${r + 1}: baseline    ${fmt(b.rps, 0)} req/s, p50 ${fmt(b.p50, 2)} ms, p99 ${fmt(b.p99, 2)} ms, server CPU ${fmt(b.serverCpu, 0)}% (${fmt(b.cpuMsPerRequest, 2)} ms/request), load generator CPU ${fmt(b.loaderCpu, 0)}%`);
-    let g;
-    if (opts.groupCommit) {
+    const measureGrouped = async () => {
       const grouped = await startBaseline({ dataDir: path.join(root, `grouped-${r}`), secret, groupCommit: true });
       if (opts.warmup > 0) await load(grouped, opts.warmup);
-      g = await load(grouped, opts.duration);
+      const res = await load(grouped, opts.duration);
       await grouped.stop();
-      console.log(`  round ${r + 1}: baseline with group commit (what-if) ${fmt(g.rps, 0)} req/s, p50 ${fmt(g.p50, 2)} ms, p99 ${fmt(g.p99, 2)} ms, server CPU ${fmt(g.serverCpu, 0)}% (${fmt(g.cpuMsPerRequest, 2)} ms/request)`);
-    }
+      console.log(`  round ${r + 1}: baseline with group commit (what-if) ${fmt(res.rps, 0)} req/s, p50 ${fmt(res.p50, 2)} ms, p99 ${fmt(res.p99, 2)} ms, server CPU ${fmt(res.serverCpu, 0)}% (${fmt(res.cpuMsPerRequest, 2)} ms/request)`);
+      return res;
+    };
+    // issue 16's figure pairs IntegralGit with this baseline: on a shared machine the load
+    // drifts within a round, so the two swap places every round (before in odd rounds,
+    // after IntegralGit in even ones)
+    let g = opts.groupCommit && r % 2 === 0 ? await measureGrouped() : undefined;
 
     const measure = async (label, bin, file, logName) => {
       const server = await startIntegralGit({
@@ -128,6 +132,7 @@ async function main() {
     const before = opts.baseBin && r % 2 === 0 ? await measure('before', path.resolve(opts.baseBin), baseSettingsFile, 'base.out') : null;
     const i = await measure('IntegralGit', undefined, settingsFile, 'integralgit.out');
     const beforeLate = opts.baseBin && r % 2 === 1 ? await measure('before', path.resolve(opts.baseBin), baseSettingsFile, 'base.out') : null;
+    if (opts.groupCommit && r % 2 === 1) g = await measureGrouped();
     const base = before ?? beforeLate;
     for (const [name, res] of [['baseline', b], ['IntegralGit', i], ...(base ? [['before', base]] : [])]) {
       const other = Object.entries(res.statuses).filter(([code]) => code !== '202');
@@ -143,6 +148,8 @@ async function main() {
   const result = {
     environment,
     bodyBytes: body.length,
+    // which figure this is: like-for-like (worker held) or with the worker skipping meanwhile
+    mode: { holdWorker: opts.holdWorker, freshCommits: opts.freshCommits, groupCommit: opts.groupCommit },
     connections: opts.connections,
     durationSeconds: opts.duration,
     baseline: summary(rounds.map((r) => r.baseline)),

@@ -1,24 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { addGlobalOptions } from './global-options';
 import { ExitCode } from './run-command';
-import { registerInit } from './commands/init';
-import { registerServe } from './commands/serve';
-import { registerTrigger } from './commands/trigger';
-import { registerStatus } from './commands/status';
-import { registerConfig } from './commands/config';
-import { registerValidate } from './commands/validate';
-import { registerDeliveries } from './commands/deliveries';
-import { registerRollback } from './commands/rollback';
-import { registerDemo } from './commands/demo';
-import { registerFleet } from './commands/fleet';
-import { registerHealthcheck } from './commands/healthcheck';
-import { registerBackup } from './commands/backup';
+import { registrationsFor } from './command-index';
 
 import { packageVersion } from '../lib/version';
 
 const VERSION = packageVersion();
 
-export function buildProgram(): Command {
+/** The program for `argv`, with the commands it can run (see command-index.ts). */
+export function buildProgram(argv: readonly string[] = []): Command {
   const program = new Command();
   program
     .name('integralgit')
@@ -27,14 +17,14 @@ export function buildProgram(): Command {
   addGlobalOptions(program)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerServe, registerTrigger, registerStatus, registerConfig, registerValidate, registerInit, registerDeliveries, registerRollback, registerDemo, registerHealthcheck, registerBackup, registerFleet]) register(program);
+  for (const register of registrationsFor(program, argv)) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
 
 /** Runs the CLI and resolves to the process exit code (0 ok, 1 failed, 2 usage/settings). */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return 0;

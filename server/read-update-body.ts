@@ -73,7 +73,7 @@ export function readUpdateBody(req: IncomingMessage, limits: BodyLimits, done: (
   };
   decoder?.on('data', (buf: Buffer) => keep(buf));
   decoder?.on('error', (err) => finish({ kind: 'encoding', message: `the ${encoding} body cannot be decoded: ${err.message}` }));
-  decoder?.on('end', () => finish(Buffer.concat(chunks)));
+  decoder?.on('end', () => finish(whole(chunks)));
 
   const tick = Math.min(250, limits.idleMs);
   let lastTick = started;
@@ -96,7 +96,7 @@ export function readUpdateBody(req: IncomingMessage, limits: BodyLimits, done: (
   req.on('data', onData);
   req.once('end', () => {
     if (decoder) decoder.end();
-    else finish(Buffer.concat(chunks));
+    else finish(whole(chunks));
   });
   req.once('aborted', () => finish({ kind: 'aborted' }));
   req.once('error', () => finish({ kind: 'aborted' }));
@@ -133,4 +133,9 @@ export function lingerAndClose(req: IncomingMessage): void {
   });
   req.once('end', close);
   req.resume();
+}
+
+/** A git host's delivery usually arrives in one chunk: kept as it is, not copied. */
+function whole(chunks: Buffer[]): Buffer {
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
 }

@@ -10,17 +10,22 @@ export function requestAddress(req: Request, settings: Settings): string {
   return clientAddress(req.socket.remoteAddress ?? '', Array.isArray(xff) ? xff.join(',') : xff, settings.trustProxy);
 }
 
-/** Translate an Express request into the framework-free shape the providers read. */
-export function toIncomingRequest(req: Request, rawBody: Buffer, settings: Settings): IncomingRequest {
+/**
+ * Translate a node:http request into the framework-free shape the providers read.
+ * `remoteAddress`: requestAddress() of it, resolved once by the caller.
+ */
+export function toIncomingRequest(req: Request, rawBody: Buffer, remoteAddress: string): IncomingRequest {
   const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    headers[name.toLowerCase()] = Array.isArray(value) ? value[0] : value;
+  // node:http already gives header names in lower case; only repeated ones are arrays
+  for (const name in req.headers) {
+    const value = req.headers[name];
+    headers[name] = Array.isArray(value) ? value[0] : value;
   }
   return {
     headers,
     rawBody,
     contentType: headers['content-type'] ?? '',
-    remoteAddress: requestAddress(req, settings),
+    remoteAddress,
     basicAuth: parseBasicAuth(headers.authorization),
   };
 }

@@ -9,6 +9,7 @@ import { fillTruncatedCommits } from '../deploy/fill-truncated-commits';
 import { RETENTION_DEFAULTS } from '../settings/resolve-retention';
 import { retryWhileBusy } from '../store/busy-retry';
 import { findRepo } from '../settings/require-repo';
+import { tracePhase } from '../trace/phase-trace';
 
 /** After a worker failed outside a deployment (the database went away): wait before retrying. */
 const FAILURE_BACKOFF_MS = 5_000;
@@ -135,43 +136,44 @@ export class DeployQueue {
   }
 
   private async work(repo: string): Promise<void> {
+    // kick() is called from the webhook's request handler: the 202 is written before the
+    // claim's fsync and the deployment's first steps (which fork) hold the event loop
+    await new Promise((resolve) => setImmediate(resolve));
     while (!this.stopping) {
       // a write lock another process holds is waited out on timers, never in SQLite's busy loop
-      const job = await retryWhileBusy(() => this.store.claimNextJob(repo, this.deps.settings.hostname));
-      if (!job) return;
-      await this.runJob(repo, job);
+      const claimed = await retryWhileBusy(() => this.claim(repo));
+      if (!claimed) return;
+      tracePhase('claimed', repo);
+      await this.runJob(repo, claimed.job, claimed.deploymentId);
     }
   }
 
-  /** The newest head a push of this job (or of an older one coalesced into it) named, if any. */
-  private pushedHead(job: ClaimedJob): string | undefined {
-    let head: string | undefined;
-    for (const id of [...job.coalescedJobIds, job.id]) {
-      const eventId = id === job.id ? job.eventId : this.store.getJob(id)?.eventId;
-      const after = eventId ? this.store.getPushEvent(eventId)?.after : null;
-      if (after && !/^0+$/.test(after)) head = after;
-    }
-    return head;
+  /**
+   * The next job and its deployment row, `queued`, in one durable transaction: a job is
+   * never seen running without its deployment, and one fsync covers both. The lock is
+   * taken (or found busy) before anything is written or emitted.
+   */
+  private claim(repo: string): { job: ClaimedJob; deploymentId: number } | undefined {
+    return this.store.durably(() => {
+      const job = this.store.claimNextJob(repo, this.deps.settings.hostname);
+      if (!job) return undefined;
+      const deploymentId = createQueuedDeployment(this.store, this.deps.events, {
+        repo,
+        host: this.deps.settings.hostname,
+        branch: job.branch,
+        trigger: job.trigger,
+        jobId: job.id,
+        coalescedJobIds: job.coalescedJobIds,
+      });
+      this.store.attachDeployment(job.id, deploymentId);
+      return { job, deploymentId };
+    });
   }
 
-  private async runJob(repo: string, job: ClaimedJob): Promise<void> {
+  private async runJob(repo: string, job: ClaimedJob, deploymentId: number): Promise<void> {
     const ac = new AbortController();
     this.aborts.set(repo, ac);
-    let deploymentId: number | undefined;
     try {
-      // one transaction: the lock is taken (or found busy) before anything is written or emitted
-      deploymentId = await retryWhileBusy(() => this.store.durably(() => {
-        const id = createQueuedDeployment(this.store, this.deps.events, {
-          repo,
-          host: this.deps.settings.hostname,
-          branch: job.branch,
-          trigger: job.trigger,
-          jobId: job.id,
-          coalescedJobIds: job.coalescedJobIds,
-        });
-        this.store.attachDeployment(job.id, id);
-        return id;
-      }));
       const byPerson = job.trigger === 'cli' || job.trigger === 'ui';
       const outcome = await runDeployment(this.deps, {
         repo,
@@ -180,7 +182,7 @@ export class DeployQueue {
         pushedBranch: byPerson || job.trigger === 'poll' ? undefined : (job.branch ?? undefined),
         branchOverride: byPerson ? (job.branch ?? undefined) : undefined,
         targetCommit: job.targetCommit ?? undefined,
-        requestedCommit: this.pushedHead(job),
+        requestedCommit: job.pushedHead ?? undefined,
         jobId: job.id,
         coalescedJobIds: job.coalescedJobIds,
         deploymentId,
@@ -194,8 +196,7 @@ export class DeployQueue {
       await retryWhileBusy(() => this.store.finishJob(job.id, outcome.deploymentId));
       this.pruneHistory(repo);
       if (outcome.status === 'succeeded' && outcome.location) {
-        const eventIds = [job.eventId, ...job.coalescedJobIds.map((id) => this.store.getJob(id)?.eventId ?? null)];
-        await fillTruncatedCommits(this.store, outcome.location, eventIds, this.logger).catch((err: unknown) =>
+        await fillTruncatedCommits(this.store, outcome.location, job.truncatedEventIds, this.logger).catch((err: unknown) =>
           this.logger.warn(`could not fill the commits of job ${job.id}: ${describeError(err)}`),
         );
       }
@@ -203,11 +204,8 @@ export class DeployQueue {
       // runDeployment records its own failures: this is the database or a bug. Record what
       // can be recorded so the push is visibly failed, never silently dropped.
       this.logger.error(`job ${job.id} of ${repo} failed outside a deployment: ${describeError(err)}`);
-      const failedId = deploymentId;
-      if (failedId !== undefined) {
-        await retryWhileBusy(() => this.store.updateDeployment(failedId, { status: 'failed', errorCode: 'IG_INTERNAL', error: describeError(err), finishedAt: new Date().toISOString() }));
-      }
-      await retryWhileBusy(() => this.store.finishJob(job.id, failedId ?? null));
+      await retryWhileBusy(() => this.store.updateDeployment(deploymentId, { status: 'failed', errorCode: 'IG_INTERNAL', error: describeError(err), finishedAt: new Date().toISOString() }));
+      await retryWhileBusy(() => this.store.finishJob(job.id, deploymentId));
     } finally {
       this.aborts.delete(repo);
     }

@@ -1,5 +1,4 @@
 import { didYouMean } from '../validation/validate-with-schema';
-import { resolveStatusTarget } from '../outcomes/commit-status/resolve-endpoint';
 import { DEFAULT_NOTIFY_ON } from '../outcomes/notify/select-targets';
 import { COMMIT_STATUS_PROVIDERS } from './outcome-schema';
 import { asObject, asString, asStringArray, pointer, type RawObject } from './raw-access';
@@ -90,6 +89,10 @@ export function resolveCommitStatus(
   if (provider !== undefined) settings.provider = provider;
   if (apiUrl !== undefined) settings.apiUrl = apiUrl.replace(/\/+$/, '');
   if (username !== undefined) settings.username = username;
+  // the providers' registry (eight modules) loads only for a repo that posts statuses:
+  // every command reads the settings, few of them have this key
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { resolveStatusTarget } = require('../outcomes/commit-status/resolve-endpoint') as typeof import('../outcomes/commit-status/resolve-endpoint');
   // with a provider named (or a well-known host), a wrong url shape is a start-time error
   const target = resolveStatusTarget(repoUrl, settings);
   if ('problem' in target && !target.providerUnknown) ctx.problems.push({ path: at, message: target.problem });

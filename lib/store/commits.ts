@@ -58,7 +58,7 @@ export class CommitsTable {
     this.insert = db.prepare(
       `INSERT INTO commits (repo, sha, branch, message, author_name, author_email, timestamp, url, event_id, recorded_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
-    );
+    ).pluck();
     this.findOnBranch = db.prepare("SELECT id FROM commits WHERE repo = ? AND sha = ? AND ifnull(branch, '') = ifnull(?, '')").pluck();
     this.link = db.prepare('INSERT INTO push_event_commits (event_id, commit_id, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
     this.listAll = db.prepare(LIST_COMMITS_SQL);
@@ -86,8 +86,8 @@ export class CommitsTable {
         c.url ?? null,
         eventId,
         at,
-      ) as { id: number } | undefined;
-      const commitId = inserted ? inserted.id : (this.findOnBranch.get(repo, sha, branch) as number);
+      ) as number | undefined;
+      const commitId = inserted ?? (this.findOnBranch.get(repo, sha, branch) as number);
       this.link.run(eventId, commitId, position);
     });
   }

@@ -53,10 +53,12 @@ export class JobsTable {
   private readonly byId: Database.Statement;
   private readonly oldestQueued: Database.Statement;
   private readonly nextTargetedAfter: Database.Statement;
-  private readonly sameBranchQueued: Database.Statement;
+  private readonly newestOfBranch: Database.Statement;
   private readonly start: Database.Statement;
-  private readonly coalesce: Database.Statement;
-  private readonly repoint: Database.Statement;
+  private readonly coalesceGroup: Database.Statement;
+  private readonly repointGroup: Database.Statement;
+  private readonly newestHead: Database.Statement;
+  private readonly truncatedEvents: Database.Statement;
   private readonly finish: Database.Statement;
   private readonly finishCoalesced: Database.Statement;
   private readonly attach: Database.Statement;
@@ -84,14 +86,32 @@ export class JobsTable {
     this.nextTargetedAfter = db
       .prepare("SELECT id FROM jobs WHERE state = 'queued' AND repo = ? AND id > ? AND target_commit IS NOT NULL ORDER BY id LIMIT 1")
       .pluck();
-    this.sameBranchQueued = db
+    // The group a claim folds: the queued head jobs of one branch from the oldest up to the
+    // next targeted job. Each statement below handles the whole group at once: a burst of
+    // pushes queues thousands of jobs behind a running deployment, and reading and updating
+    // them one by one was most of a claim's time.
+    const group = "state = 'queued' AND repo = @repo AND id >= @oldest AND id < @barrier AND branch IS @branch AND target_commit IS NULL";
+    this.newestOfBranch = db.prepare(`SELECT max(id) FROM jobs WHERE ${group}`).pluck();
+    this.start = db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?, finished_at = NULL, host = ? WHERE id = ?");
+    this.coalesceGroup = db
+      .prepare(`UPDATE jobs SET state = 'coalesced', coalesced_into = @kept, finished_at = @at WHERE ${group.replace('id < @barrier', 'id < @kept')} RETURNING id`)
+      .pluck();
+    // a retried job may already have jobs folded into it: keep the chain one level deep
+    this.repointGroup = db.prepare(
+      "UPDATE jobs SET coalesced_into = @kept WHERE coalesced_into IN (SELECT id FROM jobs WHERE coalesced_into = @kept AND state = 'coalesced' AND id >= @oldest)",
+    );
+    // the jobs of this claim: jobs folded by an earlier claim of a retried job are older
+    // than every job queued now, so `id >= oldest` leaves them out
+    const claimed = '(j.id = @kept OR j.coalesced_into = @kept) AND j.id >= @oldest';
+    this.newestHead = db
       .prepare(
-        "SELECT id FROM jobs WHERE state = 'queued' AND repo = ? AND id >= ? AND id < ? AND branch IS ? AND target_commit IS NULL ORDER BY id",
+        `SELECT e.after_sha FROM jobs j JOIN push_events e ON e.id = j.event_id
+         WHERE ${claimed} AND e.after_sha IS NOT NULL AND ltrim(e.after_sha, '0') <> '' ORDER BY j.id DESC LIMIT 1`,
       )
       .pluck();
-    this.start = db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?, finished_at = NULL, host = ? WHERE id = ?");
-    this.coalesce = db.prepare("UPDATE jobs SET state = 'coalesced', coalesced_into = ?, finished_at = ? WHERE id = ?");
-    this.repoint = db.prepare('UPDATE jobs SET coalesced_into = ? WHERE coalesced_into = ?');
+    this.truncatedEvents = db
+      .prepare(`SELECT DISTINCT j.event_id FROM jobs j JOIN push_events e ON e.id = j.event_id WHERE ${claimed} AND e.commits_truncated = 1 ORDER BY j.event_id`)
+      .pluck();
     this.finish = db.prepare("UPDATE jobs SET state = 'done', finished_at = ?, deployment_id = ? WHERE id = ?");
     this.finishCoalesced = db.prepare("UPDATE jobs SET deployment_id = ? WHERE coalesced_into = ? AND state = 'coalesced'");
     this.attach = db.prepare('UPDATE jobs SET deployment_id = ? WHERE id = ?');
@@ -134,21 +154,25 @@ export class JobsTable {
       const oldest = this.oldestQueued.get(repo) as JobDbRow | undefined;
       if (!oldest) return undefined;
       const at = this.ctx.now();
-      let keptId = oldest.id;
+      let kept = oldest.id;
       let coalescedJobIds: number[] = [];
       if (oldest.target_commit === null) {
         const barrier = (this.nextTargetedAfter.get(repo, oldest.id) as number | undefined) ?? Number.MAX_SAFE_INTEGER;
-        const group = this.sameBranchQueued.all(repo, oldest.id, barrier, oldest.branch) as number[];
-        keptId = group[group.length - 1];
-        coalescedJobIds = group.slice(0, -1);
-        for (const id of coalescedJobIds) {
-          this.coalesce.run(keptId, at, id);
-          // a retried job may already have jobs folded into it: keep the chain one level deep
-          this.repoint.run(keptId, id);
+        const group = { repo, oldest: oldest.id, barrier, branch: oldest.branch };
+        kept = this.newestOfBranch.get(group) as number;
+        if (kept !== oldest.id) {
+          coalescedJobIds = (this.coalesceGroup.all({ ...group, kept, at }) as number[]).sort((a, b) => a - b);
+          this.repointGroup.run({ kept, oldest: oldest.id });
         }
       }
-      this.start.run(at, host, keptId);
-      return { ...toJob(this.byId.get(keptId) as JobDbRow), coalescedJobIds };
+      this.start.run(at, host, kept);
+      const ofClaim = { kept, oldest: oldest.id };
+      return {
+        ...toJob(this.byId.get(kept) as JobDbRow),
+        coalescedJobIds,
+        pushedHead: (this.newestHead.get(ofClaim) as string | undefined) ?? null,
+        truncatedEventIds: this.truncatedEvents.all(ofClaim) as number[],
+      };
     });
   }
 

@@ -157,6 +157,13 @@ export interface Job {
 export interface ClaimedJob extends Job {
   /** queued jobs folded into this one (they are now state `coalesced`) */
   coalescedJobIds: number[];
+  /**
+   * The newest head a push of this job or of a job folded into it named (a branch
+   * deletion's all-zero `after` is no head); null when no push named one.
+   */
+  pushedHead: string | null;
+  /** the push events of this job and the folded ones whose commit lists came cut short (filled after a deployment) */
+  truncatedEventIds: number[];
 }
 
 export interface RecoveredJob {

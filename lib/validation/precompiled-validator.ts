@@ -2,9 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { knownSchemas } from './known-schemas';
+import { requireWithCodeCache } from './code-cache';
 
 /** Written by the build (write-standalone-validators.ts) beside the compiled code in dist/. */
 export const STANDALONE_FILE = 'standalone-validators.js';
+/** V8's compiled code of STANDALONE_FILE, written by the same build step (code-cache.ts). */
+export const STANDALONE_CODE_CACHE = 'standalone-validators.v8cache';
 
 let loaded: Record<string, ValidateFunction> | null | undefined;
 
@@ -17,8 +20,7 @@ export function precompiledValidator(schema: object): ValidateFunction | undefin
   if (name === undefined) return undefined;
   if (loaded === undefined) {
     const file = path.join(__dirname, STANDALONE_FILE);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a build output, absent from the sources
-    loaded = fs.existsSync(file) ? (require(file) as Record<string, ValidateFunction>) : null;
+    loaded = fs.existsSync(file) ? (requireWithCodeCache(file, path.join(__dirname, STANDALONE_CODE_CACHE)).exports as Record<string, ValidateFunction>) : null;
   }
   return loaded?.[name];
 }

@@ -15,7 +15,7 @@ export function matchRepo(identities: string[], repos: Record<string, RepoSettin
   const entries = Object.values(repos);
   const urls = new Set(identities.map(repoMatchKey).filter((u): u is string => u !== undefined));
   const byUrl = entries.filter((repo) => {
-    const normalized = repoMatchKey(repo.url);
+    const normalized = settingsUrlKey(repo.url);
     return normalized !== undefined && urls.has(normalized);
   });
   if (byUrl.length > 0) return single(byUrl, identities);
@@ -29,6 +29,18 @@ export function matchRepo(identities: string[], repos: Record<string, RepoSettin
     return names.some((name) => path === name || path.endsWith(`/${name}`));
   });
   return byName.length > 0 ? single(byName, identities) : undefined;
+}
+
+// The settings' URLs are the same on every delivery: their keys are parsed once. Keyed by
+// the URL itself, so a reload with other URLs is never served a stale key; bounded anyway.
+const settingsKeys = new Map<string, string | undefined>();
+
+function settingsUrlKey(url: string): string | undefined {
+  if (settingsKeys.has(url)) return settingsKeys.get(url);
+  if (settingsKeys.size >= 1000) settingsKeys.clear();
+  const key = repoMatchKey(url);
+  settingsKeys.set(url, key);
+  return key;
 }
 
 function single(matches: RepoSettings[], identities: string[]): RepoSettings {

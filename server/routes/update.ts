@@ -70,7 +70,7 @@ export function createUpdateHandler(ctx: AppContext): Handler {
         return;
       }
       const body = result;
-      ingestWebhook(deps, toIncomingRequest(req, body, ctx.settings))
+      ingestWebhook(deps, toIncomingRequest(req, body, from))
         .then((a) => answer(res, a.status, a.body))
         .catch((e: unknown) => {
           // the store failed (disk full, database gone, locked too long by another process):

@@ -46,6 +46,16 @@ describe('CLI start-up', () => {
     // the settings are checked by the validator the build compiled: of ajv, only its
     // small run-time helpers load, never the schema compiler
     expect(r.files.filter((f) => f.includes('node_modules/ajv/')).every((f) => f.includes('node_modules/ajv/dist/runtime/'))).toBe(true);
+    // and of the CLI's command modules only its own
+    expect(r.files.filter((f) => f.includes('/cli/commands/')).map((f) => path.basename(f))).toEqual(['status.js']);
+    // nor the commit-status providers, with no repo posting statuses
+    expect(r.files.filter((f) => f.includes('/outcomes/commit-status/'))).toEqual([]);
+  });
+
+  it('an unknown command still gets the did-you-mean over every command', async () => {
+    const r = await packagesLoaded(['stauts']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("(Did you mean status?)");
   });
 
   it('a settings error is still reported with the did-you-mean of the schema check', async () => {

@@ -69,11 +69,11 @@ describe('one git fetch for the code and the config (native backend)', () => {
 
   /** The git subcommands run during `fn` (git trace2 through GIT_CONFIG_GLOBAL). */
   async function gitCommands(fn: () => Promise<unknown>): Promise<string[]> {
-    return (await gitEvents(fn)).filter((e) => e.event === 'start').map((e) => e.command);
+    return (await gitProcesses(fn)).filter((p) => !p.child).map((p) => p.name);
   }
 
-  /** The start and exit of each git process run during `fn`, in the order trace2 wrote them. */
-  async function gitEvents(fn: () => Promise<unknown>): Promise<{ event: 'start' | 'exit'; command: string }[]> {
+  /** The trace2 events of every git process run during `fn`, in the order git wrote them. */
+  async function traceEvents(fn: () => Promise<unknown>): Promise<Array<{ event: string; sid: string; time: string; argv?: string[] }>> {
     const target = path.join(traceDir, `t-${Date.now()}-${Math.random()}.json`);
     const config = path.join(traceDir, 'trace.gitconfig');
     fs.writeFileSync(config, `[trace2]\n\teventTarget = ${target}\n\teventBrief = false\n`);
@@ -84,18 +84,38 @@ describe('one git fetch for the code and the config (native backend)', () => {
       if (saved === undefined) delete process.env.GIT_CONFIG_GLOBAL;
       else process.env.GIT_CONFIG_GLOBAL = saved;
     }
+    return fs
+      .readFileSync(target, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as { event: string; sid: string; time: string; argv?: string[] });
+  }
+
+  function subcommand(argv: string[]): string {
+    const args = argv.slice(1);
+    let i = 0;
+    while (args[i] === '-c' || args[i]?.startsWith('--')) i += args[i] === '-c' ? 2 : 1;
+    return args[i] ?? path.basename(argv[0]);
+  }
+
+  /** Every git process started during `fn`, in order: its subcommand, start time, and whether git itself started it. */
+  async function gitProcesses(fn: () => Promise<unknown>): Promise<Array<{ name: string; startMs: number; child: boolean }>> {
+    const out: Array<{ name: string; startMs: number; child: boolean }> = [];
+    for (const ev of await traceEvents(fn)) {
+      if (ev.event === 'start' && ev.argv) out.push({ name: subcommand(ev.argv), startMs: Date.parse(ev.time), child: ev.sid.includes('/') });
+    }
+    return out;
+  }
+
+  /** The start and exit of each git process `fn` ran (not those git started), in the order trace2 wrote them. */
+  async function gitEvents(fn: () => Promise<unknown>): Promise<{ event: 'start' | 'exit'; command: string }[]> {
     const bySid = new Map<string, string>();
     const events: { event: 'start' | 'exit'; command: string }[] = [];
-    for (const line of fs.readFileSync(target, 'utf8').split('\n')) {
-      if (!line) continue;
-      const ev = JSON.parse(line) as { event: string; sid: string; argv?: string[] };
+    for (const ev of await traceEvents(fn)) {
       if (ev.sid.includes('/')) continue;
       if (ev.event === 'start' && ev.argv) {
-        const args = ev.argv.slice(1);
-        let i = 0;
-        while (args[i] === '-c' || args[i]?.startsWith('--')) i += args[i] === '-c' ? 2 : 1;
-        bySid.set(ev.sid, args[i]);
-        events.push({ event: 'start', command: args[i] });
+        bySid.set(ev.sid, subcommand(ev.argv));
+        events.push({ event: 'start', command: subcommand(ev.argv) });
       } else if (ev.event === 'exit' && bySid.has(ev.sid)) events.push({ event: 'exit', command: bySid.get(ev.sid)! });
     }
     return events;
@@ -114,6 +134,21 @@ describe('one git fetch for the code and the config (native backend)', () => {
     expect(fs.readFileSync(path.join(location(), 'index.html'), 'utf8')).toBe('v2\n');
     expect(git(location(), ['rev-parse', 'origin/master'])).toBe(next);
     expect(store.getDeployment(outcome!.deploymentId)?.configCommit).toBe(cfg);
+  });
+
+  it("runs git's housekeeping (maintenance --auto) after the script, not inside the fetch before it", async () => {
+    const next = repo.commit({ 'index.html': 'v2\n' });
+    let outcome: Awaited<ReturnType<typeof deploy>> | undefined;
+    const procs = await gitProcesses(async () => {
+      outcome = await deploy();
+    });
+    expect(outcome).toMatchObject({ status: 'succeeded', commit: next });
+    const top = procs.filter((p) => !p.child);
+    expect(top.filter((p) => p.name === 'fetch')).toHaveLength(1);
+    expect(procs.filter((p) => p.child && p.name === 'maintenance')).toHaveLength(0);
+    expect(top[top.length - 1].name).toBe('maintenance');
+    const scriptRan = fs.statSync(path.join(root, 'www', `out-${next}`)).mtimeMs;
+    expect(top[top.length - 1].startMs).toBeGreaterThanOrEqual(Math.floor(scriptRan));
   });
 
   it('applies a config pushed with the code at once, and keeps the last valid one when the new one is invalid', async () => {

@@ -46,6 +46,41 @@ describe('job queue', () => {
     expect(store.queueDepth()).toBe(1);
   });
 
+  it("names the newest head pushed to the claimed job's group, whatever the group's size", () => {
+    const push = (n: number, after: string | null) =>
+      store.recordPushEvent({
+        repo: 'app', provider: 'github', deliveryId: `d${n}`, eventType: 'push', ref: 'refs/heads/master', branch: 'master', after,
+        created: false, deleted: false, forced: false, commits: [], jobs: [{ branch: 'master', trigger: 'webhook' }],
+      }).jobIds[0];
+    const ids: number[] = [];
+    for (let n = 0; n < 3000; n++) ids.push(push(n, n.toString(16).padStart(40, 'a')));
+    const newest = 'b'.repeat(40);
+    ids.push(push(3000, newest));
+    // a later branch deletion and a job without a push do not hide the newest real head
+    ids.push(push(3001, '0'.repeat(40)));
+    ids.push(store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'poll' }));
+    const claimed = store.claimNextJob('app')!;
+    expect(claimed.id).toBe(ids[ids.length - 1]);
+    expect(claimed.coalescedJobIds).toEqual(ids.slice(0, -1));
+    expect(claimed.pushedHead).toBe(newest);
+    expect(store.getJob(ids[1234])).toMatchObject({ state: 'coalesced', coalescedInto: claimed.id });
+    expect(store.queueDepth('app')).toBe(0);
+    // a job that no push named: no head
+    store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'cli' });
+    expect(store.claimNextJob('app')!.pushedHead).toBeNull();
+  });
+
+  it('keeps folded chains one level deep when a re-queued job is folded again', () => {
+    const old = store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' });
+    const folded = store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' });
+    expect(store.claimNextJob('app')).toMatchObject({ id: folded, coalescedJobIds: [old] });
+    store.recoverInterrupted();
+    const newer = store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' });
+    expect(store.claimNextJob('app')).toMatchObject({ id: newer, coalescedJobIds: [folded] });
+    expect(store.getJob(old)).toMatchObject({ state: 'coalesced', coalescedInto: newer });
+    expect(store.getJob(folded)).toMatchObject({ state: 'coalesced', coalescedInto: newer });
+  });
+
   it('runs a targeted job (rollback) alone, in order, and never folds across it', () => {
     const head1 = store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'webhook' });
     const rollback = store.enqueueJob({ repo: 'app', branch: 'master', trigger: 'ui', targetCommit: 'abc123' });

@@ -130,3 +130,26 @@ describe('health', () => {
     store.close();
   });
 });
+
+describe('repos', () => {
+  it('ensure a repo again after the transaction that first wrote it rolled back', () => {
+    const store = openStore(tempDir());
+    try {
+      const push = (deliveryId: string) =>
+        store.recordPushEvent({ repo: 'fresh', provider: 'github', deliveryId, eventType: 'push', ref: 'refs/heads/main', branch: 'main', created: false, deleted: false, forced: false, commits: [], jobs: [{ branch: 'main', trigger: 'webhook' }] });
+      expect(() =>
+        store.durably(() => {
+          push('d1');
+          throw new Error('a later piece of the batch failed');
+        }),
+      ).toThrow(/later piece/);
+      expect(store.listRepos()).toEqual([]);
+      // remembered only once committed: the next delivery still writes the row its event needs
+      expect(push('d2').jobIds).toHaveLength(1);
+      store.ensureRepo('fresh');
+      expect(store.listRepos()).toEqual(['fresh']);
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -48,6 +48,14 @@ describe('retention', () => {
     expect(store.listDeliveries({ repo: 'other', limit: 100 }).items).toHaveLength(3);
   });
 
+  it("unlinks a pruned deployment's jobs through an index, not a scan of every job ever queued", () => {
+    // the jobs table keeps a row per push forever: a scan per pruned deployment grows with it
+    const plan = store.db
+      .prepare('EXPLAIN QUERY PLAN UPDATE jobs SET deployment_id = NULL WHERE deployment_id = ?')
+      .all(1) as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join('; ')).toMatch(/USING (COVERING )?INDEX jobs_deployment/);
+  });
+
   it('prunes a large backlog in batches', () => {
     store.db.transaction(() => {
       for (let i = 0; i < 1300; i++) deployment('web1', 'failed');

@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { createAjv } from '../../lib/validation/create-ajv';
 import { knownSchemas } from '../../lib/validation/known-schemas';
-import { STANDALONE_FILE } from '../../lib/validation/precompiled-validator';
+import { STANDALONE_CODE_CACHE, STANDALONE_FILE } from '../../lib/validation/precompiled-validator';
+import { requireWithCodeCache } from '../../lib/validation/code-cache';
 import { writeStandaloneValidators } from '../../lib/validation/write-standalone-validators';
 
 // The build compiles the known schemas into standalone code (dist/); the sources compile
@@ -55,5 +56,26 @@ describe('standalone validators written by the build', () => {
       expect(ok).toBe(compiled(sample));
       expect(standalone[name].errors ?? null).toEqual(compiled.errors ?? null);
     }
+  });
+
+  it("load from V8's code cache the build wrote, and from the source when the cache is unusable", () => {
+    const cache = path.join(dir, STANDALONE_CODE_CACHE);
+    const cached = requireWithCodeCache(file, cache);
+    expect(cached.usedCache).toBe(true);
+    const validators = cached.exports as Record<string, ValidateFunction>;
+    expect(validators.settings({ repos: { app: { url: 1 } } })).toBe(false);
+    expect(validators.settings.errors).toEqual(standalone.settings({ repos: { app: { url: 1 } } }) ? null : standalone.settings.errors);
+
+    // a copy with one byte more: V8 would answer the same source from its in-process cache
+    const copy = path.join(dir, 'copy.js');
+    fs.writeFileSync(copy, `${fs.readFileSync(file, 'utf8')}\n`);
+    const stale = requireWithCodeCache(copy, cache);
+    expect(stale.usedCache).toBe(false);
+    expect((stale.exports as Record<string, ValidateFunction>).repoConfig({})).toBe(standalone.repoConfig({}));
+    fs.writeFileSync(cache, 'not a code cache');
+    fs.appendFileSync(copy, '\n');
+    expect(requireWithCodeCache(copy, cache).usedCache).toBe(false);
+    fs.rmSync(cache);
+    expect(requireWithCodeCache(file, cache).usedCache).toBe(false);
   });
 });
