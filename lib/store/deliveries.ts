@@ -2,6 +2,7 @@ import zlib from 'node:zlib';
 import type Database from 'better-sqlite3';
 import { IntegralGitError } from '../errors';
 import type { StoreContext } from './context';
+import { lazyStatements, type Statements } from './lazy-statements';
 import { DELIVERY_OUTCOMES, type DeliveryInput, type DeliveryListOptions, type DeliveryRow, type DeliveryWithBody, type Page } from './types';
 import { bool, checkEnum, checkLimit, headBytes, parseCursor, parseJsonArray, toIsoUtc, toPage } from './sql-helpers';
 
@@ -58,10 +59,7 @@ export function listDeliveriesSql(filters: { repo: boolean; outcome: boolean }):
  * dropped by one range delete on the primary key (no count, no scan).
  */
 export class DeliveriesTable {
-  private readonly insert: Database.Statement;
-  private readonly trim: Database.Statement;
-  private readonly byId: Database.Statement;
-  private readonly maxId: Database.Statement;
+  private readonly sql: Statements<'insert' | 'trim' | 'byId' | 'maxId'>;
   private readonly statements = new Map<string, Database.Statement>();
   private limit: number;
 
@@ -69,17 +67,16 @@ export class DeliveriesTable {
     private readonly ctx: StoreContext,
     limit: number,
   ) {
-    const db = ctx.db;
     this.limit = checkBound(limit);
-    this.insert = db
-      .prepare(
+    this.sql = lazyStatements(ctx.db, 'deliveries', {
+      insert: (prepare) => prepare(
         `INSERT INTO deliveries (received_at, remote_addr, provider, event, delivery_id, repo, outcome, status_code, reason, job_ids, body, body_truncated)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      )
-      .pluck();
-    this.trim = db.prepare('DELETE FROM deliveries WHERE id <= ?');
-    this.byId = db.prepare(`SELECT ${COLUMNS}, body FROM deliveries WHERE id = ?`);
-    this.maxId = db.prepare('SELECT max(id) FROM deliveries').pluck();
+      ).pluck(),
+      trim: (prepare) => prepare('DELETE FROM deliveries WHERE id <= ?'),
+      byId: (prepare) => prepare(`SELECT ${COLUMNS}, body FROM deliveries WHERE id = ?`),
+      maxId: (prepare) => prepare('SELECT max(id) FROM deliveries').pluck(),
+    });
   }
 
   /** Rejected, ignored and duplicate deliveries never keep a body (it may be hostile or huge). */
@@ -102,7 +99,7 @@ export class DeliveriesTable {
     }
     const now = this.ctx.now();
     return this.ctx.write(() => {
-      const id = this.insert.get(
+      const id = this.sql.insert.get(
         toIsoUtc(input.receivedAt, now),
         input.remoteAddr ?? null,
         input.provider ?? null,
@@ -116,7 +113,7 @@ export class DeliveriesTable {
         body,
         truncated ? 1 : 0,
       ) as number;
-      this.trim.run(id - this.limit);
+      this.sql.trim.run(id - this.limit);
       return id;
     });
   }
@@ -124,8 +121,8 @@ export class DeliveriesTable {
   setDeliveriesLimit(limit: number): void {
     this.limit = checkBound(limit);
     this.ctx.write(() => {
-      const max = this.maxId.get() as number | null;
-      if (max !== null) this.trim.run(max - this.limit);
+      const max = this.sql.maxId.get() as number | null;
+      if (max !== null) this.sql.trim.run(max - this.limit);
     });
   }
 
@@ -150,7 +147,7 @@ export class DeliveriesTable {
   }
 
   getDelivery(id: number): DeliveryWithBody | undefined {
-    const row = this.byId.get(id) as DeliveryDbRow | undefined;
+    const row = this.sql.byId.get(id) as DeliveryDbRow | undefined;
     return row && { ...toDelivery(row), body: row.body == null ? null : Buffer.isBuffer(row.body) ? zlib.inflateRawSync(row.body).toString('utf8') : row.body };
   }
 }
