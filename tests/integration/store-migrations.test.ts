@@ -3,7 +3,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { useTempDirs } from '../helpers/temp-store';
 import { IntegralGitError } from '../../lib/errors';
-import { applyMigrations, DATABASE_FILE, LATEST_SCHEMA_VERSION, MIGRATIONS, openStore, schemaVersion } from '../../lib/store';
+import { applyMigrations, DATABASE_FILE, LATEST_SCHEMA_VERSION, loadMigrations, openStore, schemaVersion } from '../../lib/store';
+
+const MIGRATIONS = loadMigrations();
 
 // temp dirs of this file, removed when it ends
 const tempDir = useTempDirs('ig-store-');
