@@ -24,7 +24,7 @@ const { createServedRepo, gitAsync } = require('./lib/git-repo');
 const { startIntegralGit, freePort, writeSettings } = require('./lib/integralgit-child');
 const { signedHeaders } = require('./lib/push-body');
 const { realtimeClock } = require('./lib/realtime-clock');
-const { enableGitTrace, readGitTrace, commandName } = require('./lib/git-trace');
+const { enableGitTrace, readGitTrace, readGitChildren, commandName } = require('./lib/git-trace');
 const { describeEnvironment } = require('./lib/environment');
 const { median, percentile, fmt, verdict, table } = require('./lib/stats');
 const { spawn, spawnSync } = require('node:child_process');
@@ -74,7 +74,11 @@ async function main() {
     repos: { app: { url: repo.url, secret } },
   });
   const trace = opts.trace ? enableGitTrace(root) : undefined;
-  const server = await startIntegralGit({ settingsFile, port, logFile: path.join(root, 'integralgit.out'), env: trace ? trace.env : {} });
+  // the baseline's git processes traced the same way, into their own file
+  const baselineTrace = opts.trace ? enableGitTrace(path.join(root, 'baseline-trace')) : undefined;
+  const phaseTrace = path.join(root, 'phases.jsonl');
+  const serverEnv = trace ? { ...trace.env, INTEGRALGIT_PHASE_TRACE: phaseTrace } : {};
+  const server = await startIntegralGit({ settingsFile, port, logFile: path.join(root, 'integralgit.out'), env: serverEnv });
   console.log(`push-to-script-start latency: ${opts.pushes} incremental one-commit pushes (+${opts.warmup} warm-up), ${opts.backend} backend, repo over local smart HTTP`);
 
   const now = realtimeClock();
@@ -91,12 +95,13 @@ async function main() {
     const headers = signedHeaders(body, secret, crypto.randomUUID());
     const t0 = now();
     const res = await fetch(`${server.url}/update`, { method: 'POST', body, headers });
+    const answered = now();
     const answer = await res.text();
     if (res.status !== 202) throw new Error(`the webhook was answered ${res.status}: ${answer}`);
     const scriptStart = await waitForScriptStart(marker, ++starts);
     const deployment = await waitForDeployment(server.url, sha);
     previous = sha;
-    return { latencyMs: Number(scriptStart - t0) / 1e6, t0, scriptStart, deployment };
+    return { latencyMs: Number(scriptStart - t0) / 1e6, t0, answered, scriptStart, deployment };
   };
 
   // the first deployment clones; the measured ones are incremental
@@ -115,8 +120,9 @@ async function main() {
     const sha = repo.commit('master', message);
     const ig = await deploy(sha, message);
     const b0 = now();
-    await runShell(clone, plainCommands, { BENCH_MARKER: baselineMarker });
-    const baselineMs = Number((await waitForScriptStart(baselineMarker, i + 1)) - b0) / 1e6;
+    await runShell(clone, plainCommands, { BENCH_MARKER: baselineMarker, ...(baselineTrace ? baselineTrace.env : {}) });
+    const baselineStart = await waitForScriptStart(baselineMarker, i + 1);
+    const baselineMs = Number(baselineStart - b0) / 1e6;
     const cloneHead = await gitAsync(clone, ['rev-parse', 'HEAD']);
     if (cloneHead !== sha) throw new Error(`the baseline clone is at ${cloneHead}, expected ${sha}`);
     let webhookMs;
@@ -129,8 +135,10 @@ async function main() {
       webhookMs = Number((await waitForScriptStart(peer.marker, ++peerStarts)) - w0) / 1e6;
     }
     if (i < opts.warmup) continue;
-    rows.push({ push: rows.length + 1, sha, integralgitMs: ig.latencyMs, baselineMs, webhookMs, t0: ig.t0, scriptStart: ig.scriptStart, deploymentMs: ig.deployment.durationMs });
+    rows.push({ push: rows.length + 1, sha, integralgitMs: ig.latencyMs, baselineMs, webhookMs, t0: ig.t0, answered: ig.answered, scriptStart: ig.scriptStart, b0, baselineStart, deploymentMs: ig.deployment.durationMs });
   }
+  // the server's size after the deployments: what a spawn from it forks (bench/spawn-round-trip.js --rss-mb)
+  const serverRssMb = residentMb(server.pid);
   await server.stop();
   if (peer) peer.stop();
   await repo.close();
@@ -141,6 +149,7 @@ async function main() {
     environment,
     backend: opts.backend,
     pushes: rows.length,
+    serverRssMb,
     integralgit: { medianMs: median(ig), p90Ms: percentile(ig, 90), minMs: Math.min(...ig), maxMs: Math.max(...ig) },
     baseline: { medianMs: median(base), p90Ms: percentile(base, 90), minMs: Math.min(...base), maxMs: Math.max(...base) },
   };
@@ -166,12 +175,25 @@ async function main() {
     ),
   );
   console.log('');
+  if (serverRssMb !== undefined) console.log(`server resident size after the pushes: ${fmt(serverRssMb, 0)} MB`);
   console.log(`ratio of medians IntegralGit/baseline: ${fmt(result.ratio, 2)} (target <= 1.50) ${verdict(result.ratio <= 1.5)}`);
   console.log(`median of per-push ratios IntegralGit/baseline: ${fmt(result.medianOfRatios, 2)} (issue 16 goal <= 1.20) ${verdict(result.medianOfRatios <= 1.2)}`);
   if (result.webhook) console.log(`median of per-push ratios IntegralGit/adnanh-webhook: ${fmt(result.medianOfRatiosToWebhook, 2)}`);
   if (trace) {
     result.gitCommands = gitBreakdown(readGitTrace(trace.target), rows);
     printBreakdown(result.gitCommands);
+    result.phases = {
+      integralgit: phaseTable(rows, (r) => [r.t0, r.scriptStart], (r) => [
+        { label: '202 answered', ns: r.answered },
+        ...readPhases(phaseTrace).filter((p) => p.ns >= r.t0 && p.ns <= r.scriptStart),
+        ...gitEvents(readGitTrace(trace.target), readGitChildren(trace.target), r.t0, r.scriptStart),
+      ]),
+      baseline: phaseTable(rows, (r) => [r.b0, r.baselineStart], (r) =>
+        gitEvents(readGitTrace(baselineTrace.target), readGitChildren(baselineTrace.target), r.b0, r.baselineStart),
+      ),
+    };
+    printPhases('IntegralGit: webhook POST → script first line', result.phases.integralgit);
+    printPhases('baseline: sh -c "git fetch && git reset --hard && ./deploy.sh" → script first line', result.phases.baseline);
   }
   if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(result, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n');
   return result;
@@ -297,6 +319,71 @@ function gitBreakdown(commands, rows) {
     medianGitProcesses: median(perPush.map((cs) => cs.length)),
     phases: Object.fromEntries(['beforeGit', 'inGit', 'betweenGit', 'afterGit'].map((k) => [k, median(phases.map((p) => p[k]))])),
   };
+}
+
+function residentMb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The server's own phase marks (INTEGRALGIT_PHASE_TRACE, lib/trace/phase-trace.ts) as { label, ns }. */
+function readPhases(file) {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .map((p) => ({ label: p.phase, ns: BigInt(p.ns) }));
+}
+
+/** Start and end of every git process (and the fetch's own children) within [from, to], as { label, ns }. */
+function gitEvents(commands, children, from, to) {
+  const out = [];
+  for (const c of commands) {
+    if (c.startNs < from || c.startNs > to) continue;
+    out.push({ label: `${commandName(c.argv)} spawned`, ns: c.startNs }, { label: `${commandName(c.argv)} exited`, ns: c.endNs });
+  }
+  for (const c of children) {
+    if (c.startNs < from || c.startNs > to) continue;
+    out.push({ label: `  (child) ${commandName(c.argv)} started`, ns: c.startNs }, { label: `  (child) ${commandName(c.argv)} exited`, ns: c.endNs });
+  }
+  return out;
+}
+
+/**
+ * Per push, the events between its start and the script's first line in time order; per
+ * label, the median time since the start over the pushes that had it, and the median step
+ * from the event before it. Labels are ordered by that median.
+ */
+function phaseTable(rows, span, events) {
+  const byLabel = new Map();
+  for (const r of rows) {
+    const [from, to] = span(r);
+    const evs = [...events(r), { label: "script's first line", ns: to }].sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0));
+    let prev = from;
+    const seen = new Set();
+    for (const e of evs) {
+      if (seen.has(e.label)) continue; // a label twice in one push (two fetches): its first
+      seen.add(e.label);
+      if (!byLabel.has(e.label)) byLabel.set(e.label, { at: [], step: [] });
+      byLabel.get(e.label).at.push(Number(e.ns - from) / 1e6);
+      byLabel.get(e.label).step.push(Number(e.ns - prev) / 1e6);
+      prev = e.ns;
+    }
+  }
+  return [...byLabel]
+    .map(([label, v]) => ({ label, pushes: v.at.length, atMs: median(v.at), stepMs: median(v.step) }))
+    .sort((a, b) => a.atMs - b.atMs);
+}
+
+function printPhases(title, phases) {
+  console.log(`\n${title} (medians per push; 'step' is from the event before it in the same push):`);
+  console.log(table(['event', 'pushes', 'at ms', 'step ms'], phases.map((p) => [p.label, p.pushes, fmt(p.atMs, 1), fmt(p.stepMs, 1)])));
 }
 
 function printBreakdown(b) {

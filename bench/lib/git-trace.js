@@ -8,6 +8,7 @@ const path = require('node:path');
  * Every git process the server runs then records its argv, start time and duration.
  */
 function enableGitTrace(dir) {
+  fs.mkdirSync(dir, { recursive: true });
   const target = path.join(dir, 'git-trace2.json');
   const config = path.join(dir, 'git-trace.gitconfig');
   fs.writeFileSync(config, `[trace2]\n\teventTarget = ${target}\n\teventBrief = false\n`);
@@ -43,6 +44,33 @@ function readGitTrace(target) {
     .sort((a, b) => (a.startNs < b.startNs ? -1 : 1));
 }
 
+/**
+ * The processes git itself started (sid with a '/': remote-http, rev-list, maintenance, …)
+ * one level down, as { argv, startNs, endNs, ms }.
+ */
+function readGitChildren(target) {
+  if (!fs.existsSync(target)) return [];
+  const bySid = new Map();
+  for (const line of fs.readFileSync(target, 'utf8').split('\n')) {
+    let ev;
+    try {
+      ev = line ? JSON.parse(line) : undefined;
+    } catch {
+      continue;
+    }
+    if (!ev || !ev.sid || ev.sid.split('/').length !== 2) continue;
+    const entry = bySid.get(ev.sid) || {};
+    if (ev.event === 'start') {
+      entry.argv = ev.argv.map((a) => a.replace(/^.*\/git-core\//, ''));
+      entry.startNs = isoToNs(ev.time);
+    } else if (ev.event === 'exit' || ev.event === 'atexit') entry.endNs = isoToNs(ev.time);
+    bySid.set(ev.sid, entry);
+  }
+  return [...bySid.values()]
+    .filter((e) => e.argv && e.startNs !== undefined && e.endNs !== undefined)
+    .map((e) => ({ ...e, ms: Number(e.endNs - e.startNs) / 1e6 }));
+}
+
 // "2026-11-23T16:04:16.123456Z" → BigInt nanoseconds since the epoch
 function isoToNs(iso) {
   const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(iso);
@@ -65,4 +93,4 @@ function commandName(argv) {
   return 'git';
 }
 
-module.exports = { enableGitTrace, readGitTrace, commandName };
+module.exports = { enableGitTrace, readGitTrace, readGitChildren, commandName };

@@ -5,9 +5,10 @@ import type { ConfigBranch } from '../config/read-config-at-commit';
 import { describeError } from '../errors';
 import { withWorkingCopyLock } from '../locks/file-lock';
 import { assertLocationAllowed } from '../workcopy/core/check-location';
-import { prefetchWithConfig, type Prefetched } from '../workcopy/native/native-prefetch';
+import { prefetchWithConfig, runAutoMaintenance, type Prefetched } from '../workcopy/native/native-prefetch';
 import { warmScriptParent } from '../script/script-parent';
 import type { DeploymentState } from './stages/stage';
+import { tracePhase } from '../trace/phase-trace';
 
 /**
  * On the native backend, when the last valid config names a working copy that exists:
@@ -26,12 +27,24 @@ export async function prefetchForDeployment(state: Readonly<DeploymentState>): P
   if (!cfg.location || cfg.releases || (req.pushedBranch && req.pushedBranch !== branch)) return null;
   try {
     assertLocationAllowed(cfg.location, deps.settings.allowedRoots);
-    // the script's parent process starts during the fetch rather than after the checkout
-    if (cfg.script) warmScriptParent();
     // not while another process deploys this copy (a CLI trigger): its fetch would race ours
-    return await withWorkingCopyLock(deps.settings.dataDir, cfg.location, { waitMs: 0 }, () =>
-      prefetchWithConfig({ repo: repoSettings, location: cfg.location!, branch, remote: cfg.remote }),
+    tracePhase('prefetch', req.repo);
+    const pre = await withWorkingCopyLock(deps.settings.dataDir, cfg.location, { waitMs: 0 }, () =>
+      prefetchWithConfig({
+        repo: repoSettings,
+        location: cfg.location!,
+        branch,
+        remote: cfg.remote,
+        // the script's parent process starts during the fetch rather than after the checkout,
+        // and only once git has the fetch: forking the server blocks it for several ms
+        onFetchStarted: () => {
+          tracePhase('fetch handed to git', req.repo);
+          if (cfg.script) warmScriptParent();
+        },
+      }),
     );
+    tracePhase('prefetch done', req.repo);
+    return pre;
   } catch (err) {
     deps.logger.debug(`[${req.repo}] one-fetch shortcut not taken: ${describeError(err)}`);
     return null;
@@ -54,4 +67,16 @@ export function prefetchedCommitFor(state: Readonly<DeploymentState>): string | 
   const pre = state.prefetched;
   if (!pre || state.req.targetCommit || state.verifiedCommit) return undefined;
   return pre.location === state.location && pre.branch === state.branch && pre.remote === state.effective?.config.remote ? pre.commit : undefined;
+}
+
+/**
+ * git's housekeeping the prefetch's fetch left out (native-prefetch.ts), run once the script
+ * has run, still under the working copy's lock. A copy the config moved away from is left
+ * for a later deployment of it.
+ */
+export async function maintainPrefetchedCopy(state: Readonly<DeploymentState>): Promise<void> {
+  const pre = state.prefetched;
+  if (!pre || pre.location !== state.location) return;
+  const result = await runAutoMaintenance(pre.location);
+  if (!result.ok) state.deps.logger.warn(`[${state.req.repo}] git maintenance in ${pre.location} failed (the deployment is not affected): ${result.stderr}`);
 }

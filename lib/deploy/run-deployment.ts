@@ -21,6 +21,8 @@ import { healthcheck } from './stages/healthcheck';
 import { cleanupReleases } from './stages/cleanup-releases';
 import { revertAfterFailure } from './revert';
 import { warmScriptParent } from '../script/script-parent';
+import { maintainPrefetchedCopy } from './prefetch-for-deployment';
+import { tracePhase } from '../trace/phase-trace';
 
 export type { DeployDeps } from './deploy-deps';
 
@@ -78,11 +80,13 @@ async function finalOutcome(state: DeploymentState, ended: TerminalOutcome | und
  * the last commit that passed (SPEC §10); a commit that passed is no longer remembered as bad.
  */
 async function apply(state: DeploymentState): Promise<TerminalOutcome | undefined> {
+  tracePhase('locked', state.req.repo);
   // node's start-up for the script's parent overlaps the sync (a no-op when the prefetch started it)
   if (state.effective!.config.script) warmScriptParent();
   const ended = await runStages(state.effective!.config.releases ? APPLY_RELEASE : APPLY, state);
   if (ended?.status === 'failed') await revertAfterFailure(state, ended);
   else if (!ended && state.commit) state.recorder.passed(state.host, state.commit);
+  await maintainPrefetchedCopy(state);
   return ended;
 }
 
@@ -90,11 +94,13 @@ async function apply(state: DeploymentState): Promise<TerminalOutcome | undefine
 async function runStages(stages: readonly Stage[], state: DeploymentState): Promise<TerminalOutcome | undefined> {
   for (const stage of stages) {
     let result;
+    tracePhase(stage.name, state.req.repo);
     try {
       result = await stage.run(state);
     } catch (err) {
       return thrown(state, err, stage.name);
     }
+    tracePhase(`${stage.name} done`, state.req.repo);
     if (result.status !== 'continue') return result;
     Object.assign(state, result.set);
   }

@@ -9,6 +9,7 @@ import { fillTruncatedCommits } from '../deploy/fill-truncated-commits';
 import { RETENTION_DEFAULTS } from '../settings/resolve-retention';
 import { retryWhileBusy } from '../store/busy-retry';
 import { findRepo } from '../settings/require-repo';
+import { tracePhase } from '../trace/phase-trace';
 
 /** After a worker failed outside a deployment (the database went away): wait before retrying. */
 const FAILURE_BACKOFF_MS = 5_000;
@@ -135,32 +136,44 @@ export class DeployQueue {
   }
 
   private async work(repo: string): Promise<void> {
+    // kick() is called from the webhook's request handler: the 202 is written before the
+    // claim's fsync and the deployment's first steps (which fork) hold the event loop
+    await new Promise((resolve) => setImmediate(resolve));
     while (!this.stopping) {
       // a write lock another process holds is waited out on timers, never in SQLite's busy loop
-      const job = await retryWhileBusy(() => this.store.claimNextJob(repo, this.deps.settings.hostname));
-      if (!job) return;
-      await this.runJob(repo, job);
+      const claimed = await retryWhileBusy(() => this.claim(repo));
+      if (!claimed) return;
+      tracePhase('claimed', repo);
+      await this.runJob(repo, claimed.job, claimed.deploymentId);
     }
   }
 
-  private async runJob(repo: string, job: ClaimedJob): Promise<void> {
+  /**
+   * The next job and its deployment row, `queued`, in one durable transaction: a job is
+   * never seen running without its deployment, and one fsync covers both. The lock is
+   * taken (or found busy) before anything is written or emitted.
+   */
+  private claim(repo: string): { job: ClaimedJob; deploymentId: number } | undefined {
+    return this.store.durably(() => {
+      const job = this.store.claimNextJob(repo, this.deps.settings.hostname);
+      if (!job) return undefined;
+      const deploymentId = createQueuedDeployment(this.store, this.deps.events, {
+        repo,
+        host: this.deps.settings.hostname,
+        branch: job.branch,
+        trigger: job.trigger,
+        jobId: job.id,
+        coalescedJobIds: job.coalescedJobIds,
+      });
+      this.store.attachDeployment(job.id, deploymentId);
+      return { job, deploymentId };
+    });
+  }
+
+  private async runJob(repo: string, job: ClaimedJob, deploymentId: number): Promise<void> {
     const ac = new AbortController();
     this.aborts.set(repo, ac);
-    let deploymentId: number | undefined;
     try {
-      // one transaction: the lock is taken (or found busy) before anything is written or emitted
-      deploymentId = await retryWhileBusy(() => this.store.durably(() => {
-        const id = createQueuedDeployment(this.store, this.deps.events, {
-          repo,
-          host: this.deps.settings.hostname,
-          branch: job.branch,
-          trigger: job.trigger,
-          jobId: job.id,
-          coalescedJobIds: job.coalescedJobIds,
-        });
-        this.store.attachDeployment(job.id, id);
-        return id;
-      }));
       const byPerson = job.trigger === 'cli' || job.trigger === 'ui';
       const outcome = await runDeployment(this.deps, {
         repo,
@@ -191,11 +204,8 @@ export class DeployQueue {
       // runDeployment records its own failures: this is the database or a bug. Record what
       // can be recorded so the push is visibly failed, never silently dropped.
       this.logger.error(`job ${job.id} of ${repo} failed outside a deployment: ${describeError(err)}`);
-      const failedId = deploymentId;
-      if (failedId !== undefined) {
-        await retryWhileBusy(() => this.store.updateDeployment(failedId, { status: 'failed', errorCode: 'IG_INTERNAL', error: describeError(err), finishedAt: new Date().toISOString() }));
-      }
-      await retryWhileBusy(() => this.store.finishJob(job.id, failedId ?? null));
+      await retryWhileBusy(() => this.store.updateDeployment(deploymentId, { status: 'failed', errorCode: 'IG_INTERNAL', error: describeError(err), finishedAt: new Date().toISOString() }));
+      await retryWhileBusy(() => this.store.finishJob(job.id, deploymentId));
     } finally {
       this.aborts.delete(repo);
     }

@@ -11,6 +11,7 @@ import type { RunScriptOptions, ScriptResult, ScriptStream } from './types';
 import { startScriptParent } from './script-parent';
 import { SecretMasker } from './mask-secrets';
 import { clearScriptGroup, scriptGroupNote } from './script-records';
+import { tracePhase } from '../trace/phase-trace';
 
 export type { RunScriptOptions, ScriptResult, ScriptOutputChunk, KeptOutputChunk, ScriptStream } from './types';
 
@@ -57,6 +58,7 @@ export async function runScript(opts: RunScriptOptions): Promise<ScriptResult> {
   }
 
   const started = performance.now();
+  tracePhase('script handed to its parent', location);
   const parent = startScriptParent(file, location, opts.env, graceMs, opts.runAs, opts.recordDir ? scriptGroupNote(opts.recordDir, opts.script, location) : undefined);
   const child = parent.process;
   const exited = parent.exited;
@@ -83,6 +85,7 @@ export async function runScript(opts: RunScriptOptions): Promise<ScriptResult> {
   let pid: number;
   try {
     pid = await parent.started;
+    tracePhase('script started (parent reported)', location);
   } catch (err) {
     child.stdout?.destroy();
     child.stderr?.destroy();

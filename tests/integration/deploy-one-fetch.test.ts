@@ -68,6 +68,11 @@ describe('one git fetch for the code and the config (native backend)', () => {
 
   /** The git subcommands run during `fn` (git trace2 through GIT_CONFIG_GLOBAL). */
   async function gitCommands(fn: () => Promise<unknown>): Promise<string[]> {
+    return (await gitProcesses(fn)).filter((p) => !p.child).map((p) => p.name);
+  }
+
+  /** Every git process started during `fn`, in order: its subcommand, start time, and whether git itself started it. */
+  async function gitProcesses(fn: () => Promise<unknown>): Promise<Array<{ name: string; startMs: number; child: boolean }>> {
     const target = path.join(traceDir, `t-${Date.now()}-${Math.random()}.json`);
     const config = path.join(traceDir, 'trace.gitconfig');
     fs.writeFileSync(config, `[trace2]\n\teventTarget = ${target}\n\teventBrief = false\n`);
@@ -78,17 +83,17 @@ describe('one git fetch for the code and the config (native backend)', () => {
       if (saved === undefined) delete process.env.GIT_CONFIG_GLOBAL;
       else process.env.GIT_CONFIG_GLOBAL = saved;
     }
-    const names: string[] = [];
+    const out: Array<{ name: string; startMs: number; child: boolean }> = [];
     for (const line of fs.readFileSync(target, 'utf8').split('\n')) {
       if (!line) continue;
-      const ev = JSON.parse(line) as { event: string; sid: string; argv?: string[] };
-      if (ev.event !== 'start' || ev.sid.includes('/') || !ev.argv) continue;
+      const ev = JSON.parse(line) as { event: string; sid: string; time: string; argv?: string[] };
+      if (ev.event !== 'start' || !ev.argv) continue;
       const args = ev.argv.slice(1);
       let i = 0;
       while (args[i] === '-c' || args[i]?.startsWith('--')) i += args[i] === '-c' ? 2 : 1;
-      names.push(args[i]);
+      out.push({ name: args[i] ?? path.basename(ev.argv[0]), startMs: Date.parse(ev.time), child: ev.sid.includes('/') });
     }
-    return names;
+    return out;
   }
 
   it('fetches the code and the config in one git fetch, and deploys the pushed commit', async () => {
@@ -104,6 +109,21 @@ describe('one git fetch for the code and the config (native backend)', () => {
     expect(fs.readFileSync(path.join(location(), 'index.html'), 'utf8')).toBe('v2\n');
     expect(git(location(), ['rev-parse', 'origin/master'])).toBe(next);
     expect(store.getDeployment(outcome!.deploymentId)?.configCommit).toBe(cfg);
+  });
+
+  it("runs git's housekeeping (maintenance --auto) after the script, not inside the fetch before it", async () => {
+    const next = repo.commit({ 'index.html': 'v2\n' });
+    let outcome: Awaited<ReturnType<typeof deploy>> | undefined;
+    const procs = await gitProcesses(async () => {
+      outcome = await deploy();
+    });
+    expect(outcome).toMatchObject({ status: 'succeeded', commit: next });
+    const top = procs.filter((p) => !p.child);
+    expect(top.filter((p) => p.name === 'fetch')).toHaveLength(1);
+    expect(procs.filter((p) => p.child && p.name === 'maintenance')).toHaveLength(0);
+    expect(top[top.length - 1].name).toBe('maintenance');
+    const scriptRan = fs.statSync(path.join(root, 'www', `out-${next}`)).mtimeMs;
+    expect(top[top.length - 1].startMs).toBeGreaterThanOrEqual(Math.floor(scriptRan));
   });
 
   it('applies a config pushed with the code at once, and keeps the last valid one when the new one is invalid', async () => {

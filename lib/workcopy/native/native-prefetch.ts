@@ -1,4 +1,4 @@
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import path from 'node:path';
 import { CONFIG_BRANCH } from '../../config/fetch-config-branch';
 import type { ConfigBranch } from '../../config/read-config-at-commit';
@@ -20,6 +20,8 @@ export interface PrefetchRequest {
   branch: string;
   remote: string;
   timeoutMs?: number;
+  /** called as soon as the fetch is handed to git: work that would only slow its start waits until then */
+  onFetchStarted?: () => void;
 }
 
 export interface Prefetched {
@@ -52,26 +54,32 @@ export async function prefetchWithConfig(req: PrefetchRequest): Promise<Prefetch
   } catch {
     return null;
   }
-  if (repo.runAs || !(await fs.stat(path.join(location, '.git')).catch(() => null))?.isDirectory()) return null;
+  // the small local reads before the fetch are synchronous: each async one is a thread-pool
+  // round trip, several ms on a loaded host, all of it before the network starts
+  if (repo.runAs || !statOrNull(path.join(location, '.git'))?.isDirectory()) return null;
   const url = stripCredentials(repo.url);
   const local = localInvocation(path.dirname(location));
   const safe = ['-c', `safe.directory=${location}`];
   // fetching the settings' URL into a copy of another repository is what sync refuses
   const configured =
-    remoteUrlFromFile(await fs.readFile(path.join(location, '.git', 'config'), 'utf8').catch(() => ''), remote) ??
+    remoteUrlFromFile(readOrEmpty(path.join(location, '.git', 'config')), remote) ??
     (await runGit([...local.config.flatMap((c) => ['-c', c]), ...safe, 'config', '--get', `remote.${remote}.url`], { cwd: location, env: local.env, okCodes: [1] })).stdout
       .toString('utf8')
       .trim();
   if (configured !== url) return null;
 
   const fetchHead = path.join(location, '.git', 'FETCH_HEAD');
-  await fs.rm(fetchHead, { force: true });
+  fs.rmSync(fetchHead, { force: true });
   const inv = networkInvocation(repo, path.dirname(location));
-  const res = await runGit(
+  const fetching = runGit(
     [
       ...[...inv.config, `safe.directory=${location}`].flatMap((c) => ['-c', c]),
       '-c',
       'fetch.writeFetchHead=true',
+      // git's housekeeping (`maintenance run --auto`, a foreground gc when due) would run
+      // before this fetch returns, i.e. before the script: runAutoMaintenance, after it
+      '-c',
+      'maintenance.auto=false',
       'fetch',
       '--quiet',
       '--no-tags',
@@ -83,15 +91,33 @@ export async function prefetchWithConfig(req: PrefetchRequest): Promise<Prefetch
     ],
     { cwd: location, env: inv.env, timeoutMs: req.timeoutMs, okCodes: [1, 128] },
   );
+  req.onFetchStarted?.();
+  const res = await fetching;
   if (res.code !== 0) return null;
   // removed above and written by this fetch of the remote just checked: no URL to compare
-  const heads = parseFetchHeads(await fs.readFile(fetchHead, 'utf8').catch(() => ''));
+  const heads = parseFetchHeads(readOrEmpty(fetchHead));
   const commit = heads.get(branch);
   const configCommit = heads.get(CONFIG_BRANCH);
   if (!commit || !configCommit) return null;
   const catFile = async (input: string): Promise<Buffer> =>
     (await runGit([...local.config.flatMap((c) => ['-c', c]), ...safe, 'cat-file', '--batch'], { cwd: location, env: local.env, input })).stdout;
   return { location, branch, remote, commit, configCommit, readConfig: () => readConfigWithGit({ commit: configCommit, url: repo.url, catFile }) };
+}
+
+/**
+ * What the prefetch's fetch left out: `git maintenance run --auto` in the copy (packs loose
+ * objects when there are enough of them, in the foreground: gc.autoDetach is off). The
+ * deployment runs it after the script, under the working copy's lock. Never throws: a
+ * failed housekeeping run is not a failed deployment; the next one tries again.
+ */
+export async function runAutoMaintenance(location: string): Promise<{ ok: boolean; stderr: string }> {
+  const local = localInvocation(path.dirname(location));
+  try {
+    await runGit([...local.config.flatMap((c) => ['-c', c]), '-c', `safe.directory=${location}`, 'maintenance', 'run', '--auto', '--quiet'], { cwd: location, env: local.env });
+    return { ok: true, stderr: '' };
+  } catch (err) {
+    return { ok: false, stderr: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 /**
@@ -115,4 +141,20 @@ function parseFetchHeads(text: string): Map<string, string> {
     if (m) out.set(m[2], m[1]);
   }
   return out;
+}
+
+function statOrNull(file: string): fs.Stats | null {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return null;
+  }
+}
+
+function readOrEmpty(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
