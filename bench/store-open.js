@@ -56,12 +56,23 @@ function main() {
       }
     }
   }
+  // with a base build: the median of the per-run ratios (current ÷ base), load and open together
+  const ratios = {};
+  if (opts.baseDist) {
+    for (const fn of ['openStoreForReading', 'openStore']) {
+      const cur = samples[`current ${fn}`];
+      const base = samples[`base ${fn}`];
+      ratios[fn] = median(cur.loadMs.map((l, i) => (l + cur.openMs[i]) / (base.loadMs[i] + base.openMs[i])));
+    }
+  }
   const result = Object.fromEntries(Object.entries(samples).map(([key, s]) => [key, Object.fromEntries(Object.entries(s).map(([k, v]) => [k, median(v)]))]));
   const load = os.loadavg();
   console.log(`store open, ${opts.runs} fresh processes per build and call, medians; load average ${load.map((l) => l.toFixed(2)).join(' ')}`);
   console.log(table(['build and call', 'require lib/store ms', 'open ms', 'first query ms'], Object.entries(result).map(([k, r]) => [k, fmt(r.loadMs, 1), fmt(r.openMs, 1), fmt(r.firstQueryMs, 2)])));
-  // keys: "current openStoreForReading", "current openStore" (and "base …" with --base-dist), each { loadMs, openMs, firstQueryMs }
-  if (opts.json) fs.writeFileSync(opts.json, JSON.stringify({ runs: opts.runs, loadAverage: load, results: result }, null, 2) + '\n');
+  for (const [fn, r] of Object.entries(ratios)) console.log(`${fn}: require + open, current ÷ base, median of per-run ratios: ${fmt(r, 2)}×`);
+  // keys: "current openStoreForReading", "current openStore" (and "base …" with --base-dist), each { loadMs, openMs, firstQueryMs };
+  // "ratios": { openStoreForReading, openStore } (with --base-dist)
+  if (opts.json) fs.writeFileSync(opts.json, JSON.stringify({ runs: opts.runs, loadAverage: load, results: result, ratios }, null, 2) + '\n');
 }
 
 main();
