@@ -135,4 +135,21 @@ describe('store migrations', () => {
     expect(garbage.code).toBe('IG_DATABASE_UNAVAILABLE');
     expect(garbage.message).toContain('restore it from a backup');
   });
+
+  it('an up-to-date database opens without loading any migration module; a fresh one loads them', () => {
+    const current = tempDir();
+    openStore(current).close();
+    const fresh = tempDir();
+    jest.isolateModules(() => {
+      // loading the first step (every migration run starts there) now fails loudly
+      jest.doMock('../../lib/store/migrations/001-initial', () => {
+        throw new Error('migration 001 loaded');
+      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const isolated = require('../../lib/store') as typeof import('../../lib/store');
+      isolated.openStoreForReading(current).close();
+      isolated.openStore(current).close();
+      expect(() => isolated.openStore(fresh)).toThrow(/migration 001 loaded/);
+    });
+  });
 });
