@@ -8,6 +8,7 @@ import { assertLocationAllowed } from '../workcopy/core/check-location';
 import { prefetchWithConfig, runAutoMaintenance, type Prefetched } from '../workcopy/native/native-prefetch';
 import { warmScriptParent } from '../script/script-parent';
 import type { DeploymentState } from './stages/stage';
+import type { LocalState } from '../workcopy/core/git-driver';
 import { tracePhase } from '../trace/phase-trace';
 
 /**
@@ -60,6 +61,11 @@ export function prefetchedConfigReader(state: Readonly<DeploymentState>, pre: Pr
   const known = knownVersion(state.deps.store.latestConfigVersion(state.req.repo));
   if (known?.commit === pre.configCommit) return async () => ({ commit: known.commit, filename: 'config', text: known.text });
   return pre.readConfig;
+}
+
+/** The copy's local state the prefetch read (before its fetch), with prefetchedCommitFor. */
+export function prefetchedLocalFor(state: Readonly<DeploymentState>): Promise<LocalState> | undefined {
+  return prefetchedCommitFor(state) ? state.prefetched?.local : undefined;
 }
 
 /** The commit the prefetch brought, when sync is about to fetch exactly that branch into that copy. */

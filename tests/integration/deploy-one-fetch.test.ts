@@ -9,6 +9,7 @@ import { DeploymentEvents } from '../../lib/deploy/events';
 import { createBackend } from '../../lib/workcopy/create-backend';
 import { silentLogger } from '../../lib/log/logger';
 import type { DeployRequest } from '../../lib/deploy/types';
+import { CHECKED_REF, DEPLOYED_REF } from '../../lib/workcopy/core/git-driver';
 
 /**
  * Issue 16: on the native backend an incremental deployment asks the remote once — the
@@ -71,8 +72,8 @@ describe('one git fetch for the code and the config (native backend)', () => {
     return (await gitProcesses(fn)).filter((p) => !p.child).map((p) => p.name);
   }
 
-  /** Every git process started during `fn`, in order: its subcommand, start time, and whether git itself started it. */
-  async function gitProcesses(fn: () => Promise<unknown>): Promise<Array<{ name: string; startMs: number; child: boolean }>> {
+  /** The trace2 events of every git process run during `fn`, in the order git wrote them. */
+  async function traceEvents(fn: () => Promise<unknown>): Promise<Array<{ event: string; sid: string; time: string; argv?: string[] }>> {
     const target = path.join(traceDir, `t-${Date.now()}-${Math.random()}.json`);
     const config = path.join(traceDir, 'trace.gitconfig');
     fs.writeFileSync(config, `[trace2]\n\teventTarget = ${target}\n\teventBrief = false\n`);
@@ -83,17 +84,41 @@ describe('one git fetch for the code and the config (native backend)', () => {
       if (saved === undefined) delete process.env.GIT_CONFIG_GLOBAL;
       else process.env.GIT_CONFIG_GLOBAL = saved;
     }
+    return fs
+      .readFileSync(target, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as { event: string; sid: string; time: string; argv?: string[] });
+  }
+
+  function subcommand(argv: string[]): string {
+    const args = argv.slice(1);
+    let i = 0;
+    while (args[i] === '-c' || args[i]?.startsWith('--')) i += args[i] === '-c' ? 2 : 1;
+    return args[i] ?? path.basename(argv[0]);
+  }
+
+  /** Every git process started during `fn`, in order: its subcommand, start time, and whether git itself started it. */
+  async function gitProcesses(fn: () => Promise<unknown>): Promise<Array<{ name: string; startMs: number; child: boolean }>> {
     const out: Array<{ name: string; startMs: number; child: boolean }> = [];
-    for (const line of fs.readFileSync(target, 'utf8').split('\n')) {
-      if (!line) continue;
-      const ev = JSON.parse(line) as { event: string; sid: string; time: string; argv?: string[] };
-      if (ev.event !== 'start' || !ev.argv) continue;
-      const args = ev.argv.slice(1);
-      let i = 0;
-      while (args[i] === '-c' || args[i]?.startsWith('--')) i += args[i] === '-c' ? 2 : 1;
-      out.push({ name: args[i] ?? path.basename(ev.argv[0]), startMs: Date.parse(ev.time), child: ev.sid.includes('/') });
+    for (const ev of await traceEvents(fn)) {
+      if (ev.event === 'start' && ev.argv) out.push({ name: subcommand(ev.argv), startMs: Date.parse(ev.time), child: ev.sid.includes('/') });
     }
     return out;
+  }
+
+  /** The start and exit of each git process `fn` ran (not those git started), in the order trace2 wrote them. */
+  async function gitEvents(fn: () => Promise<unknown>): Promise<{ event: 'start' | 'exit'; command: string }[]> {
+    const bySid = new Map<string, string>();
+    const events: { event: 'start' | 'exit'; command: string }[] = [];
+    for (const ev of await traceEvents(fn)) {
+      if (ev.sid.includes('/')) continue;
+      if (ev.event === 'start' && ev.argv) {
+        bySid.set(ev.sid, subcommand(ev.argv));
+        events.push({ event: 'start', command: subcommand(ev.argv) });
+      } else if (ev.event === 'exit' && bySid.has(ev.sid)) events.push({ event: 'exit', command: bySid.get(ev.sid)! });
+    }
+    return events;
   }
 
   it('fetches the code and the config in one git fetch, and deploys the pushed commit', async () => {
@@ -157,6 +182,32 @@ describe('one git fetch for the code and the config (native backend)', () => {
     const outcome = await deploy();
     expect(outcome).toMatchObject({ status: 'failed', errorCode: 'IG_WORKCOPY_DIRTY' });
     expect(fs.readFileSync(path.join(location(), 'index.html'), 'utf8')).toBe('edited on the host\n');
+  });
+
+  it('runs the worktree scan (git status) once, started before the one fetch ends', async () => {
+    const next = repo.commit({ 'index.html': 'v2\n' });
+    let outcome: Awaited<ReturnType<typeof deploy>> | undefined;
+    const events = await gitEvents(async () => {
+      outcome = await deploy();
+    });
+    expect(outcome).toMatchObject({ status: 'succeeded', commit: next });
+    const at = (event: string, command: string) => events.findIndex((e) => e.event === event && e.command === command);
+    expect(events.filter((e) => e.event === 'start' && e.command === 'status')).toHaveLength(1);
+    expect(at('start', 'status')).toBeGreaterThanOrEqual(0);
+    expect(at('start', 'status')).toBeLessThan(at('exit', 'fetch'));
+  });
+
+  it('finds no local commit in a clean copy whose remote rewrote history: the walk reads the refs before the fetch moves them', async () => {
+    // without refs of ours on HEAD (a copy git cloned) the "local commits not on the remote"
+    // check walks from the tracking ref: read after the one fetch moved it to an unrelated
+    // commit, HEAD was unreachable from it and the clean copy was refused
+    git(location(), ['update-ref', '-d', DEPLOYED_REF]);
+    git(location(), ['update-ref', '-d', CHECKED_REF]);
+    const rewritten = git(repo.bare, ['commit-tree', 'master^{tree}', '-m', 'history rewritten']);
+    git(repo.bare, ['update-ref', 'refs/heads/master', rewritten]);
+    expect(await deploy()).toMatchObject({ status: 'succeeded', commit: rewritten });
+    expect(steps).toContainEqual(expect.stringContaining('in one fetch'));
+    expect(git(location(), ['rev-parse', 'HEAD'])).toBe(rewritten);
   });
 
   it('takes the ordinary path when the config branch is gone: the last valid config stays in force', async () => {

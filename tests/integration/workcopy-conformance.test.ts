@@ -304,28 +304,67 @@ describe.each(BACKENDS)('working copy sync, %s backend', (backendName) => {
       expect(after).not.toContain(other);
     });
 
-    it('finishes the local-state checks before the fetch moves the tracking ref they read', async () => {
+    it('starts the fetch only once the refs the local-state checks read are read', async () => {
       // run alongside, a check that read the fetched tip found HEAD unreachable in the shallow
       // copy and refused a clean copy as "1 local commit(s) not on the remote" (a flaky refusal)
       const { repo, location } = freshRepo({ 'README.md': 'readme\n' });
       await backend.sync(req(repo, location));
       const inner: GitDriver = backendName === 'native' ? new NativeDriver() : new IsomorphicDriver();
-      let localSettled = false;
-      const startedAfterChecks: boolean[] = [];
+      let refsSettled = false;
+      const startedAfterRefs: boolean[] = [];
       const driver = Object.create(inner) as GitDriver;
       driver.inspect = async (dir, branch) => {
         const copy = await inner.inspect(dir, branch);
-        copy.local = copy.local.finally(() => (localSettled = true));
+        void (copy.refsRead ?? copy.local).finally(() => (refsSettled = true)).catch(() => undefined);
         return copy;
       };
       driver.fetch = (dir, ctx) => {
-        startedAfterChecks.push(localSettled);
+        startedAfterRefs.push(refsSettled);
         return inner.fetch(dir, ctx);
       };
       const head = repo.commit({ 'n.txt': 'n\n' });
       await backendFromDriver(driver).sync(req(repo, location));
       expectSameAsGitCheckout(repo, location, head);
-      expect(startedAfterChecks).toEqual([true]);
+      expect(startedAfterRefs).toEqual([true]);
+    });
+
+    it('a fetch that moves the tracking ref at once does not change what the local-commit check found', async () => {
+      // A copy git cloned (no refs of ours: the native driver walks history from the tracking
+      // ref) and a remote force-pushed to an unrelated commit. The fetch below moves the
+      // tracking ref the moment it is called, blocking the event loop meanwhile: a check still
+      // to read the refs then would find HEAD unreachable from the new tip and refuse.
+      const { repo, location } = freshRepo({ 'README.md': 'readme\n' });
+      // from the bare repository's path: a synchronous git over HTTP would wait on this process's own server
+      git(root, ['clone', '-q', '--depth', '1', '--single-branch', '--no-tags', `file://${repo.bare}`, location]);
+      git(location, ['remote', 'set-url', 'origin', repo.url]);
+      const blob = repo.git(['hash-object', '-w', '--stdin'], 'rewritten\n');
+      const tree = repo.git(['mktree'], `100644 blob ${blob}\tREADME.md\n`);
+      const rewritten = repo.git(['commit-tree', tree, '-m', 'history rewritten']);
+      repo.git(['push', '-q', '-f', 'origin', `${rewritten}:refs/heads/master`]);
+      const inner: GitDriver = backendName === 'native' ? new NativeDriver() : new IsomorphicDriver();
+      const driver = Object.create(inner) as GitDriver;
+      driver.fetch = (dir, ctx) => {
+        git(dir, ['fetch', '-q', `file://${repo.bare}`, '+refs/heads/master:refs/remotes/origin/master']);
+        return inner.fetch(dir, ctx);
+      };
+      const res = await backendFromDriver(driver).sync(req(repo, location));
+      expect(res.commit).toBe(rewritten);
+      expectSameAsGitCheckout(repo, location, rewritten);
+    });
+
+    it('takes the local state read before a fetch only while HEAD is still where it was', async () => {
+      // the one-fetch path reads the state before its fetch and lets the lock go until sync:
+      // a local commit made meanwhile must be seen, not the clean state read before it
+      const { repo, location } = freshRepo({ 'README.md': 'readme\n' });
+      const first = (await backend.sync(req(repo, location))).commit;
+      const before = Promise.resolve({ head: first, changed: [], unpublished: [], checked: first });
+      fs.writeFileSync(path.join(location, 'README.md'), 'made on the host\n');
+      git(location, ['-c', 'user.name=h', '-c', 'user.email=h@h', 'commit', '-q', '-am', 'local']);
+      const next = repo.commit({ 'n.txt': 'n\n' });
+      git(location, ['fetch', '-q', `file://${repo.bare}`, '+refs/heads/master:refs/remotes/origin/master']);
+      const err = await expectCode(backend.sync(req(repo, location, { fetchedCommit: next, localBeforeFetch: before })), 'IG_WORKCOPY_DIRTY');
+      expect(err.message).toContain('local commit');
+      expect(fs.readFileSync(path.join(location, 'README.md'), 'utf8')).toBe('made on the host\n');
     });
 
     it('rolls back a fresh clone to an older commit', async () => {

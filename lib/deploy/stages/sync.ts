@@ -1,4 +1,4 @@
-import { prefetchedCommitFor } from '../prefetch-for-deployment';
+import { prefetchedCommitFor, prefetchedLocalFor } from '../prefetch-for-deployment';
 import { proceed, type DeploymentState, type Stage, type StageResult } from './stage';
 
 /**
@@ -21,6 +21,7 @@ export const sync: Stage = {
       targetCommit: req.targetCommit ?? state.verifiedCommit,
       noFetch: req.noFetch,
       fetchedCommit: prefetchedCommitFor(state),
+      localBeforeFetch: prefetchedLocalFor(state),
       onStep: recorder.step,
       logger: deps.logger,
     });

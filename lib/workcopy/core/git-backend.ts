@@ -1,5 +1,6 @@
 import type { Logger } from '../../log/logger';
 import type { RepoSettings } from '../../settings/types';
+import type { LocalState } from './git-driver';
 
 /** What a deployment asks of the working copy (SPEC §4.3). */
 export interface SyncRequest {
@@ -18,6 +19,11 @@ export interface SyncRequest {
   noFetch?: boolean;
   /** the branch was just fetched into the copy (with the config branch, in one fetch): its commit; sync does not fetch again */
   fetchedCommit?: string;
+  /**
+   * With fetchedCommit: the copy's local state read by that fetch's caller, its refs before the
+   * fetch moved any and its worktree scan alongside it (NativeDriver.readLocalState)
+   */
+  localBeforeFetch?: Promise<LocalState>;
   /** progress lines ("fetching origin/master from https://…", "checked out abc123 (was def456)") */
   onStep?: (line: string) => void;
   logger?: Logger;

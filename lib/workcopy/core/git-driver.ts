@@ -30,6 +30,13 @@ export interface CopyState {
    * unhandled.
    */
   local: Promise<LocalState>;
+  /**
+   * Settles once every ref the local-state checks read has been read and the "local commits
+   * not on the remote" walk is done: from then on a fetch may move the tracking refs (and a
+   * shallow boundary) while the rest of `local` (the worktree scan) goes on. Absent: the
+   * fetch waits for `local` (the isomorphic driver reads objects a fetch is still writing).
+   */
+  refsRead?: Promise<void>;
 }
 
 export interface LocalState {
@@ -65,8 +72,13 @@ export interface GitDriver {
   remoteHead(repo: RepoSettings, branch: string): Promise<string | null>;
   /** HEAD commit of the copy at `dir`, null when unborn */
   head(dir: string): Promise<string | null>;
-  /** the config and state of an existing copy, read as cheaply as the driver can; writes nothing */
-  inspect(dir: string, branch: string): Promise<CopyState>;
+  /**
+   * The config and state of an existing copy, read as cheaply as the driver can; writes
+   * nothing. `before`: the local state read just before a fetch into the copy (the one-fetch
+   * path, native-prefetch.ts), taken as the copy's when HEAD has not moved since; a driver
+   * may ignore it and read afresh.
+   */
+  inspect(dir: string, branch: string, before?: Promise<LocalState>): Promise<CopyState>;
   /** create or repoint `remote` to `url` (credentials already stripped); `current` is CopyState.remotes */
   setRemote(dir: string, remote: string, url: string, branch: string, current: Record<string, string>): Promise<void>;
   /** clone without checking anything out into `dir`, which does not exist yet */

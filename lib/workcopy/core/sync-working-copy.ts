@@ -17,7 +17,8 @@ import { MODE_GITLINK, MODE_TREE, TreeEntry } from './tree-entry';
 /**
  * The one sync procedure both backends run (SPEC §4.3):
  *   location allowed → what is there (absent / empty / our copy / refused)
- *   → local changes (tracked edits, local commits) → fetch the settings' URL
+ *   → local changes (tracked edits, local commits; the worktree scan alongside the fetch
+ *   of the settings' URL)
  *   → target commit → tree safety → untracked files the target would overwrite
  *   → checkout → mark deployed.
  * Every refusal happens before the working tree is touched. A clone goes to a hidden
@@ -34,23 +35,37 @@ export async function syncWorkingCopy(driver: GitDriver, req: SyncRequest): Prom
   if (!copy) return cloneInto(driver, req, ctx, loc, state, steps, step);
 
   const url = stripCredentials(req.repo.url);
-  // The local-state checks finish before the fetch starts. They read the tracking ref and
-  // walk history from it ("local commits not on the remote"), and a fetch moves that ref and,
-  // in a shallow copy, the history boundary: run alongside, a check that read the new tip
-  // found HEAD unreachable and refused a clean copy (seen on the isomorphic backend).
-  const local = await copy.local;
-  assertNoLocalChanges(req, local);
+  // The network fetch runs alongside the worktree scan (`git status`), which reads nothing a
+  // fetch writes. It starts only once the refs the checks read are read and the "local
+  // commits not on the remote" walk is done (copy.refsRead): that walk starts from the
+  // tracking ref a fetch moves, and one that read the new tip of a shallow copy found HEAD
+  // unreachable and refused a clean copy. The fetch writes objects and refs, never the tree,
+  // so a refusal still comes before any file changes.
+  const checked = copy.local.then((local) => {
+    assertNoLocalChanges(req, local);
+    return local;
+  });
+  checked.catch(() => undefined);
   if (copy.remotes[req.remote] !== url) {
+    await checked;
     await driver.setRemote(loc, req.remote, url, req.branch, copy.remotes);
     if (copy.remotes[req.remote] === undefined) step(`added remote ${req.remote} = ${url}`);
   }
-  let fetched: string | null;
-  if (req.noFetch) fetched = null;
-  else if (req.fetchedCommit) fetched = req.fetchedCommit;
+  let fetching: Promise<string | null>;
+  if (req.noFetch) fetching = Promise.resolve(null);
+  else if (req.fetchedCommit) fetching = Promise.resolve(req.fetchedCommit);
   else {
+    // a check that failed is reported as such, with no fetch started
+    await (copy.refsRead ?? checked);
     step(`fetching ${req.remote}/${req.branch} from ${url}`);
-    fetched = await driver.fetch(loc, ctx);
+    fetching = driver.fetch(loc, ctx);
   }
+  const [localResult, fetchResult] = await Promise.allSettled([checked, fetching]);
+  // a refusal wins over a fetch error: it is what the sysadmin must fix first
+  if (localResult.status === 'rejected') throw localResult.reason;
+  if (fetchResult.status === 'rejected') throw fetchResult.reason;
+  const local = localResult.value;
+  const fetched = fetchResult.value;
   const previous = local.head;
   // the fetched id is not known to be a commit yet: diffTrees says, else it is resolved
   let commit = fetched && !req.targetCommit ? fetched : await resolveTarget(driver, loc, req, ctx);
@@ -121,7 +136,7 @@ async function prepare(driver: GitDriver, req: SyncRequest) {
   const state = await inspectLocation(loc, req.repo.url);
   let copy: CopyState | undefined;
   if (state === 'copy') {
-    copy = await driver.inspect(loc, req.branch);
+    copy = await driver.inspect(loc, req.branch, req.fetchedCommit ? req.localBeforeFetch : undefined);
     assertSameRepository(req.location, req.repo.url, req.remote, copy.remotes);
   }
   const steps: string[] = [];

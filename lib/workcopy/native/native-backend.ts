@@ -12,6 +12,7 @@ import { GitCommandError, lastLines, runGit, RunGitResult } from './run-git';
 import type { TreeChange } from '../core/tree-changes';
 import { MODE_LINK, TreeEntry } from '../core/tree-entry';
 import { parsePlainConfig, PlainConfig, readRefsFromFiles } from './read-git-files';
+import { isFullCommitId } from '../../commit-id';
 
 /**
  * The native backend: the system git CLI, spawned with argument arrays. It brings SSH
@@ -88,29 +89,81 @@ export class NativeDriver implements GitDriver {
     return { remotes, upstream };
   }
 
-  async inspect(dir: string, branch: string): Promise<CopyState> {
-    const plain = parsePlainConfig(await fs.readFile(path.join(dir, '.git', 'config'), 'utf8').catch(() => ''));
+  async inspect(dir: string, branch: string, before?: Promise<LocalState>): Promise<CopyState> {
+    const plain = await readPlainConfig(dir);
     // the reads run at once; the config is awaited first so that a foreign copy is refused
     // as such whatever the others found
     const config = this.copyConfig(dir, branch, plain);
-    const local = this.localState(dir, branch, plain);
+    const { local, refsRead } = before ? this.localStateIfHeadStill(dir, branch, plain, before) : this.localState(dir, branch, plain);
     local.catch(() => undefined);
-    return { ...(await config), local };
+    refsRead.catch(() => undefined);
+    return { ...(await config), local, refsRead };
   }
 
-  private async localState(dir: string, branch: string, plain: PlainConfig | undefined): Promise<LocalState> {
+  /**
+   * The copy's local state, started now: the refs and the local-commit walk first, then
+   * (`refsRead`) a fetch into the copy may start while `git status` goes on. For the
+   * one-fetch path (native-prefetch.ts), whose fetch happens before sync inspects the copy.
+   */
+  async readLocalState(dir: string, branch: string): Promise<{ local: Promise<LocalState>; refsRead: Promise<void> }> {
+    const read = this.localState(dir, branch, await readPlainConfig(dir));
+    read.local.catch(() => undefined);
+    read.refsRead.catch(() => undefined);
+    return read;
+  }
+
+  /**
+   * `before` (read before the one-fetch path's fetch) when HEAD is still where it was: the
+   * deployment lock was let go between that fetch and this sync, and a deployment from the
+   * CLI may have moved HEAD meanwhile. Else everything is read again (the walk then starts
+   * from the fetched tracking refs: a clean copy whose remote rewrote history is refused).
+   */
+  private localStateIfHeadStill(dir: string, branch: string, plain: PlainConfig | undefined, before: Promise<LocalState>): { local: Promise<LocalState>; refsRead: Promise<void> } {
+    const branchRef = `refs/heads/${branch}`;
+    const local = (async () => {
+      const [known, tips] = await Promise.all([before.catch(() => null), this.readTips(dir, branchRef, plain)]);
+      const head = await headFromFile(dir, branchRef, tips);
+      if (known && head !== undefined && known.head === head) return known;
+      return this.localState(dir, branch, plain).local;
+    })();
+    return { local, refsRead: local.then(() => undefined) };
+  }
+
+  /** refs/integralgit/* and the branch: from the ref files when the config is plain, else by `git for-each-ref` */
+  private async readTips(dir: string, branchRef: string, plain: PlainConfig | undefined): Promise<Map<string, string>> {
+    return (plain && (await readRefsFromFiles(path.join(dir, '.git'), plain, 'refs/integralgit/', [branchRef]))) || (await this.refTips(dir, branchRef));
+  }
+
+  /**
+   * Two parts: the refs (HEAD, the branch, refs/integralgit/*) and, when HEAD is not on a
+   * commit IntegralGit put there, the "local commits not on the remote" walk, which reads the
+   * remote-tracking refs a fetch moves; and `git status`, the scan of the index and every
+   * tracked file, which reads nothing a fetch writes. `refsRead` settles once the first part
+   * is done, so the fetch can run alongside the scan only (sync-working-copy.ts).
+   */
+  private localState(dir: string, branch: string, plain: PlainConfig | undefined): { local: Promise<LocalState>; refsRead: Promise<void> } {
     const branchRef = `refs/heads/${branch}`;
     const status = this.local(dir, ['--no-optional-locks', 'status', '--porcelain=v2', '-z', '--branch', '--no-ahead-behind', '--untracked-files=no', '--ignore-submodules=none']);
     status.catch(() => undefined);
-    const tips = (plain && (await readRefsFromFiles(path.join(dir, '.git'), plain, 'refs/integralgit/', [branchRef]))) || (await this.refTips(dir, branchRef));
-    const { head, changed } = parseStatusV2((await status).stdout.toString('utf8'));
-    const ours = [...tips].filter(([ref]) => ref.startsWith('refs/integralgit/')).map(([, oid]) => oid);
-    const branchTip = tips.get(branchRef);
-    // HEAD on a commit IntegralGit put there and the branch on HEAD (or absent): nothing can be
-    // unpublished, which is what rev-list would say; otherwise ask it
-    const settled = head === null ? !branchTip : ours.includes(head) && (!branchTip || branchTip === head);
-    const unpublished = settled ? [] : await this.unpublishedCommits(dir, branch);
-    return { head, changed, unpublished, checked: tips.get(CHECKED_REF) ?? null };
+    const parsed = status.then((res) => parseStatusV2(res.stdout.toString('utf8')));
+    parsed.catch(() => undefined);
+    const refs = (async () => {
+      const tips = await this.readTips(dir, branchRef, plain);
+      // HEAD from its file when it names the branch (the usual case): else status says
+      const head = (await headFromFile(dir, branchRef, tips)) ?? (await parsed).head;
+      const ours = [...tips].filter(([ref]) => ref.startsWith('refs/integralgit/')).map(([, oid]) => oid);
+      const branchTip = tips.get(branchRef);
+      // HEAD on a commit IntegralGit put there and the branch on HEAD (or absent): nothing can be
+      // unpublished, which is what rev-list would say; otherwise ask it
+      const settled = head === null ? !branchTip : ours.includes(head) && (!branchTip || branchTip === head);
+      const unpublished = settled ? [] : await this.unpublishedCommits(dir, branch);
+      return { head, unpublished, checked: tips.get(CHECKED_REF) ?? null };
+    })();
+    const local = (async (): Promise<LocalState> => {
+      const { head, unpublished, checked } = await refs;
+      return { head, changed: (await parsed).changed, unpublished, checked };
+    })();
+    return { local, refsRead: refs.then(() => undefined) };
   }
 
   /** refs/integralgit/* and the branch, by `git for-each-ref` */
@@ -254,6 +307,20 @@ export class NativeDriver implements GitDriver {
  */
 function configArgs(inv: GitInvocation, dir: string): string[] {
   return [...inv.config, `safe.directory=${dir}`].flatMap((c) => ['-c', c]);
+}
+
+async function readPlainConfig(dir: string): Promise<PlainConfig | undefined> {
+  return parsePlainConfig(await fs.readFile(path.join(dir, '.git', 'config'), 'utf8').catch(() => ''));
+}
+
+/**
+ * HEAD's commit read from `.git/HEAD` when it is `ref: <branchRef>` (null: that branch is
+ * unborn) or a detached commit id; undefined when it names another branch and git must say.
+ */
+async function headFromFile(dir: string, branchRef: string, tips: Map<string, string>): Promise<string | null | undefined> {
+  const text = (await fs.readFile(path.join(dir, '.git', 'HEAD'), 'utf8').catch(() => '')).trim();
+  if (text === `ref: ${branchRef}`) return tips.get(branchRef) ?? null;
+  return isFullCommitId(text) ? text : undefined;
 }
 
 /** Parse `git cat-file --batch` output into oid → content (utf8). */

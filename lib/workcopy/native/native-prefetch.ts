@@ -9,6 +9,8 @@ import { assertBranchName, assertRemoteName } from '../core/check-names';
 import { localInvocation, networkInvocation } from './native-git-env';
 import { runGit } from './run-git';
 import { parsePlainConfig } from './read-git-files';
+import { NativeDriver } from './native-backend';
+import type { LocalState } from '../core/git-driver';
 
 /** Where the config branch lands in a working copy fetched this way (a ref of ours, never checked out). */
 export const CONFIG_REF = 'refs/integralgit/config';
@@ -34,6 +36,8 @@ export interface Prefetched {
   configCommit: string;
   /** the config branch's file, read from the copy's objects; throws like fetchConfigBranch */
   readConfig: () => Promise<ConfigBranch>;
+  /** the copy's local state: its refs read before the fetch, its `git status` run alongside it (SyncRequest.localBeforeFetch) */
+  local: Promise<LocalState>;
 }
 
 /**
@@ -68,6 +72,10 @@ export async function prefetchWithConfig(req: PrefetchRequest): Promise<Prefetch
       .trim();
   if (configured !== url) return null;
 
+  // sync's local-state checks, started here so that `git status` (a scan of every tracked
+  // file) runs alongside the network fetch; the fetch waits for the refs they read
+  const { local: localState, refsRead } = await new NativeDriver().readLocalState(location, branch);
+  await refsRead.catch(() => undefined);
   const fetchHead = path.join(location, '.git', 'FETCH_HEAD');
   fs.rmSync(fetchHead, { force: true });
   const inv = networkInvocation(repo, path.dirname(location));
@@ -101,7 +109,7 @@ export async function prefetchWithConfig(req: PrefetchRequest): Promise<Prefetch
   if (!commit || !configCommit) return null;
   const catFile = async (input: string): Promise<Buffer> =>
     (await runGit([...local.config.flatMap((c) => ['-c', c]), ...safe, 'cat-file', '--batch'], { cwd: location, env: local.env, input })).stdout;
-  return { location, branch, remote, commit, configCommit, readConfig: () => readConfigWithGit({ commit: configCommit, url: repo.url, catFile }) };
+  return { location, branch, remote, commit, configCommit, readConfig: () => readConfigWithGit({ commit: configCommit, url: repo.url, catFile }), local: localState };
 }
 
 /**
