@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { StoreContext } from './context';
+import { lazyStatements, type Statements } from './lazy-statements';
 import type { ReposTable } from './repos';
 import type { BadCommit } from './types';
 import { checkName } from './sql-helpers';
@@ -10,23 +10,22 @@ import { checkName } from './sql-helpers';
  * a new push or an explicit `trigger` deploys them anyway and forgets them.
  */
 export class BadCommitsTable {
-  private readonly upsert: Database.Statement;
-  private readonly get: Database.Statement;
-  private readonly remove: Database.Statement;
+  private readonly sql: Statements<'upsert' | 'get' | 'remove'>;
 
   constructor(
     private readonly ctx: StoreContext,
     private readonly repos: ReposTable,
   ) {
-    const db = ctx.db;
-    this.upsert = db.prepare(
-      `INSERT INTO bad_commits (repo, host, commit_sha, deployment_id, reason, remembered_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (repo, host, commit_sha) DO UPDATE SET deployment_id = excluded.deployment_id, reason = excluded.reason, remembered_at = excluded.remembered_at`,
-    );
-    this.get = db.prepare(
-      'SELECT repo, host, commit_sha AS "commit", deployment_id AS "deploymentId", reason, remembered_at AS "rememberedAt" FROM bad_commits WHERE repo = ? AND host = ? AND commit_sha = ?',
-    );
-    this.remove = db.prepare('DELETE FROM bad_commits WHERE repo = ? AND host = ? AND commit_sha = ?');
+    this.sql = lazyStatements(ctx.db, 'bad_commits', {
+      upsert: (prepare) => prepare(
+        `INSERT INTO bad_commits (repo, host, commit_sha, deployment_id, reason, remembered_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (repo, host, commit_sha) DO UPDATE SET deployment_id = excluded.deployment_id, reason = excluded.reason, remembered_at = excluded.remembered_at`,
+      ),
+      get: (prepare) => prepare(
+        'SELECT repo, host, commit_sha AS "commit", deployment_id AS "deploymentId", reason, remembered_at AS "rememberedAt" FROM bad_commits WHERE repo = ? AND host = ? AND commit_sha = ?',
+      ),
+      remove: (prepare) => prepare('DELETE FROM bad_commits WHERE repo = ? AND host = ? AND commit_sha = ?'),
+    });
   }
 
   rememberBadCommit(repo: string, host: string, commit: string, deploymentId: number | null, reason: string | null): void {
@@ -35,16 +34,16 @@ export class BadCommitsTable {
     checkName('commit', commit);
     this.ctx.write(() => {
       this.repos.ensureRepo(repo);
-      this.upsert.run(repo, host, commit, deploymentId, reason, this.ctx.now());
+      this.sql.upsert.run(repo, host, commit, deploymentId, reason, this.ctx.now());
     });
   }
 
   badCommit(repo: string, host: string, commit: string): BadCommit | undefined {
-    return this.get.get(repo, host, commit) as BadCommit | undefined;
+    return this.sql.get.get(repo, host, commit) as BadCommit | undefined;
   }
 
   /** Returns whether it was remembered. */
   forgetBadCommit(repo: string, host: string, commit: string): boolean {
-    return this.ctx.write(() => this.remove.run(repo, host, commit).changes > 0);
+    return this.ctx.write(() => this.sql.remove.run(repo, host, commit).changes > 0);
   }
 }

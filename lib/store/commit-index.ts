@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { StoreContext } from './context';
+import { lazyStatements, type Statements } from './lazy-statements';
 
 /** Commits indexed per transaction: big enough to be cheap per commit, small enough not to hold the event loop long (~20 ms). */
 export const COMMIT_INDEX_BATCH = 2000;
@@ -10,25 +10,23 @@ export const COMMIT_INDEX_BATCH = 2000;
  * `commits_fts_state.indexed_through` is in the index, newer ones are not yet.
  */
 export class CommitIndexTable {
-  private readonly mark: Database.Statement;
-  private readonly newest: Database.Statement;
-  private readonly index: Database.Statement;
-  private readonly setMark: Database.Statement;
+  private readonly sql: Statements<'mark' | 'newest' | 'index' | 'setMark'>;
 
   constructor(private readonly ctx: StoreContext) {
-    const db = ctx.db;
-    this.mark = db.prepare('SELECT indexed_through FROM commits_fts_state WHERE id = 1').pluck();
-    this.newest = db.prepare('SELECT ifnull(max(id), 0) FROM commits').pluck();
-    this.index = db.prepare(
-      `INSERT INTO commits_fts (rowid, repo, message, author_name, author_email)
-       SELECT id, repo, message, author_name, author_email FROM commits WHERE id > ? AND id <= ?`,
-    );
-    this.setMark = db.prepare('UPDATE commits_fts_state SET indexed_through = ? WHERE id = 1');
+    this.sql = lazyStatements(ctx.db, 'commit_index', {
+      mark: (prepare) => prepare('SELECT indexed_through FROM commits_fts_state WHERE id = 1').pluck(),
+      newest: (prepare) => prepare('SELECT ifnull(max(id), 0) FROM commits').pluck(),
+      index: (prepare) => prepare(
+        `INSERT INTO commits_fts (rowid, repo, message, author_name, author_email)
+         SELECT id, repo, message, author_name, author_email FROM commits WHERE id > ? AND id <= ?`,
+      ),
+      setMark: (prepare) => prepare('UPDATE commits_fts_state SET indexed_through = ? WHERE id = 1'),
+    });
   }
 
   /** How many commits are stored but not searchable yet (two index lookups, no scan). */
   unindexedCommits(): number {
-    return Math.max(0, (this.newest.get() as number) - (this.mark.get() as number));
+    return Math.max(0, (this.sql.newest.get() as number) - (this.sql.mark.get() as number));
   }
 
   /**
@@ -39,11 +37,11 @@ export class CommitIndexTable {
   indexPendingCommits(max = COMMIT_INDEX_BATCH): number {
     if (this.ctx.db.readonly || this.unindexedCommits() === 0) return 0;
     return this.ctx.write(() => {
-      const from = this.mark.get() as number;
-      const to = Math.min(this.newest.get() as number, from + max);
+      const from = this.sql.mark.get() as number;
+      const to = Math.min(this.sql.newest.get() as number, from + max);
       if (to <= from) return 0;
-      this.index.run(from, to);
-      this.setMark.run(to);
+      this.sql.index.run(from, to);
+      this.sql.setMark.run(to);
       return to - from;
     });
   }

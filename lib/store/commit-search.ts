@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
 import { IntegralGitError } from '../errors';
 import type { StoreContext } from './context';
+import { lazyStatements, type Statements } from './lazy-statements';
 import type { CommitRow, Page } from './types';
 import { toCommitRow } from './commits';
 import type { CommitIndexTable } from './commit-index';
@@ -40,15 +40,16 @@ export function prefixEnd(prefix: string): string {
 
 /** Commit search: full text over message and author (commits_fts), and sha prefixes. */
 export class CommitSearchTable {
-  private readonly byText: Database.Statement;
-  private readonly bySha: Database.Statement;
+  private readonly sql: Statements<'byText' | 'bySha'>;
 
   constructor(
     ctx: StoreContext,
     private readonly index: CommitIndexTable,
   ) {
-    this.byText = ctx.db.prepare(SEARCH_COMMITS_FTS_SQL);
-    this.bySha = ctx.db.prepare(SEARCH_COMMITS_SHA_SQL);
+    this.sql = lazyStatements(ctx.db, 'commit_search', {
+      byText: (prepare) => prepare(SEARCH_COMMITS_FTS_SQL),
+      bySha: (prepare) => prepare(SEARCH_COMMITS_SHA_SQL),
+    });
   }
 
   /** Commits matching the text OR the sha prefix, newest first, keyset on the row id. */
@@ -61,14 +62,14 @@ export class CommitSearchTable {
       this.catchUp();
       let rows: Row[];
       try {
-        rows = this.byText.all(q.match, before, repo, limit + 1) as Row[];
+        rows = this.sql.byText.all(q.match, before, repo, limit + 1) as Row[];
       } catch (err) {
         throw new IntegralGitError('IG_USAGE', `the search could not be run: ${(err as Error).message}; search for plain words, an author or a commit sha prefix`);
       }
       for (const r of rows) found.set(r.id, r);
     }
     if (q.shaPrefix) {
-      for (const r of this.bySha.all(repo, q.shaPrefix, prefixEnd(q.shaPrefix), before, limit + 1) as Row[]) found.set(r.id, r);
+      for (const r of this.sql.bySha.all(repo, q.shaPrefix, prefixEnd(q.shaPrefix), before, limit + 1) as Row[]) found.set(r.id, r);
     }
     const merged = [...found.values()].sort((a, b) => b.id - a.id).slice(0, limit + 1);
     return toPage(merged, limit, toCommitRow);

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { StoreContext } from './context';
+import { lazyStatements, type Statements } from './lazy-statements';
 import type { CommitListOptions, CommitRow, Page, PushCommitInput } from './types';
 import { checkLimit, checkName, parseCursor, toIsoUtc, toPage } from './sql-helpers';
 
@@ -44,38 +44,32 @@ export function toCommitRow(r: CommitDbRow): CommitRow {
 
 /** Commits as pushed, one row per commit and branch. */
 export class CommitsTable {
-  private readonly insert: Database.Statement;
-  private readonly findOnBranch: Database.Statement;
-  private readonly link: Database.Statement;
-  private readonly listAll: Database.Statement;
-  private readonly listBranch: Database.Statement;
-  private readonly count: Database.Statement;
-  private readonly bySha: Database.Statement;
-  private readonly ofEvent: Database.Statement;
+  private readonly sql: Statements<'insert' | 'findOnBranch' | 'link' | 'listAll' | 'listBranch' | 'count' | 'bySha' | 'ofEvent'>;
 
   constructor(ctx: StoreContext) {
-    const db = ctx.db;
-    this.insert = db.prepare(
-      `INSERT INTO commits (repo, sha, branch, message, author_name, author_email, timestamp, url, event_id, recorded_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
-    ).pluck();
-    this.findOnBranch = db.prepare("SELECT id FROM commits WHERE repo = ? AND sha = ? AND ifnull(branch, '') = ifnull(?, '')").pluck();
-    this.link = db.prepare('INSERT INTO push_event_commits (event_id, commit_id, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
-    this.listAll = db.prepare(LIST_COMMITS_SQL);
-    this.listBranch = db.prepare(LIST_BRANCH_COMMITS_SQL);
-    this.count = db.prepare('SELECT count(*) FROM commits WHERE repo = ?').pluck();
-    this.bySha = db.prepare(GET_COMMIT_SQL);
-    this.ofEvent = db.prepare(
-      `SELECT ${COLUMNS.split(', ').map((c) => 'c.' + c).join(', ')} FROM push_event_commits pc JOIN commits c ON c.id = pc.commit_id
-       WHERE pc.event_id = ? ORDER BY pc.position`,
-    );
+    this.sql = lazyStatements(ctx.db, 'commits', {
+      insert: (prepare) => prepare(
+        `INSERT INTO commits (repo, sha, branch, message, author_name, author_email, timestamp, url, event_id, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+      ).pluck(),
+      findOnBranch: (prepare) => prepare("SELECT id FROM commits WHERE repo = ? AND sha = ? AND ifnull(branch, '') = ifnull(?, '')").pluck(),
+      link: (prepare) => prepare('INSERT INTO push_event_commits (event_id, commit_id, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      listAll: (prepare) => prepare(LIST_COMMITS_SQL),
+      listBranch: (prepare) => prepare(LIST_BRANCH_COMMITS_SQL),
+      count: (prepare) => prepare('SELECT count(*) FROM commits WHERE repo = ?').pluck(),
+      bySha: (prepare) => prepare(GET_COMMIT_SQL),
+      ofEvent: (prepare) => prepare(
+        `SELECT ${COLUMNS.split(', ').map((c) => 'c.' + c).join(', ')} FROM push_event_commits pc JOIN commits c ON c.id = pc.commit_id
+         WHERE pc.event_id = ? ORDER BY pc.position`,
+      ),
+    });
   }
 
   /** Store the commits of one push (inside its transaction); a commit already on that branch is only linked. */
   addForEvent(repo: string, branch: string | null, eventId: number, commits: PushCommitInput[], at: string): void {
     commits.forEach((c, position) => {
       const sha = checkName('commit id', c.id);
-      const inserted = this.insert.get(
+      const inserted = this.sql.insert.get(
         repo,
         sha,
         branch,
@@ -87,8 +81,8 @@ export class CommitsTable {
         eventId,
         at,
       ) as number | undefined;
-      const commitId = inserted ?? (this.findOnBranch.get(repo, sha, branch) as number);
-      this.link.run(eventId, commitId, position);
+      const commitId = inserted ?? (this.sql.findOnBranch.get(repo, sha, branch) as number);
+      this.sql.link.run(eventId, commitId, position);
     });
   }
 
@@ -96,23 +90,23 @@ export class CommitsTable {
     const limit = checkLimit(opts.limit);
     const before = parseCursor(opts.before);
     const rows = (
-      opts.branch !== undefined ? this.listBranch.all(repo, opts.branch, before, limit + 1) : this.listAll.all(repo, before, limit + 1)
+      opts.branch !== undefined ? this.sql.listBranch.all(repo, opts.branch, before, limit + 1) : this.sql.listAll.all(repo, before, limit + 1)
     ) as CommitDbRow[];
     return toPage(rows, limit, toCommitRow);
   }
 
   countCommits(repo: string): number {
-    return this.count.get(repo) as number;
+    return this.sql.count.get(repo) as number;
   }
 
   /** The first recorded row of this sha in the repo (any branch). */
   getCommit(repo: string, sha: string): CommitRow | undefined {
-    const row = this.bySha.get(repo, sha) as CommitDbRow | undefined;
+    const row = this.sql.bySha.get(repo, sha) as CommitDbRow | undefined;
     return row && toCommitRow(row);
   }
 
   /** The commits one push carried, in payload order. */
   commitsOfEvent(eventId: number): CommitRow[] {
-    return (this.ofEvent.all(eventId) as CommitDbRow[]).map(toCommitRow);
+    return (this.sql.ofEvent.all(eventId) as CommitDbRow[]).map(toCommitRow);
   }
 }

@@ -1,7 +1,7 @@
-import type Database from 'better-sqlite3';
 import { IntegralGitError, type Problem } from '../errors';
 import type { ConfigVersionRecord, ConfigVersionStore, RepoConfig } from '../config/types';
 import type { StoreContext } from './context';
+import { lazyStatements, type Statements } from './lazy-statements';
 import type { ReposTable } from './repos';
 import { checkName, parseJsonArray } from './sql-helpers';
 
@@ -36,24 +36,22 @@ function toRecord(r: ConfigDbRow): ConfigVersionRecord {
  * current again.
  */
 export class ConfigVersionsTable implements ConfigVersionStore {
-  private readonly upsert: Database.Statement;
-  private readonly latest: Database.Statement;
-  private readonly lastValid: Database.Statement;
-  private readonly list: Database.Statement;
+  private readonly sql: Statements<'upsert' | 'latest' | 'lastValid' | 'list'>;
 
   constructor(
     private readonly ctx: StoreContext,
     private readonly repos: ReposTable,
   ) {
-    const db = ctx.db;
-    this.upsert = db.prepare(
-      `INSERT INTO config_versions (repo, commit_sha, raw, valid, errors, config, first_seen_at, fetched_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (repo, commit_sha) DO UPDATE SET fetched_at = excluded.fetched_at`,
-    );
-    this.latest = db.prepare(`SELECT ${COLUMNS} FROM config_versions WHERE repo = ? ORDER BY fetched_at DESC, id DESC LIMIT 1`);
-    this.lastValid = db.prepare(`SELECT ${COLUMNS} FROM config_versions WHERE repo = ? AND valid = 1 ORDER BY fetched_at DESC, id DESC LIMIT 1`);
-    this.list = db.prepare(`SELECT ${COLUMNS} FROM config_versions WHERE repo = ? ORDER BY fetched_at DESC, id DESC LIMIT ?`);
+    this.sql = lazyStatements(ctx.db, 'config_versions', {
+      upsert: (prepare) => prepare(
+        `INSERT INTO config_versions (repo, commit_sha, raw, valid, errors, config, first_seen_at, fetched_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (repo, commit_sha) DO UPDATE SET fetched_at = excluded.fetched_at`,
+      ),
+      latest: (prepare) => prepare(`SELECT ${COLUMNS} FROM config_versions WHERE repo = ? ORDER BY fetched_at DESC, id DESC LIMIT 1`),
+      lastValid: (prepare) => prepare(`SELECT ${COLUMNS} FROM config_versions WHERE repo = ? AND valid = 1 ORDER BY fetched_at DESC, id DESC LIMIT 1`),
+      list: (prepare) => prepare(`SELECT ${COLUMNS} FROM config_versions WHERE repo = ? ORDER BY fetched_at DESC, id DESC LIMIT ?`),
+    });
   }
 
   /** The same commit seen again only moves its `fetchedAt`; its recorded content and verdict stay. */
@@ -68,7 +66,7 @@ export class ConfigVersionsTable implements ConfigVersionStore {
     const fetchedAt = new Date(fetchedMs).toISOString();
     this.ctx.write(() => {
       this.repos.ensureRepo(repo);
-      this.upsert.run(
+      this.sql.upsert.run(
         repo,
         commit,
         v.raw,
@@ -82,16 +80,16 @@ export class ConfigVersionsTable implements ConfigVersionStore {
   }
 
   lastValidConfig(repo: string): ConfigVersionRecord | undefined {
-    const row = this.lastValid.get(repo) as ConfigDbRow | undefined;
+    const row = this.sql.lastValid.get(repo) as ConfigDbRow | undefined;
     return row && toRecord(row);
   }
 
   latestConfigVersion(repo: string): ConfigVersionRecord | undefined {
-    const row = this.latest.get(repo) as ConfigDbRow | undefined;
+    const row = this.sql.latest.get(repo) as ConfigDbRow | undefined;
     return row && toRecord(row);
   }
 
   listConfigVersions(repo: string, limit = 50): ConfigVersionRecord[] {
-    return (this.list.all(repo, limit) as ConfigDbRow[]).map(toRecord);
+    return (this.sql.list.all(repo, limit) as ConfigDbRow[]).map(toRecord);
   }
 }

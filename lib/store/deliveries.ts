@@ -1,12 +1,20 @@
-import zlib from 'node:zlib';
+import type Zlib from 'node:zlib';
 import type Database from 'better-sqlite3';
 import { IntegralGitError } from '../errors';
 import type { StoreContext } from './context';
+import { lazyStatements, type Statements } from './lazy-statements';
 import { DELIVERY_OUTCOMES, type DeliveryInput, type DeliveryListOptions, type DeliveryRow, type DeliveryWithBody, type Page } from './types';
 import { bool, checkEnum, checkLimit, headBytes, parseCursor, parseJsonArray, toIsoUtc, toPage } from './sql-helpers';
 
 const COLUMNS =
   'id, received_at, remote_addr, provider, event, delivery_id, repo, outcome, status_code, reason, job_ids, body IS NOT NULL AS has_body, body_truncated';
+
+let zlibModule: typeof Zlib | undefined;
+/** Loaded on the first body kept or read: a command that only lists (`status`) saves ~5 ms of start-up. */
+function zlib(): typeof Zlib {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (zlibModule ??= require('node:zlib') as typeof Zlib);
+}
 
 interface DeliveryDbRow {
   id: number;
@@ -58,10 +66,7 @@ export function listDeliveriesSql(filters: { repo: boolean; outcome: boolean }):
  * dropped by one range delete on the primary key (no count, no scan).
  */
 export class DeliveriesTable {
-  private readonly insert: Database.Statement;
-  private readonly trim: Database.Statement;
-  private readonly byId: Database.Statement;
-  private readonly maxId: Database.Statement;
+  private readonly sql: Statements<'insert' | 'trim' | 'byId' | 'maxId'>;
   private readonly statements = new Map<string, Database.Statement>();
   private limit: number;
 
@@ -69,17 +74,16 @@ export class DeliveriesTable {
     private readonly ctx: StoreContext,
     limit: number,
   ) {
-    const db = ctx.db;
     this.limit = checkBound(limit);
-    this.insert = db
-      .prepare(
+    this.sql = lazyStatements(ctx.db, 'deliveries', {
+      insert: (prepare) => prepare(
         `INSERT INTO deliveries (received_at, remote_addr, provider, event, delivery_id, repo, outcome, status_code, reason, job_ids, body, body_truncated)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      )
-      .pluck();
-    this.trim = db.prepare('DELETE FROM deliveries WHERE id <= ?');
-    this.byId = db.prepare(`SELECT ${COLUMNS}, body FROM deliveries WHERE id = ?`);
-    this.maxId = db.prepare('SELECT max(id) FROM deliveries').pluck();
+      ).pluck(),
+      trim: (prepare) => prepare('DELETE FROM deliveries WHERE id <= ?'),
+      byId: (prepare) => prepare(`SELECT ${COLUMNS}, body FROM deliveries WHERE id = ?`),
+      maxId: (prepare) => prepare('SELECT max(id) FROM deliveries').pluck(),
+    });
   }
 
   /** Rejected, ignored and duplicate deliveries never keep a body (it may be hostile or huge). */
@@ -95,14 +99,14 @@ export class DeliveriesTable {
       truncated = head.length < input.body.length;
       // a push body is JSON: level 1 makes 7 KB about 1.5 KB in ~20 µs, so the row fits its
       // page instead of spilling onto two overflow pages written to the WAL on every webhook
-      body = zlib.deflateRawSync(head, deflateOptions(head.length));
+      body = zlib().deflateRawSync(head, deflateOptions(head.length));
     } else if (outcome === 'accepted' && typeof input.body === 'string') {
       body = headBytes(input.body, this.ctx.deliveryBodyLimitBytes);
       truncated = body.length < input.body.length;
     }
     const now = this.ctx.now();
     return this.ctx.write(() => {
-      const id = this.insert.get(
+      const id = this.sql.insert.get(
         toIsoUtc(input.receivedAt, now),
         input.remoteAddr ?? null,
         input.provider ?? null,
@@ -116,7 +120,7 @@ export class DeliveriesTable {
         body,
         truncated ? 1 : 0,
       ) as number;
-      this.trim.run(id - this.limit);
+      this.sql.trim.run(id - this.limit);
       return id;
     });
   }
@@ -124,8 +128,8 @@ export class DeliveriesTable {
   setDeliveriesLimit(limit: number): void {
     this.limit = checkBound(limit);
     this.ctx.write(() => {
-      const max = this.maxId.get() as number | null;
-      if (max !== null) this.trim.run(max - this.limit);
+      const max = this.sql.maxId.get() as number | null;
+      if (max !== null) this.sql.trim.run(max - this.limit);
     });
   }
 
@@ -150,8 +154,8 @@ export class DeliveriesTable {
   }
 
   getDelivery(id: number): DeliveryWithBody | undefined {
-    const row = this.byId.get(id) as DeliveryDbRow | undefined;
-    return row && { ...toDelivery(row), body: row.body == null ? null : Buffer.isBuffer(row.body) ? zlib.inflateRawSync(row.body).toString('utf8') : row.body };
+    const row = this.sql.byId.get(id) as DeliveryDbRow | undefined;
+    return row && { ...toDelivery(row), body: row.body == null ? null : Buffer.isBuffer(row.body) ? zlib().inflateRawSync(row.body).toString('utf8') : row.body };
   }
 }
 
@@ -161,7 +165,7 @@ export class DeliveriesTable {
  * webhook. A window as large as the body (a typical push is under 8 KiB) compresses it
  * exactly as well with a fifth of that; inflateRaw's default window reads every size.
  */
-function deflateOptions(bytes: number): zlib.ZlibOptions {
+function deflateOptions(bytes: number): Zlib.ZlibOptions {
   const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(bytes + 1))));
   return { level: 1, windowBits, memLevel: windowBits - 7 };
 }

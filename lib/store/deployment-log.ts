@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
 import { IntegralGitError } from '../errors';
 import type { StoreContext } from './context';
+import { lazyStatements, type Statements } from './lazy-statements';
 import { LOG_STREAMS, type LogChunk, type LogStream } from './types';
 import { checkEnum, tailBytes } from './sql-helpers';
 
@@ -23,30 +23,25 @@ export function droppedMarker(bytes: number): string {
  * is not worth an fsync per line.
  */
 export class DeploymentLogTable {
-  private readonly state: Database.Statement;
-  private readonly insert: Database.Statement;
-  private readonly oldest: Database.Statement;
-  private readonly deleteUpTo: Database.Statement;
-  private readonly setMarker: Database.Statement;
-  private readonly saveState: Database.Statement;
-  private readonly after: Database.Statement;
+  private readonly sql: Statements<'state' | 'insert' | 'oldest' | 'deleteUpTo' | 'setMarker' | 'saveState' | 'after'>;
 
   constructor(private readonly ctx: StoreContext) {
-    const db = ctx.db;
-    this.state = db.prepare('SELECT log_seq, log_bytes, log_dropped_bytes, log_marker_seq FROM deployments WHERE id = ?');
-    this.insert = db.prepare('INSERT INTO deployment_log (deployment_id, seq, stream, text, bytes, at) VALUES (?, ?, ?, ?, ?, ?)');
-    this.oldest = db.prepare('SELECT seq, bytes FROM deployment_log WHERE deployment_id = ? AND seq <> ? ORDER BY seq');
-    this.deleteUpTo = db.prepare('DELETE FROM deployment_log WHERE deployment_id = ? AND seq <= ? AND seq <> ?');
-    this.setMarker = db.prepare('UPDATE deployment_log SET text = ?, at = ? WHERE deployment_id = ? AND seq = ?');
-    this.saveState = db.prepare('UPDATE deployments SET log_seq = ?, log_bytes = ?, log_dropped_bytes = ?, log_marker_seq = ? WHERE id = ?');
-    this.after = db.prepare('SELECT seq, stream, text, at FROM deployment_log WHERE deployment_id = ? AND seq > ? ORDER BY seq');
+    this.sql = lazyStatements(ctx.db, 'deployment_log', {
+      state: (prepare) => prepare('SELECT log_seq, log_bytes, log_dropped_bytes, log_marker_seq FROM deployments WHERE id = ?'),
+      insert: (prepare) => prepare('INSERT INTO deployment_log (deployment_id, seq, stream, text, bytes, at) VALUES (?, ?, ?, ?, ?, ?)'),
+      oldest: (prepare) => prepare('SELECT seq, bytes FROM deployment_log WHERE deployment_id = ? AND seq <> ? ORDER BY seq'),
+      deleteUpTo: (prepare) => prepare('DELETE FROM deployment_log WHERE deployment_id = ? AND seq <= ? AND seq <> ?'),
+      setMarker: (prepare) => prepare('UPDATE deployment_log SET text = ?, at = ? WHERE deployment_id = ? AND seq = ?'),
+      saveState: (prepare) => prepare('UPDATE deployments SET log_seq = ?, log_bytes = ?, log_dropped_bytes = ?, log_marker_seq = ? WHERE id = ?'),
+      after: (prepare) => prepare('SELECT seq, stream, text, at FROM deployment_log WHERE deployment_id = ? AND seq > ? ORDER BY seq'),
+    });
   }
 
   appendLog(deploymentId: number, stream: LogStream, text: string): number {
     checkEnum('log stream', stream, LOG_STREAMS);
     const limit = this.ctx.logLimitBytes;
     return this.ctx.write(() => {
-      const s = this.state.get(deploymentId) as LogState | undefined;
+      const s = this.sql.state.get(deploymentId) as LogState | undefined;
       if (!s) throw new IntegralGitError('IG_NOT_FOUND', `deployment ${deploymentId} does not exist`, { deploymentId });
       const at = this.ctx.now();
       let seq = s.log_seq;
@@ -63,33 +58,33 @@ export class DeploymentLogTable {
         const excess = total - limit;
         let freed = 0;
         let lastSeq = 0;
-        for (const row of this.oldest.iterate(deploymentId, marker ?? -1) as IterableIterator<{ seq: number; bytes: number }>) {
+        for (const row of this.sql.oldest.iterate(deploymentId, marker ?? -1) as IterableIterator<{ seq: number; bytes: number }>) {
           firstDeleted ??= row.seq;
           freed += row.bytes;
           lastSeq = row.seq;
           if (freed >= excess) break;
         }
-        this.deleteUpTo.run(deploymentId, lastSeq, marker ?? -1);
+        this.sql.deleteUpTo.run(deploymentId, lastSeq, marker ?? -1);
         total -= freed;
         dropped += freed;
       }
       if (dropped > s.log_dropped_bytes) {
         if (marker === null) {
           marker = firstDeleted ?? ++seq;
-          this.insert.run(deploymentId, marker, 'system', droppedMarker(dropped), 0, at);
+          this.sql.insert.run(deploymentId, marker, 'system', droppedMarker(dropped), 0, at);
         } else {
-          this.setMarker.run(droppedMarker(dropped), at, deploymentId, marker);
+          this.sql.setMarker.run(droppedMarker(dropped), at, deploymentId, marker);
         }
       }
       const chunkSeq = ++seq;
-      this.insert.run(deploymentId, chunkSeq, stream, kept, keptBytes, at);
-      this.saveState.run(seq, total, dropped, marker, deploymentId);
+      this.sql.insert.run(deploymentId, chunkSeq, stream, kept, keptBytes, at);
+      this.sql.saveState.run(seq, total, dropped, marker, deploymentId);
       return chunkSeq;
     });
   }
 
   /** Chunks after `afterSeq` (0 = from the start), in order. */
   getLog(deploymentId: number, afterSeq = 0): LogChunk[] {
-    return this.after.all(deploymentId, afterSeq) as LogChunk[];
+    return this.sql.after.all(deploymentId, afterSeq) as LogChunk[];
   }
 }

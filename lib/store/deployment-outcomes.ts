@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { StoreContext } from './context';
+import { lazyStatements, type Statements } from './lazy-statements';
 import type { JobTrigger } from './types';
 
 export type FinishedStatus = 'succeeded' | 'failed' | 'skipped';
@@ -42,19 +42,19 @@ export const MEDIAN_DURATION_SQL = `SELECT duration_ms FROM deployments INDEXED 
 
 /** Read-only aggregates over finished deployments, for the history charts. */
 export class DeploymentOutcomesTable {
-  private readonly recentStmt: Database.Statement;
-  private readonly countsStmt: Database.Statement;
-  private readonly medianStmt: Database.Statement;
+  private readonly sql: Statements<'recentStmt' | 'countsStmt' | 'medianStmt'>;
 
   constructor(ctx: StoreContext) {
-    this.recentStmt = ctx.db.prepare(RECENT_OUTCOMES_SQL);
-    this.countsStmt = ctx.db.prepare(OUTCOME_COUNTS_SQL).raw();
-    this.medianStmt = ctx.db.prepare(MEDIAN_DURATION_SQL).pluck();
+    this.sql = lazyStatements(ctx.db, 'deployment_outcomes', {
+      recentStmt: (prepare) => prepare(RECENT_OUTCOMES_SQL),
+      countsStmt: (prepare) => prepare(OUTCOME_COUNTS_SQL).raw(),
+      medianStmt: (prepare) => prepare(MEDIAN_DURATION_SQL).pluck(),
+    });
   }
 
   /** The last `limit` finished deployments of `repo` on `host`, newest first. */
   recentOutcomes(repo: string, host: string, limit: number): DeploymentOutcome[] {
-    const rows = this.recentStmt.all(repo, host, limit) as Array<{
+    const rows = this.sql.recentStmt.all(repo, host, limit) as Array<{
       id: number;
       status: FinishedStatus;
       duration_ms: number | null;
@@ -67,10 +67,10 @@ export class DeploymentOutcomesTable {
 
   /** Counts and median duration of the deployments of `repo` on `host` finished at or after `sinceIso`. */
   outcomeCounts(repo: string, host: string, sinceIso: string): OutcomeCounts {
-    const [succeeded, failed, skipped, ran] = this.countsStmt.get(repo, host, sinceIso) as number[];
+    const [succeeded, failed, skipped, ran] = this.sql.countsStmt.get(repo, host, sinceIso) as number[];
     let medianMs: number | null = null;
     if (ran > 0) {
-      const middle = this.medianStmt.all(repo, host, sinceIso, ran % 2 === 1 ? 1 : 2, (ran - 1) >> 1) as number[];
+      const middle = this.sql.medianStmt.all(repo, host, sinceIso, ran % 2 === 1 ? 1 : 2, (ran - 1) >> 1) as number[];
       medianMs = middle.length === 1 ? middle[0] : (middle[0] + middle[1]) / 2;
     }
     return { succeeded, failed, skipped, medianMs };

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { IntegralGitError } from '../errors';
 import type { StoreContext } from './context';
+import { lazyStatements, type Statements } from './lazy-statements';
 import type { ReposTable } from './repos';
 import {
   DEPLOYMENT_STATUSES,
@@ -120,33 +121,24 @@ export const SEARCH_DEPLOYMENTS_SHA_SQL = `SELECT ${COLUMNS} FROM deployments IN
   WHERE repo = ? AND commit_sha >= ? AND commit_sha < ? AND id < ? ORDER BY id DESC LIMIT ?`;
 
 export class DeploymentsTable {
-  private readonly insert: Database.Statement;
-  private readonly byId: Database.Statement;
-  private readonly last: Database.Statement;
-  private readonly deployed: Database.Statement;
-  private readonly countAll: Database.Statement;
-  private readonly countStatus: Database.Statement;
-  private readonly ofJob: Database.Statement;
-  private readonly ofCommit: Database.Statement;
-  private readonly byShaPrefix: Database.Statement;
+  private readonly sql: Statements<'insert' | 'byId' | 'last' | 'deployed' | 'countAll' | 'countStatus' | 'ofJob' | 'ofCommit' | 'byShaPrefix'>;
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
     private readonly ctx: StoreContext,
     private readonly repos: ReposTable,
   ) {
-    const db = ctx.db;
-    this.insert = db
-      .prepare("INSERT INTO deployments (repo, host, trigger_kind, job_id, status, queued_at) VALUES (?, ?, ?, ?, 'queued', ?) RETURNING id")
-      .pluck();
-    this.byId = db.prepare(`SELECT ${COLUMNS} FROM deployments WHERE id = ?`);
-    this.last = db.prepare(LAST_DEPLOYMENT_SQL);
-    this.deployed = db.prepare(DEPLOYED_COMMIT_SQL);
-    this.countAll = db.prepare('SELECT count(*) FROM deployments WHERE repo = ?').pluck();
-    this.countStatus = db.prepare('SELECT count(*) FROM deployments WHERE repo = ? AND status = ?').pluck();
-    this.ofJob = db.prepare(`SELECT ${COLUMNS} FROM deployments WHERE job_id = ? ORDER BY id`);
-    this.ofCommit = db.prepare(DEPLOYMENTS_OF_COMMIT_SQL);
-    this.byShaPrefix = db.prepare(SEARCH_DEPLOYMENTS_SHA_SQL);
+    this.sql = lazyStatements(ctx.db, 'deployments', {
+      insert: (prepare) => prepare("INSERT INTO deployments (repo, host, trigger_kind, job_id, status, queued_at) VALUES (?, ?, ?, ?, 'queued', ?) RETURNING id").pluck(),
+      byId: (prepare) => prepare(`SELECT ${COLUMNS} FROM deployments WHERE id = ?`),
+      last: (prepare) => prepare(LAST_DEPLOYMENT_SQL),
+      deployed: (prepare) => prepare(DEPLOYED_COMMIT_SQL),
+      countAll: (prepare) => prepare('SELECT count(*) FROM deployments WHERE repo = ?').pluck(),
+      countStatus: (prepare) => prepare('SELECT count(*) FROM deployments WHERE repo = ? AND status = ?').pluck(),
+      ofJob: (prepare) => prepare(`SELECT ${COLUMNS} FROM deployments WHERE job_id = ? ORDER BY id`),
+      ofCommit: (prepare) => prepare(DEPLOYMENTS_OF_COMMIT_SQL),
+      byShaPrefix: (prepare) => prepare(SEARCH_DEPLOYMENTS_SHA_SQL),
+    });
   }
 
   createDeployment(input: NewDeployment): number {
@@ -156,7 +148,7 @@ export class DeploymentsTable {
     const { repo: _r, host: _h, trigger: _t, jobId, queuedAt, ...patch } = input;
     return this.ctx.write(() => {
       this.repos.ensureRepo(repo);
-      const id = this.insert.get(repo, host, trigger, jobId ?? null, queuedAt ?? this.ctx.now()) as number;
+      const id = this.sql.insert.get(repo, host, trigger, jobId ?? null, queuedAt ?? this.ctx.now()) as number;
       if (Object.keys(patch).length > 0) this.updateDeployment(id, patch);
       return id;
     });
@@ -169,7 +161,7 @@ export class DeploymentsTable {
       if (!(k in PATCH_COLUMNS)) throw new IntegralGitError('IG_INTERNAL', `updateDeployment: unknown field "${String(k)}"`);
     }
     this.ctx.write(() => {
-      const current = this.byId.get(id) as DeploymentDbRow | undefined;
+      const current = this.sql.byId.get(id) as DeploymentDbRow | undefined;
       if (!current) throw new IntegralGitError('IG_NOT_FOUND', `deployment ${id} does not exist`, { deploymentId: id });
       const values: Record<string, unknown> = {};
       for (const k of keys) values[k] = patch[k];
@@ -188,7 +180,7 @@ export class DeploymentsTable {
   }
 
   getDeployment(id: number): Deployment | undefined {
-    const row = this.byId.get(id) as DeploymentDbRow | undefined;
+    const row = this.sql.byId.get(id) as DeploymentDbRow | undefined;
     return row && toDeployment(row);
   }
 
@@ -205,35 +197,35 @@ export class DeploymentsTable {
   }
 
   lastDeployment(repo: string, host: string): Deployment | undefined {
-    const row = this.last.get(repo, host) as DeploymentDbRow | undefined;
+    const row = this.sql.last.get(repo, host) as DeploymentDbRow | undefined;
     return row && toDeployment(row);
   }
 
   /** The commit of the last succeeded deployment: what the working copy holds. */
   deployedCommit(repo: string, host: string): DeployedCommit | undefined {
-    const row = this.deployed.get(repo, host) as { commit_sha: string | null; id: number; finished_at: string | null } | undefined;
+    const row = this.sql.deployed.get(repo, host) as { commit_sha: string | null; id: number; finished_at: string | null } | undefined;
     if (!row || row.commit_sha === null) return undefined;
     return { commit: row.commit_sha, deploymentId: row.id, finishedAt: row.finished_at };
   }
 
   countDeployments(repo: string, status?: DeploymentStatus): number {
-    return (status === undefined ? this.countAll.get(repo) : this.countStatus.get(repo, checkEnum('deployment status', status, DEPLOYMENT_STATUSES))) as number;
+    return (status === undefined ? this.sql.countAll.get(repo) : this.sql.countStatus.get(repo, checkEnum('deployment status', status, DEPLOYMENT_STATUSES))) as number;
   }
 
   /** The newest `limit` deployments of one commit. */
   deploymentsOfCommit(repo: string, sha: string, limit: number): Deployment[] {
-    return (this.ofCommit.all(repo, sha, checkLimit(limit)) as DeploymentDbRow[]).map(toDeployment);
+    return (this.sql.ofCommit.all(repo, sha, checkLimit(limit)) as DeploymentDbRow[]).map(toDeployment);
   }
 
   /** Deployments whose commit starts with `prefix` (lower-case hex), newest first, keyset on the id. */
   searchDeploymentsBySha(repo: string, prefix: string, opts: { limit: number; before?: string }): Page<Deployment> {
     const limit = checkLimit(opts.limit);
-    const rows = this.byShaPrefix.all(repo, prefix, prefix + '~', parseCursor(opts.before), limit + 1) as DeploymentDbRow[];
+    const rows = this.sql.byShaPrefix.all(repo, prefix, prefix + '~', parseCursor(opts.before), limit + 1) as DeploymentDbRow[];
     return toPage(rows, limit, toDeployment);
   }
 
   deploymentsOfJob(jobId: number): Deployment[] {
-    return (this.ofJob.all(jobId) as DeploymentDbRow[]).map(toDeployment);
+    return (this.sql.ofJob.all(jobId) as DeploymentDbRow[]).map(toDeployment);
   }
 
   private statement(key: string, sql: () => string): Database.Statement {

@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
 import { IntegralGitError } from '../errors';
 import type { StoreContext } from './context';
+import { lazyStatements, type Statements } from './lazy-statements';
 import type { ReposTable } from './repos';
 import { JOB_STATES, JOB_TRIGGERS, type ClaimedJob, type Job, type JobInput, type JobState } from './types';
 import { checkEnum, checkName } from './sql-helpers';
@@ -49,82 +49,54 @@ function toJob(r: JobDbRow): Job {
  * the same repo and branch that wait together become one run of the newest.
  */
 export class JobsTable {
-  private readonly insert: Database.Statement;
-  private readonly byId: Database.Statement;
-  private readonly oldestQueued: Database.Statement;
-  private readonly nextTargetedAfter: Database.Statement;
-  private readonly newestOfBranch: Database.Statement;
-  private readonly start: Database.Statement;
-  private readonly coalesceGroup: Database.Statement;
-  private readonly repointGroup: Database.Statement;
-  private readonly newestHead: Database.Statement;
-  private readonly truncatedEvents: Database.Statement;
-  private readonly finish: Database.Statement;
-  private readonly finishCoalesced: Database.Statement;
-  private readonly attach: Database.Statement;
-  private readonly running: Database.Statement;
-  private readonly runningOfHost: Database.Statement;
-  private readonly requeue: Database.Statement;
-  private readonly giveUp: Database.Statement;
-  private readonly depthAll: Database.Statement;
-  private readonly depthRepo: Database.Statement;
-  private readonly queuedRepos: Database.Statement;
-  private readonly ofRepo: Database.Statement;
-  private readonly ofEvent: Database.Statement;
+  private readonly sql: Statements<'insert' | 'byId' | 'oldestQueued' | 'nextTargetedAfter' | 'newestOfBranch' | 'start' | 'coalesceGroup' | 'repointGroup' | 'newestHead' | 'truncatedEvents' | 'finish' | 'finishCoalesced' | 'attach' | 'running' | 'runningOfHost' | 'requeue' | 'giveUp' | 'depthAll' | 'depthRepo' | 'queuedRepos' | 'ofRepo' | 'ofEvent'>;
 
   constructor(
     private readonly ctx: StoreContext,
     private readonly repos: ReposTable,
   ) {
-    const db = ctx.db;
-    this.insert = db.prepare(
-      `INSERT INTO jobs (repo, branch, trigger_kind, event_id, target_commit, state, attempts, created_at)
-       VALUES (?, ?, ?, ?, ?, 'queued', 0, ?) RETURNING id`,
-    ).pluck();
-    this.byId = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`);
-    this.oldestQueued = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE state = 'queued' AND repo = ? ORDER BY id LIMIT 1`);
-    this.nextTargetedAfter = db
-      .prepare("SELECT id FROM jobs WHERE state = 'queued' AND repo = ? AND id > ? AND target_commit IS NOT NULL ORDER BY id LIMIT 1")
-      .pluck();
     // The group a claim folds: the queued head jobs of one branch from the oldest up to the
     // next targeted job. Each statement below handles the whole group at once: a burst of
     // pushes queues thousands of jobs behind a running deployment, and reading and updating
     // them one by one was most of a claim's time.
     const group = "state = 'queued' AND repo = @repo AND id >= @oldest AND id < @barrier AND branch IS @branch AND target_commit IS NULL";
-    this.newestOfBranch = db.prepare(`SELECT max(id) FROM jobs WHERE ${group}`).pluck();
-    this.start = db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?, finished_at = NULL, host = ? WHERE id = ?");
-    this.coalesceGroup = db
-      .prepare(`UPDATE jobs SET state = 'coalesced', coalesced_into = @kept, finished_at = @at WHERE ${group.replace('id < @barrier', 'id < @kept')} RETURNING id`)
-      .pluck();
-    // a retried job may already have jobs folded into it: keep the chain one level deep
-    this.repointGroup = db.prepare(
-      "UPDATE jobs SET coalesced_into = @kept WHERE coalesced_into IN (SELECT id FROM jobs WHERE coalesced_into = @kept AND state = 'coalesced' AND id >= @oldest)",
-    );
     // the jobs of this claim: jobs folded by an earlier claim of a retried job are older
     // than every job queued now, so `id >= oldest` leaves them out
     const claimed = '(j.id = @kept OR j.coalesced_into = @kept) AND j.id >= @oldest';
-    this.newestHead = db
-      .prepare(
+    this.sql = lazyStatements(ctx.db, 'jobs', {
+      insert: (prepare) => prepare(
+        `INSERT INTO jobs (repo, branch, trigger_kind, event_id, target_commit, state, attempts, created_at)
+         VALUES (?, ?, ?, ?, ?, 'queued', 0, ?) RETURNING id`,
+      ).pluck(),
+      byId: (prepare) => prepare(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`),
+      oldestQueued: (prepare) => prepare(`SELECT ${COLUMNS} FROM jobs WHERE state = 'queued' AND repo = ? ORDER BY id LIMIT 1`),
+      nextTargetedAfter: (prepare) => prepare("SELECT id FROM jobs WHERE state = 'queued' AND repo = ? AND id > ? AND target_commit IS NOT NULL ORDER BY id LIMIT 1").pluck(),
+      newestOfBranch: (prepare) => prepare(`SELECT max(id) FROM jobs WHERE ${group}`).pluck(),
+      start: (prepare) => prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?, finished_at = NULL, host = ? WHERE id = ?"),
+      coalesceGroup: (prepare) => prepare(`UPDATE jobs SET state = 'coalesced', coalesced_into = @kept, finished_at = @at WHERE ${group.replace('id < @barrier', 'id < @kept')} RETURNING id`).pluck(),
+      // a retried job may already have jobs folded into it: keep the chain one level deep
+      repointGroup: (prepare) => prepare(
+        "UPDATE jobs SET coalesced_into = @kept WHERE coalesced_into IN (SELECT id FROM jobs WHERE coalesced_into = @kept AND state = 'coalesced' AND id >= @oldest)",
+      ),
+      newestHead: (prepare) => prepare(
         `SELECT e.after_sha FROM jobs j JOIN push_events e ON e.id = j.event_id
          WHERE ${claimed} AND e.after_sha IS NOT NULL AND ltrim(e.after_sha, '0') <> '' ORDER BY j.id DESC LIMIT 1`,
-      )
-      .pluck();
-    this.truncatedEvents = db
-      .prepare(`SELECT DISTINCT j.event_id FROM jobs j JOIN push_events e ON e.id = j.event_id WHERE ${claimed} AND e.commits_truncated = 1 ORDER BY j.event_id`)
-      .pluck();
-    this.finish = db.prepare("UPDATE jobs SET state = 'done', finished_at = ?, deployment_id = ? WHERE id = ?");
-    this.finishCoalesced = db.prepare("UPDATE jobs SET deployment_id = ? WHERE coalesced_into = ? AND state = 'coalesced'");
-    this.attach = db.prepare('UPDATE jobs SET deployment_id = ? WHERE id = ?');
-    this.running = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE state = 'running' ORDER BY id`);
-    // NULL: a job claimed before jobs had a host (or by a caller that named none): every host's
-    this.runningOfHost = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE state = 'running' AND (host = ? OR host IS NULL) ORDER BY id`);
-    this.requeue = db.prepare("UPDATE jobs SET state = 'queued', started_at = NULL WHERE id = ?");
-    this.giveUp = db.prepare("UPDATE jobs SET state = 'done', finished_at = ?, deployment_id = coalesce(?, deployment_id) WHERE id = ?");
-    this.depthAll = db.prepare("SELECT count(*) FROM jobs WHERE state = 'queued'").pluck();
-    this.depthRepo = db.prepare("SELECT count(*) FROM jobs WHERE state = 'queued' AND repo = ?").pluck();
-    this.queuedRepos = db.prepare("SELECT DISTINCT repo FROM jobs WHERE state = 'queued' ORDER BY repo").pluck();
-    this.ofRepo = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE repo = ? ORDER BY id DESC LIMIT ?`);
-    this.ofEvent = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE event_id = ? ORDER BY id`);
+      ).pluck(),
+      truncatedEvents: (prepare) => prepare(`SELECT DISTINCT j.event_id FROM jobs j JOIN push_events e ON e.id = j.event_id WHERE ${claimed} AND e.commits_truncated = 1 ORDER BY j.event_id`).pluck(),
+      finish: (prepare) => prepare("UPDATE jobs SET state = 'done', finished_at = ?, deployment_id = ? WHERE id = ?"),
+      finishCoalesced: (prepare) => prepare("UPDATE jobs SET deployment_id = ? WHERE coalesced_into = ? AND state = 'coalesced'"),
+      attach: (prepare) => prepare('UPDATE jobs SET deployment_id = ? WHERE id = ?'),
+      running: (prepare) => prepare(`SELECT ${COLUMNS} FROM jobs WHERE state = 'running' ORDER BY id`),
+      // NULL: a job claimed before jobs had a host (or by a caller that named none): every host's
+      runningOfHost: (prepare) => prepare(`SELECT ${COLUMNS} FROM jobs WHERE state = 'running' AND (host = ? OR host IS NULL) ORDER BY id`),
+      requeue: (prepare) => prepare("UPDATE jobs SET state = 'queued', started_at = NULL WHERE id = ?"),
+      giveUp: (prepare) => prepare("UPDATE jobs SET state = 'done', finished_at = ?, deployment_id = coalesce(?, deployment_id) WHERE id = ?"),
+      depthAll: (prepare) => prepare("SELECT count(*) FROM jobs WHERE state = 'queued'").pluck(),
+      depthRepo: (prepare) => prepare("SELECT count(*) FROM jobs WHERE state = 'queued' AND repo = ?").pluck(),
+      queuedRepos: (prepare) => prepare("SELECT DISTINCT repo FROM jobs WHERE state = 'queued' ORDER BY repo").pluck(),
+      ofRepo: (prepare) => prepare(`SELECT ${COLUMNS} FROM jobs WHERE repo = ? ORDER BY id DESC LIMIT ?`),
+      ofEvent: (prepare) => prepare(`SELECT ${COLUMNS} FROM jobs WHERE event_id = ? ORDER BY id`),
+    });
   }
 
   enqueueJob(input: JobInput): number {
@@ -132,12 +104,12 @@ export class JobsTable {
     const trigger = checkEnum('trigger', input.trigger, JOB_TRIGGERS);
     return this.ctx.write(() => {
       this.repos.ensureRepo(repo);
-      return this.insert.get(repo, input.branch ?? null, trigger, input.eventId ?? null, input.targetCommit ?? null, this.ctx.now()) as number;
+      return this.sql.insert.get(repo, input.branch ?? null, trigger, input.eventId ?? null, input.targetCommit ?? null, this.ctx.now()) as number;
     });
   }
 
   getJob(id: number): Job | undefined {
-    const row = this.byId.get(id) as JobDbRow | undefined;
+    const row = this.sql.byId.get(id) as JobDbRow | undefined;
     return row && toJob(row);
   }
 
@@ -151,27 +123,27 @@ export class JobsTable {
    */
   claimNextJob(repo: string, host: string | null = null): ClaimedJob | undefined {
     return this.ctx.write(() => {
-      const oldest = this.oldestQueued.get(repo) as JobDbRow | undefined;
+      const oldest = this.sql.oldestQueued.get(repo) as JobDbRow | undefined;
       if (!oldest) return undefined;
       const at = this.ctx.now();
       let kept = oldest.id;
       let coalescedJobIds: number[] = [];
       if (oldest.target_commit === null) {
-        const barrier = (this.nextTargetedAfter.get(repo, oldest.id) as number | undefined) ?? Number.MAX_SAFE_INTEGER;
+        const barrier = (this.sql.nextTargetedAfter.get(repo, oldest.id) as number | undefined) ?? Number.MAX_SAFE_INTEGER;
         const group = { repo, oldest: oldest.id, barrier, branch: oldest.branch };
-        kept = this.newestOfBranch.get(group) as number;
+        kept = this.sql.newestOfBranch.get(group) as number;
         if (kept !== oldest.id) {
-          coalescedJobIds = (this.coalesceGroup.all({ ...group, kept, at }) as number[]).sort((a, b) => a - b);
-          this.repointGroup.run({ kept, oldest: oldest.id });
+          coalescedJobIds = (this.sql.coalesceGroup.all({ ...group, kept, at }) as number[]).sort((a, b) => a - b);
+          this.sql.repointGroup.run({ kept, oldest: oldest.id });
         }
       }
-      this.start.run(at, host, kept);
+      this.sql.start.run(at, host, kept);
       const ofClaim = { kept, oldest: oldest.id };
       return {
-        ...toJob(this.byId.get(kept) as JobDbRow),
+        ...toJob(this.sql.byId.get(kept) as JobDbRow),
         coalescedJobIds,
-        pushedHead: (this.newestHead.get(ofClaim) as string | undefined) ?? null,
-        truncatedEventIds: this.truncatedEvents.all(ofClaim) as number[],
+        pushedHead: (this.sql.newestHead.get(ofClaim) as string | undefined) ?? null,
+        truncatedEventIds: this.sql.truncatedEvents.all(ofClaim) as number[],
       };
     });
   }
@@ -179,16 +151,16 @@ export class JobsTable {
   /** The job ran (its deployment may be null when none was created); jobs folded into it point at the same deployment. */
   finishJob(id: number, deploymentId: number | null): void {
     this.ctx.write(() => {
-      const info = this.finish.run(this.ctx.now(), deploymentId, id);
+      const info = this.sql.finish.run(this.ctx.now(), deploymentId, id);
       if (info.changes === 0) throw new IntegralGitError('IG_NOT_FOUND', `job ${id} does not exist`, { jobId: id });
-      if (deploymentId !== null) this.finishCoalesced.run(deploymentId, id);
+      if (deploymentId !== null) this.sql.finishCoalesced.run(deploymentId, id);
     });
   }
 
   /** Link the running job to the deployment it created, before the deployment ends (pages show it live). */
   attachDeployment(jobId: number, deploymentId: number): void {
     this.ctx.write(() => {
-      if (this.attach.run(deploymentId, jobId).changes === 0) throw new IntegralGitError('IG_NOT_FOUND', `job ${jobId} does not exist`, { jobId });
+      if (this.sql.attach.run(deploymentId, jobId).changes === 0) throw new IntegralGitError('IG_NOT_FOUND', `job ${jobId} does not exist`, { jobId });
     });
   }
 
@@ -197,29 +169,29 @@ export class JobsTable {
    * transaction): those of `host` and those with no host; every one when `host` is undefined.
    */
   runningJobs(host?: string): Job[] {
-    const rows = host === undefined ? this.running.all() : this.runningOfHost.all(host);
+    const rows = host === undefined ? this.sql.running.all() : this.sql.runningOfHost.all(host);
     return (rows as JobDbRow[]).map(toJob);
   }
 
   requeueJob(id: number): void {
-    this.requeue.run(id);
+    this.sql.requeue.run(id);
   }
 
   abandonJob(id: number, deploymentId: number | null): void {
-    this.giveUp.run(this.ctx.now(), deploymentId, id);
+    this.sql.giveUp.run(this.ctx.now(), deploymentId, id);
   }
 
   queueDepth(repo?: string): number {
-    return (repo === undefined ? this.depthAll.get() : this.depthRepo.get(repo)) as number;
+    return (repo === undefined ? this.sql.depthAll.get() : this.sql.depthRepo.get(repo)) as number;
   }
 
   reposWithQueuedJobs(): string[] {
-    return this.queuedRepos.all() as string[];
+    return this.sql.queuedRepos.all() as string[];
   }
 
   /** Newest first; `states` filters (e.g. ['queued', 'running'] for the queue panel). */
   listJobs(repo: string, states?: JobState[], limit = 200): Job[] {
-    if (states === undefined) return (this.ofRepo.all(repo, limit) as JobDbRow[]).map(toJob);
+    if (states === undefined) return (this.sql.ofRepo.all(repo, limit) as JobDbRow[]).map(toJob);
     const wanted = states.map((s) => checkEnum('job state', s, JOB_STATES));
     if (wanted.length === 0) return [];
     const sql = `SELECT ${COLUMNS} FROM jobs WHERE state IN (${wanted.map(() => '?').join(', ')}) AND repo = ? ORDER BY id DESC LIMIT ?`;
@@ -227,6 +199,6 @@ export class JobsTable {
   }
 
   jobsOfEvent(eventId: number): Job[] {
-    return (this.ofEvent.all(eventId) as JobDbRow[]).map(toJob);
+    return (this.sql.ofEvent.all(eventId) as JobDbRow[]).map(toJob);
   }
 }

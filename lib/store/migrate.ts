@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { IntegralGitError } from '../errors';
-import { MIGRATIONS, type Migration } from './migrations';
+import { LATEST_SCHEMA_VERSION, loadMigrations, type Migration } from './migrations';
 
 export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
@@ -11,11 +11,13 @@ export function schemaVersion(db: Database.Database): number {
  * `PRAGMA user_version` bumped inside it, so a crash leaves the database at a whole version.
  * The version is re-read inside each IMMEDIATE transaction: two processes opening a fresh
  * database at once do not both apply the same step.
- * Returns the versions applied by this call.
+ * Returns the versions applied by this call. Without `migrations`, this code's own steps,
+ * loaded only when the database is behind them.
  */
-export function applyMigrations(db: Database.Database, file: string, migrations: readonly Migration[] = MIGRATIONS): number[] {
+export function applyMigrations(db: Database.Database, file: string, given?: readonly Migration[]): number[] {
+  const migrations = given ?? (schemaVersion(db) < LATEST_SCHEMA_VERSION ? loadMigrations() : []);
   checkMigrationList(migrations);
-  const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
+  const latest = given ? (migrations.length === 0 ? 0 : migrations[migrations.length - 1].version) : LATEST_SCHEMA_VERSION;
   const current = schemaVersion(db);
   if (current > latest) {
     throw new IntegralGitError(

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { StoreContext } from './context';
+import { lazyStatements, type Statements } from './lazy-statements';
 import { checkName } from './sql-helpers';
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
@@ -90,44 +90,34 @@ function toMessage(r: OutboxDbRow): OutboxMessage {
  * same message at once, and a process that dies mid-attempt only delays it.
  */
 export class OutboxTable {
-  private readonly insert: Database.Statement;
-  private readonly due: Database.Statement;
-  private readonly claim: Database.Statement;
-  private readonly byId: Database.Statement;
-  private readonly byDeployment: Database.Statement;
-  private readonly attemptsOf: Database.Statement;
-  private readonly addAttempt: Database.Statement;
-  private readonly markSent: Database.Statement;
-  private readonly markRetry: Database.Statement;
-  private readonly markFailed: Database.Statement;
-  private readonly count: Database.Statement;
-  private readonly countByStatus: Database.Statement;
+  private readonly sql: Statements<'insert' | 'due' | 'claim' | 'byId' | 'byDeployment' | 'attemptsOf' | 'addAttempt' | 'markSent' | 'markRetry' | 'markFailed' | 'count' | 'countByStatus'>;
 
   constructor(private readonly ctx: StoreContext) {
-    const db = ctx.db;
-    this.insert = db.prepare(
-      `INSERT INTO outbox (kind, target, event, payload, deployment_id, repo, status, attempts, next_attempt_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
-    );
-    // the oldest pending message of each lane, when it is due: a lane keeps its order
-    this.due = db.prepare(
-      `SELECT ${COLUMNS} FROM outbox o
-       WHERE o.status = 'pending' AND o.next_attempt_at <= ?
-         AND o.id = (SELECT MIN(id) FROM outbox l WHERE l.status = 'pending' AND l.target = o.target)
-       ORDER BY o.id LIMIT ?`,
-    );
-    this.claim = db.prepare(
-      `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?`,
-    );
-    this.byId = db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`);
-    this.byDeployment = db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE deployment_id = ? ORDER BY id`);
-    this.attemptsOf = db.prepare('SELECT attempt, started_at, duration_ms, ok, error FROM outbox_attempts WHERE outbox_id = ? ORDER BY attempt');
-    this.addAttempt = db.prepare('INSERT OR REPLACE INTO outbox_attempts (outbox_id, attempt, started_at, duration_ms, ok, error) VALUES (?, ?, ?, ?, ?, ?)');
-    this.markSent = db.prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?`);
-    this.markRetry = db.prepare(`UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?`);
-    this.markFailed = db.prepare(`UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`);
-    this.count = db.prepare('SELECT COUNT(*) FROM outbox').pluck();
-    this.countByStatus = db.prepare('SELECT COUNT(*) FROM outbox WHERE status = ?').pluck();
+    this.sql = lazyStatements(ctx.db, 'outbox', {
+      insert: (prepare) => prepare(
+        `INSERT INTO outbox (kind, target, event, payload, deployment_id, repo, status, attempts, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+      ),
+      // the oldest pending message of each lane, when it is due: a lane keeps its order
+      due: (prepare) => prepare(
+        `SELECT ${COLUMNS} FROM outbox o
+         WHERE o.status = 'pending' AND o.next_attempt_at <= ?
+           AND o.id = (SELECT MIN(id) FROM outbox l WHERE l.status = 'pending' AND l.target = o.target)
+         ORDER BY o.id LIMIT ?`,
+      ),
+      claim: (prepare) => prepare(
+        `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?`,
+      ),
+      byId: (prepare) => prepare(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`),
+      byDeployment: (prepare) => prepare(`SELECT ${COLUMNS} FROM outbox WHERE deployment_id = ? ORDER BY id`),
+      attemptsOf: (prepare) => prepare('SELECT attempt, started_at, duration_ms, ok, error FROM outbox_attempts WHERE outbox_id = ? ORDER BY attempt'),
+      addAttempt: (prepare) => prepare('INSERT OR REPLACE INTO outbox_attempts (outbox_id, attempt, started_at, duration_ms, ok, error) VALUES (?, ?, ?, ?, ?, ?)'),
+      markSent: (prepare) => prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?`),
+      markRetry: (prepare) => prepare(`UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?`),
+      markFailed: (prepare) => prepare(`UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`),
+      count: (prepare) => prepare('SELECT COUNT(*) FROM outbox').pluck(),
+      countByStatus: (prepare) => prepare('SELECT COUNT(*) FROM outbox WHERE status = ?').pluck(),
+    });
   }
 
   enqueue(inputs: OutboxMessageInput[]): number[] {
@@ -136,7 +126,7 @@ export class OutboxTable {
       const now = this.ctx.now();
       return inputs.map((m) => {
         const payload = JSON.stringify(m.payload ?? null);
-        const info = this.insert.run(checkName('outbox kind', m.kind), checkName('outbox target', m.target), m.event ?? null, payload, m.deploymentId ?? null, m.repo ?? null, now, now);
+        const info = this.sql.insert.run(checkName('outbox kind', m.kind), checkName('outbox target', m.target), m.event ?? null, payload, m.deploymentId ?? null, m.repo ?? null, now, now);
         return Number(info.lastInsertRowid);
       });
     });
@@ -144,38 +134,38 @@ export class OutboxTable {
 
   /** Messages a dispatcher may attempt now: the head of each lane, when due. */
   dueMessages(now: string, limit: number): OutboxMessage[] {
-    return (this.due.all(now, limit) as OutboxDbRow[]).map(toMessage);
+    return (this.sql.due.all(now, limit) as OutboxDbRow[]).map(toMessage);
   }
 
   /** Take the attempt: true when this caller got it (no other process holds a lease on it). */
   claimAttempt(id: number, now: string, leaseUntil: string): OutboxMessage | undefined {
     return this.ctx.write(() => {
-      if (this.claim.run(leaseUntil, id, now).changes === 0) return undefined;
-      return toMessage(this.byId.get(id) as OutboxDbRow);
+      if (this.sql.claim.run(leaseUntil, id, now).changes === 0) return undefined;
+      return toMessage(this.sql.byId.get(id) as OutboxDbRow);
     });
   }
 
   recordAttempt(id: number, attempt: Omit<OutboxAttempt, 'ok' | 'error'>, result: OutboxAttemptResult): void {
     this.ctx.write(() => {
       const ok = result.outcome === 'sent';
-      this.addAttempt.run(id, attempt.attempt, attempt.startedAt, attempt.durationMs, ok ? 1 : 0, ok ? null : result.error);
-      if (result.outcome === 'sent') this.markSent.run(this.ctx.now(), id);
-      else if (result.outcome === 'retry') this.markRetry.run(result.nextAttemptAt, result.error, id);
-      else this.markFailed.run(result.error, id);
+      this.sql.addAttempt.run(id, attempt.attempt, attempt.startedAt, attempt.durationMs, ok ? 1 : 0, ok ? null : result.error);
+      if (result.outcome === 'sent') this.sql.markSent.run(this.ctx.now(), id);
+      else if (result.outcome === 'retry') this.sql.markRetry.run(result.nextAttemptAt, result.error, id);
+      else this.sql.markFailed.run(result.error, id);
     });
   }
 
   get(id: number): OutboxMessage | undefined {
-    const row = this.byId.get(id) as OutboxDbRow | undefined;
+    const row = this.sql.byId.get(id) as OutboxDbRow | undefined;
     return row ? toMessage(row) : undefined;
   }
 
   ofDeployment(deploymentId: number): OutboxMessage[] {
-    return (this.byDeployment.all(deploymentId) as OutboxDbRow[]).map(toMessage);
+    return (this.sql.byDeployment.all(deploymentId) as OutboxDbRow[]).map(toMessage);
   }
 
   attempts(id: number): OutboxAttempt[] {
-    return (this.attemptsOf.all(id) as Array<{ attempt: number; started_at: string; duration_ms: number; ok: number; error: string | null }>).map((r) => ({
+    return (this.sql.attemptsOf.all(id) as Array<{ attempt: number; started_at: string; duration_ms: number; ok: number; error: string | null }>).map((r) => ({
       attempt: r.attempt,
       startedAt: r.started_at,
       durationMs: r.duration_ms,
@@ -185,6 +175,6 @@ export class OutboxTable {
   }
 
   countMessages(status?: OutboxStatus): number {
-    return (status ? this.countByStatus.get(status) : this.count.get()) as number;
+    return (status ? this.sql.countByStatus.get(status) : this.sql.count.get()) as number;
   }
 }

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { StoreContext } from './context';
+import { lazyStatements, type Statements } from './lazy-statements';
 import type { CommitsTable } from './commits';
 import type { JobsTable } from './jobs';
 import type { ReposTable } from './repos';
@@ -60,14 +60,9 @@ function toEvent(r: EventDbRow): PushEventRow {
  * (`synchronous=FULL`) before it returns: the webhook answers 202 only after this.
  */
 export class PushEventsTable {
-  private readonly insert: Database.Statement;
-  private readonly original: Database.Statement;
-  private readonly byId: Database.Statement;
-  private readonly listAll: Database.Statement;
-  private readonly listBranch: Database.Statement;
+  private readonly sql: Statements<'insert' | 'clearTruncated' | 'original' | 'byId' | 'listAll' | 'listBranch'>;
   private readonly record: (input: PushEventInput) => PushEventResult;
   private readonly recordMany: (inputs: PushEventInput[]) => PushEventResult[];
-  private readonly clearTruncated: Database.Statement;
 
   constructor(
     private readonly ctx: StoreContext,
@@ -77,22 +72,22 @@ export class PushEventsTable {
     private readonly defaultSynchronous: 'NORMAL' | 'FULL',
   ) {
     const db = ctx.db;
-    // The unique index on (provider, delivery_id) decides duplicates, also across processes.
-    this.insert = db
-      .prepare(
-        `INSERT INTO push_events (repo, provider, delivery_id, event_type, ref, branch, tag, before_sha, after_sha, created, deleted, forced, pusher, received_at, commits_truncated)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
-      )
-      .pluck();
-    this.clearTruncated = db.prepare('UPDATE push_events SET commits_truncated = 0 WHERE id = ?');
-    this.original = db.prepare('SELECT id FROM push_events WHERE provider = ? AND delivery_id = ?').pluck();
-    this.byId = db.prepare(`SELECT ${COLUMNS} FROM push_events e WHERE e.id = ?`);
-    this.listAll = db.prepare(LIST_PUSH_EVENTS_SQL);
-    this.listBranch = db.prepare(LIST_BRANCH_PUSH_EVENTS_SQL);
     const tx = db.transaction((input: PushEventInput) => this.insertEvent(input));
     this.record = (input) => tx.immediate(input);
     const txMany = db.transaction((inputs: PushEventInput[]) => inputs.map((input) => this.insertEvent(input)));
     this.recordMany = (inputs) => txMany.immediate(inputs);
+    this.sql = lazyStatements(ctx.db, 'push_events', {
+      // The unique index on (provider, delivery_id) decides duplicates, also across processes.
+      insert: (prepare) => prepare(
+        `INSERT INTO push_events (repo, provider, delivery_id, event_type, ref, branch, tag, before_sha, after_sha, created, deleted, forced, pusher, received_at, commits_truncated)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+      ).pluck(),
+      clearTruncated: (prepare) => prepare('UPDATE push_events SET commits_truncated = 0 WHERE id = ?'),
+      original: (prepare) => prepare('SELECT id FROM push_events WHERE provider = ? AND delivery_id = ?').pluck(),
+      byId: (prepare) => prepare(`SELECT ${COLUMNS} FROM push_events e WHERE e.id = ?`),
+      listAll: (prepare) => prepare(LIST_PUSH_EVENTS_SQL),
+      listBranch: (prepare) => prepare(LIST_BRANCH_PUSH_EVENTS_SQL),
+    });
   }
 
   /** Several refs of one delivery (Bitbucket, multi-ref pushes): all stored or none, one fsync. */
@@ -129,7 +124,7 @@ export class PushEventsTable {
     this.repos.ensureRepo(input.repo);
     const deliveryId = input.deliveryId ?? null;
     const branch = input.branch ?? null;
-    const eventId = this.insert.get(
+    const eventId = this.sql.insert.get(
       input.repo,
       input.provider,
       deliveryId,
@@ -147,7 +142,7 @@ export class PushEventsTable {
       input.commitsTruncated ? 1 : 0,
     ) as number | undefined;
     if (eventId === undefined) {
-      const originalId = this.original.get(input.provider, deliveryId) as number;
+      const originalId = this.sql.original.get(input.provider, deliveryId) as number;
       return { duplicate: true, eventId: originalId, jobIds: this.jobs.jobsOfEvent(originalId).map((j) => j.id) };
     }
     this.commits.addForEvent(input.repo, branch, eventId, input.commits ?? [], at);
@@ -161,12 +156,12 @@ export class PushEventsTable {
     if (!event) return;
     this.ctx.write(() => {
       this.commits.addForEvent(event.repo, event.branch, eventId, commits, this.ctx.now());
-      this.clearTruncated.run(eventId);
+      this.sql.clearTruncated.run(eventId);
     });
   }
 
   getPushEvent(id: number): PushEventRow | undefined {
-    const row = this.byId.get(id) as EventDbRow | undefined;
+    const row = this.sql.byId.get(id) as EventDbRow | undefined;
     return row && toEvent(row);
   }
 
@@ -174,7 +169,7 @@ export class PushEventsTable {
     const limit = checkLimit(opts.limit);
     const before = parseCursor(opts.before);
     const rows = (
-      opts.branch !== undefined ? this.listBranch.all(repo, opts.branch, before, limit + 1) : this.listAll.all(repo, before, limit + 1)
+      opts.branch !== undefined ? this.sql.listBranch.all(repo, opts.branch, before, limit + 1) : this.sql.listAll.all(repo, before, limit + 1)
     ) as EventDbRow[];
     return toPage(rows, limit, toEvent);
   }

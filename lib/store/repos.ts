@@ -1,15 +1,16 @@
-import type Database from 'better-sqlite3';
 import type { StoreContext } from './context';
+import { lazyStatements, type Statements } from './lazy-statements';
 import { checkName } from './sql-helpers';
 
 /** The repositories the store has seen; other tables refer to them by name. */
 export class ReposTable {
-  private readonly insert: Database.Statement;
-  private readonly list: Database.Statement;
+  private readonly sql: Statements<'insert' | 'list'>;
 
   constructor(private readonly ctx: StoreContext) {
-    this.insert = ctx.db.prepare('INSERT INTO repos (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING');
-    this.list = ctx.db.prepare('SELECT name FROM repos ORDER BY name').pluck();
+    this.sql = lazyStatements(ctx.db, 'repos', {
+      insert: (prepare) => prepare('INSERT INTO repos (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING'),
+      list: (prepare) => prepare('SELECT name FROM repos ORDER BY name').pluck(),
+    });
   }
 
   /**
@@ -25,14 +26,14 @@ export class ReposTable {
     checkName('repo', name);
     if (this.ctx.db.inTransaction) {
       // the caller's transaction may still roll back: not remembered
-      this.insert.run(name, this.ctx.now());
+      this.sql.insert.run(name, this.ctx.now());
       return;
     }
-    this.ctx.write(() => this.insert.run(name, this.ctx.now()));
+    this.ctx.write(() => this.sql.insert.run(name, this.ctx.now()));
     this.committed.add(name);
   }
 
   listRepos(): string[] {
-    return this.list.all() as string[];
+    return this.sql.list.all() as string[];
   }
 }

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { StoreContext } from './context';
+import { lazyStatements, type Statements } from './lazy-statements';
 
 export interface RetentionLimits {
   deployments: number;
@@ -20,47 +20,42 @@ const BATCH = 500;
  * succeeded deployment of each host (it says what is deployed there).
  */
 export class RetentionPruner {
-  private readonly oldDeployments: Database.Statement;
-  private readonly unlinkJobs: Database.Statement;
-  private readonly deleteDeployment: Database.Statement;
-  private readonly deliveryCutoff: Database.Statement;
-  private readonly deleteDeliveries: Database.Statement;
+  private readonly sql: Statements<'oldDeployments' | 'unlinkJobs' | 'deleteDeployment' | 'deliveryCutoff' | 'deleteDeliveries'>;
 
   constructor(private readonly ctx: StoreContext) {
-    const db = ctx.db;
-    this.oldDeployments = db
-      .prepare(
+    this.sql = lazyStatements(ctx.db, 'retention', {
+      oldDeployments: (prepare) => prepare(
         `SELECT id FROM (SELECT id, status FROM deployments WHERE repo = ? ORDER BY id DESC LIMIT -1 OFFSET ?)
          WHERE status NOT IN ('queued', 'running')
            AND id NOT IN (SELECT max(id) FROM deployments WHERE repo = ? AND status = 'succeeded' GROUP BY host)
          ORDER BY id LIMIT ?`,
-      )
-      .pluck();
-    this.unlinkJobs = db.prepare('UPDATE jobs SET deployment_id = NULL WHERE deployment_id = ?');
-    // deployment_log rows go with it (ON DELETE CASCADE)
-    this.deleteDeployment = db.prepare('DELETE FROM deployments WHERE id = ?');
-    this.deliveryCutoff = db.prepare('SELECT id FROM deliveries WHERE repo = ? ORDER BY id DESC LIMIT 1 OFFSET ?').pluck();
-    this.deleteDeliveries = db.prepare(`DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE repo = ? AND id <= ? ORDER BY id LIMIT ${BATCH})`);
+      ).pluck(),
+      unlinkJobs: (prepare) => prepare('UPDATE jobs SET deployment_id = NULL WHERE deployment_id = ?'),
+      // deployment_log rows go with it (ON DELETE CASCADE)
+      deleteDeployment: (prepare) => prepare('DELETE FROM deployments WHERE id = ?'),
+      deliveryCutoff: (prepare) => prepare('SELECT id FROM deliveries WHERE repo = ? ORDER BY id DESC LIMIT 1 OFFSET ?').pluck(),
+      deleteDeliveries: (prepare) => prepare(`DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE repo = ? AND id <= ? ORDER BY id LIMIT ${BATCH})`),
+    });
   }
 
   prune(repo: string, limits: RetentionLimits): PruneResult {
     const result: PruneResult = { deployments: 0, deliveries: 0 };
     for (;;) {
       const n = this.ctx.write(() => {
-        const ids = this.oldDeployments.all(repo, limits.deployments, repo, BATCH) as number[];
+        const ids = this.sql.oldDeployments.all(repo, limits.deployments, repo, BATCH) as number[];
         for (const id of ids) {
-          this.unlinkJobs.run(id);
-          this.deleteDeployment.run(id);
+          this.sql.unlinkJobs.run(id);
+          this.sql.deleteDeployment.run(id);
         }
         return ids.length;
       });
       result.deployments += n;
       if (n < BATCH) break;
     }
-    const cutoff = this.deliveryCutoff.get(repo, limits.deliveries) as number | undefined;
+    const cutoff = this.sql.deliveryCutoff.get(repo, limits.deliveries) as number | undefined;
     if (cutoff !== undefined) {
       for (;;) {
-        const n = this.ctx.write(() => this.deleteDeliveries.run(repo, cutoff).changes);
+        const n = this.ctx.write(() => this.sql.deleteDeliveries.run(repo, cutoff).changes);
         result.deliveries += n;
         if (n < BATCH) break;
       }

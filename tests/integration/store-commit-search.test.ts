@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { makeTempDir } from '../helpers/git-fixture';
-import { applyMigrations, DATABASE_FILE, MIGRATIONS, openStore, type Store } from '../../lib/store';
+import { applyMigrations, DATABASE_FILE, loadMigrations, openStore, type Store } from '../../lib/store';
 import { searchHistory } from '../../lib/history/search-history';
 import { settingsFromObject } from '../../lib/settings/load-settings';
+
+const MIGRATIONS = loadMigrations();
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { useTempDirs } from '../helpers/temp-store';
-import { applyMigrations, DATABASE_FILE, INTERRUPTED_MESSAGE, MIGRATIONS, openStore, type Store } from '../../lib/store';
+import { applyMigrations, DATABASE_FILE, INTERRUPTED_MESSAGE, loadMigrations, openStore, type Store } from '../../lib/store';
+
+const MIGRATIONS = loadMigrations();
 
 // temp dirs of this file, removed when it ends
 const tempDir = useTempDirs('ig-store-');

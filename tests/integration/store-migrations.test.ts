@@ -3,7 +3,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { useTempDirs } from '../helpers/temp-store';
 import { IntegralGitError } from '../../lib/errors';
-import { applyMigrations, DATABASE_FILE, LATEST_SCHEMA_VERSION, MIGRATIONS, openStore, schemaVersion } from '../../lib/store';
+import { applyMigrations, DATABASE_FILE, LATEST_SCHEMA_VERSION, loadMigrations, openStore, schemaVersion } from '../../lib/store';
+
+const MIGRATIONS = loadMigrations();
 
 // temp dirs of this file, removed when it ends
 const tempDir = useTempDirs('ig-store-');
@@ -132,5 +134,22 @@ describe('store migrations', () => {
     const garbage = caught(() => openStore(dir));
     expect(garbage.code).toBe('IG_DATABASE_UNAVAILABLE');
     expect(garbage.message).toContain('restore it from a backup');
+  });
+
+  it('an up-to-date database opens without loading any migration module; a fresh one loads them', () => {
+    const current = tempDir();
+    openStore(current).close();
+    const fresh = tempDir();
+    jest.isolateModules(() => {
+      // loading the first step (every migration run starts there) now fails loudly
+      jest.doMock('../../lib/store/migrations/001-initial', () => {
+        throw new Error('migration 001 loaded');
+      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const isolated = require('../../lib/store') as typeof import('../../lib/store');
+      isolated.openStoreForReading(current).close();
+      isolated.openStore(current).close();
+      expect(() => isolated.openStore(fresh)).toThrow(/migration 001 loaded/);
+    });
   });
 });

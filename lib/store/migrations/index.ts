@@ -1,17 +1,31 @@
 import type { Migration } from './types';
-import { migration001 } from './001-initial';
-import { migration002 } from './002-commits-truncated';
-import { migration003 } from './003-outbox';
-import { migration004 } from './004-history-search';
-import { migration005 } from './005-safe-deployments';
-import { migration006 } from './006-outcomes';
-import { migration007 } from './007-job-hosts';
-import { migration008 } from './008-deferred-commit-search';
-import { migration009 } from './009-job-deployments';
 
 export type { Migration } from './types';
 
-/** Every schema step, in order. Add new files at the end; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
+/*
+ * Every schema step, in order: step N is version N. Each is loaded only when a database
+ * needs it: an up-to-date database (every start but the first after an upgrade) reads its
+ * version, compares it with LATEST_SCHEMA_VERSION and loads none of them.
+ * Add new files at the end; never edit a released one.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const STEPS: readonly (() => Migration)[] = [
+  () => (require('./001-initial') as typeof import('./001-initial')).migration001,
+  () => (require('./002-commits-truncated') as typeof import('./002-commits-truncated')).migration002,
+  () => (require('./003-outbox') as typeof import('./003-outbox')).migration003,
+  () => (require('./004-history-search') as typeof import('./004-history-search')).migration004,
+  () => (require('./005-safe-deployments') as typeof import('./005-safe-deployments')).migration005,
+  () => (require('./006-outcomes') as typeof import('./006-outcomes')).migration006,
+  () => (require('./007-job-hosts') as typeof import('./007-job-hosts')).migration007,
+  () => (require('./008-deferred-commit-search') as typeof import('./008-deferred-commit-search')).migration008,
+  () => (require('./009-job-deployments') as typeof import('./009-job-deployments')).migration009,
+];
+/* eslint-enable @typescript-eslint/no-require-imports */
 
-export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+/** The newest schema version this code knows (versions are 1..N with no gaps; applyMigrations checks). */
+export const LATEST_SCHEMA_VERSION = STEPS.length;
+
+/** Every schema step, loaded, oldest first. */
+export function loadMigrations(): Migration[] {
+  return STEPS.map((load) => load());
+}
