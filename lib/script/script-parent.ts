@@ -193,8 +193,14 @@ function spawnParent(cwd: string): ScriptParent {
   });
   parent.once('error', (err) => onStartFailed(err));
   parent.once('exit', (code, signal) => {
-    onStartFailed(new Error(`the script's parent process ended before the script started (code ${code}, signal ${signal})`));
-    onExit({ code, signal });
+    const ended = (): void => {
+      onStartFailed(new Error(`the script's parent process ended before the script started (code ${code}, signal ${signal})`));
+      onExit({ code, signal });
+    };
+    // its last messages (started, exit, a spawn error) can still wait in the channel when a
+    // busy event loop sees the exit first: they settle the promises, this only what is left
+    if (parent.connected) parent.once('disconnect', ended);
+    else ended();
   });
   parent.on('error', () => undefined); // a later failure shows as the exit
   return { process: parent, started, exited };

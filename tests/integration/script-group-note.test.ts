@@ -40,7 +40,8 @@ describe('the note of a running script group', () => {
   });
 
   it('records the start time of the script, so a reused pid is not taken for it', async () => {
-    wc.write('deploy.sh', `#!/bin/sh\ncp "${recordDir}/$$.json" note.json\necho "$(cut -d' ' -f22 /proc/$$/stat)" > start\n`);
+    // the parent writes the note right after the exec it waits for: a first line can come sooner
+    wc.write('deploy.sh', `#!/bin/sh\nsleep 0.3\ncp "${recordDir}/$$.json" note.json\necho "$(cut -d' ' -f22 /proc/$$/stat)" > start\n`);
     const r = await runScript({ script: 'deploy.sh', location: wc.dir, env: baseScriptEnv(), timeoutSeconds: 30, recordDir });
     expect(r.exitCode).toBe(0);
     const note = JSON.parse(wc.read('note.json')) as { start?: string };
@@ -57,5 +58,28 @@ describe('the note of a running script group', () => {
     });
     await new Promise((r) => setTimeout(r, 800));
     expect(fs.existsSync(path.join(wc.dir, 'ran'))).toBe(false);
+  });
+});
+
+/**
+ * A script that ends while the server is busy: its parent's messages (started, exit) and
+ * the parent's own exit are all waiting when the event loop turns again, in no fixed
+ * order. Found under load: the parent's exit was taken first and a script that ran and
+ * exited 0 was reported as "the script's parent process ended before the script started".
+ */
+describe('a script that ends while the server is busy', () => {
+  let wc: ScriptDir;
+  beforeEach(() => (wc = new ScriptDir()));
+  afterEach(() => wc.remove());
+
+  it.each([0, 3])('is reported as started, with its own exit code (%i)', async (code) => {
+    for (let i = 0; i < 5; i++) {
+      wc.write('deploy.sh', `#!/bin/sh\necho ran\nexit ${code}\n`);
+      const run = runScript({ script: 'deploy.sh', location: wc.dir, env: baseScriptEnv(), timeoutSeconds: 30 });
+      blockEventLoop(700);
+      const r = await run;
+      expect(r.exitCode).toBe(code);
+      expect(r.output.map((c) => c.text).join('')).toBe('ran\n');
+    }
   });
 });
