@@ -9,18 +9,22 @@ import fs from 'node:fs';
  * one comparison per call, nothing written.
  */
 const target = process.env.INTEGRALGIT_PHASE_TRACE;
-let offsetNs: bigint | undefined;
+let clock: (() => bigint) | undefined;
 
 export function tracePhase(phase: string, repo: string): void {
   if (!target) return;
-  offsetNs ??= realtimeOffsetNs();
-  const ns = process.hrtime.bigint() + offsetNs;
+  clock ??= realtimeClock();
+  const ns = clock();
   // synchronous: a trace line must be on disk before the script it precedes can run
   fs.appendFileSync(target, JSON.stringify({ phase, repo, ns: ns.toString() }) + '\n');
 }
 
-/** Date.now() has only milliseconds: anchor hrtime to the instant it ticks over. */
-function realtimeOffsetNs(): bigint {
+/**
+ * Wall-clock nanoseconds (what `date +%s%N` prints) with microsecond precision: Date.now()
+ * has only milliseconds, so hrtime is anchored to the instant Date.now() ticks over. The
+ * benches read their side of a trace with the same clock.
+ */
+export function realtimeClock(): () => bigint {
   const start = Date.now();
   let now = start;
   let hr = process.hrtime.bigint();
@@ -28,5 +32,6 @@ function realtimeOffsetNs(): bigint {
     hr = process.hrtime.bigint();
     now = Date.now();
   }
-  return BigInt(now) * 1_000_000n - hr;
+  const offset = BigInt(now) * 1_000_000n - hr;
+  return () => process.hrtime.bigint() + offset;
 }
