@@ -18,6 +18,7 @@ const { connect } = require('nats');
 const { parseArgs } = require('./lib/args');
 const { makeTempRoot } = require('./lib/temp-root');
 const { createServedRepo } = require('./lib/git-repo');
+const { residentMb } = require('./lib/resident-memory');
 const { startIntegralGit, freePort, writeSettings } = require('./lib/integralgit-child');
 const { githubPushPayload } = require('../dist/lib/demo/github-push');
 const { signedHeaders } = require('./lib/push-body');
@@ -54,7 +55,7 @@ async function main() {
     await pushAndWaitAlone(alone, repo, 'warm-up');
     const times = [];
     for (let i = 0; i < opts.pushes; i++) times.push(await pushAndWaitAlone(alone, repo, `alone ${i}`));
-    results.alone = { ms: median(times), samples: times, rssMb: rssMb(alone.pid) };
+    results.alone = { ms: median(times), samples: times, rssMb: residentMb(alone.pid) ?? NaN };
     await alone.stop();
     console.log(`one host alone: 202 → succeeded ${fmt(results.alone.ms)} ms (median of ${times.length})`);
   }
@@ -78,7 +79,7 @@ async function main() {
     const times = [];
     for (let i = 0; i < opts.pushes; i++) times.push(await pushAndWaitFleet(hosts, kv, repo, `fleet ${size} push ${i}`, size));
     await sleep(5000);
-    const rss = hosts.map((h) => rssMb(h.pid));
+    const rss = hosts.map((h) => residentMb(h.pid) ?? NaN);
     const fleet = { hosts: size, ms: median(times), samples: times, ratio: median(times) / results.alone.ms, rssMbMedian: median(rss), rssMbMax: Math.max(...rss), rssMbTotal: rss.reduce((a, b) => a + b, 0) };
     results.fleets.push(fleet);
     console.log(`${size} hosts: 202 → last host succeeded ${fmt(fleet.ms)} ms (median of ${times.length}), ratio ${fmt(fleet.ratio, 2)}; idle RSS median ${fmt(fleet.rssMbMedian)} MB, max ${fmt(fleet.rssMbMax)} MB`);
@@ -175,15 +176,6 @@ async function waitHeartbeats(kv, size) {
     if (n >= size) return;
     if (Date.now() > deadline) throw new Error(`only ${n}/${size} hosts sent a heartbeat`);
     await sleep(200);
-  }
-}
-
-function rssMb(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
   }
 }
 

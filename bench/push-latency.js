@@ -24,6 +24,7 @@ const { createServedRepo, gitAsync } = require('./lib/git-repo');
 const { startIntegralGit, freePort, writeSettings } = require('./lib/integralgit-child');
 const { signedHeaders } = require('./lib/push-body');
 const { realtimeClock } = require('./lib/realtime-clock');
+const { residentMb } = require('./lib/resident-memory');
 const { enableGitTrace, readGitTrace, readGitChildren, commandName } = require('./lib/git-trace');
 const { describeEnvironment } = require('./lib/environment');
 const { median, percentile, fmt, verdict, table } = require('./lib/stats');
@@ -319,15 +320,6 @@ function gitBreakdown(commands, rows) {
     medianGitProcesses: median(perPush.map((cs) => cs.length)),
     phases: Object.fromEntries(['beforeGit', 'inGit', 'betweenGit', 'afterGit'].map((k) => [k, median(phases.map((p) => p[k]))])),
   };
-}
-
-function residentMb(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The server's own phase marks (INTEGRALGIT_PHASE_TRACE, lib/trace/phase-trace.ts) as { label, ns }. */
