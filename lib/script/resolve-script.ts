@@ -85,6 +85,33 @@ export function checkScriptRunnable(file: string, script: string, location: stri
       data,
     );
   }
+  if (head.subarray(0, 2).equals(SHEBANG)) checkInterpreter(file, script, location);
+}
+
+/**
+ * The interpreter is checked here rather than left to exec: a script started behind its
+ * group's note (script-parent.ts) is exec'd by a shell, which reports a failed exec only
+ * as exit code 127 and a line in the log.
+ */
+function checkInterpreter(file: string, script: string, location: string): void {
+  const shebang = readShebang(file);
+  const interpreter = shebang?.slice(2).trim().split(/\s+/)[0];
+  if (!interpreter || !path.isAbsolute(interpreter)) return; // exec will judge it
+  let problem: string | undefined;
+  try {
+    if (!fs.statSync(interpreter).isFile()) problem = 'is not a file';
+    else fs.accessSync(interpreter, fs.constants.X_OK);
+  } catch (err) {
+    problem = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist on this host' : 'is not executable by the server\'s user';
+  }
+  if (problem) {
+    throw new IntegralGitError('IG_SCRIPT_FAILED', `deploy script ${script} could not start: the interpreter in its first line \`${shebang}\` ${problem}`, {
+      script,
+      file,
+      location,
+      interpreter,
+    });
+  }
 }
 
 export function notExecutable(file: string, script: string, location: string): IntegralGitError {

@@ -21,11 +21,14 @@ for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => {});
 let child;
 let graceMs = 5000;
 const send = (m, then) => { if (process.connected) process.send(m, () => then && then()); else if (then) then(); };
-// Written here, the moment the script exists, not by the server on our word that it
-// started: a server killed (with its process group, so with us) between the two would
-// leave a script nobody notes, and its retry would run alongside it. No fsync: the note
-// guards against the server's death, not the machine's, which ends the script too (and
-// changes the boot id). One small write(2) is not torn by a kill.
+// Written here, not by the server on our word that the script started: a server killed
+// (with its process group, so with us) between the two would leave a script nobody notes,
+// and its retry would run alongside it. And written before the script runs a line: the
+// group leader is a shell that waits on GATE (fd 3) until the note is on disk, then execs
+// the script; if we die first, it reads EOF and exits without running it. No fsync: the
+// note guards against the server's death, not the machine's, which ends the script too
+// (and changes the boot id). One small write(2) is not torn by a kill.
+const GATE = 'IFS= read -r _ <&3 || exit 125; exec "$0" 3<&-';
 const noteGroup = (r, pid) => {
   let start;
   try {
@@ -38,19 +41,23 @@ const noteGroup = (r, pid) => {
 const groupAlive = (pid) => { try { process.kill(-pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
 process.on('message', (m) => {
   graceMs = m.graceMs;
+  const gated = Boolean(m.record);
+  const options = { cwd: m.cwd, env: m.env, uid: m.uid, gid: m.gid, detached: true, shell: false, stdio: ['ignore', 'inherit', 'inherit', gated ? 'pipe' : 'ignore'] };
   try {
-    child = spawn(m.file, [], { cwd: m.cwd, env: m.env, uid: m.uid, gid: m.gid, detached: true, shell: false, stdio: ['ignore', 'inherit', 'inherit'] });
+    child = gated ? spawn('/bin/sh', ['-c', GATE, m.file], options) : spawn(m.file, [], options);
   } catch (e) {
     return send({ spawnError: { code: e.code, message: e.message } }, () => process.exit(0));
   }
   child.once('error', (e) => { if (child.pid === undefined) send({ spawnError: { code: e.code, message: e.message } }, () => process.exit(0)); });
-  if (child.pid !== undefined && m.record) {
+  if (child.pid !== undefined && gated) {
     try {
       noteGroup(m.record, child.pid);
     } catch (e) {
       try { process.kill(-child.pid, 'SIGKILL'); } catch {}
       return send({ spawnError: { message: 'its process group could not be noted in ' + m.record.dir + ' (' + e.message + '): check that the data dir is writable and not full' } }, () => process.exit(0));
     }
+    child.stdio[3].on('error', () => {}); // a gate closed by a killed shell: its exit tells
+    child.stdio[3].end('go\\n');
   }
   child.once('spawn', () => send({ started: child.pid }));
   child.once('exit', (code, signal) => send({ exit: { code, signal } }, () => process.exit(0)));
@@ -131,8 +138,7 @@ function discardSpare(): void {
   else p.kill('SIGKILL');
 }
 
-/** `as`: the script's user and group (a repo's `runAs`); libuv also clears its supplementary groups */
-/** What the script's parent writes the moment the script exists (script-records.ts reads it back). */
+/** What the script's parent writes before the script runs (script-records.ts reads it back). */
 export interface ScriptGroupNote {
   dir: string;
   boot?: string;
@@ -140,6 +146,10 @@ export interface ScriptGroupNote {
   location: string;
 }
 
+/**
+ * `as`: the script's user and group (a repo's `runAs`); libuv also clears its supplementary
+ * groups. With `record`, the script runs only once its group is noted there.
+ */
 export function startScriptParent(
   file: string,
   cwd: string,

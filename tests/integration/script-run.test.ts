@@ -187,22 +187,29 @@ describe('runScript: running and environment', () => {
     expect(fs.existsSync(pwned)).toBe(false);
   });
 
-  it('runs a script whose name holds shell syntax as one file name', async () => {
+  it.each([false, true])('runs a script whose name holds shell syntax as one file name (behind its group note: %s)', async (noted) => {
     const pwned = path.join(wc.dir, 'pwned');
     wc.write('deploy; touch pwned.sh', '#!/bin/sh\necho literal\n');
-    const r = await runScript({ script: 'deploy; touch pwned.sh', location: wc.dir, env: baseScriptEnv(), timeoutSeconds: 30 });
+    const recordDir = noted ? path.join(wc.dir, 'notes') : undefined;
+    const r = await runScript({ script: 'deploy; touch pwned.sh', location: wc.dir, env: baseScriptEnv(), timeoutSeconds: 30, recordDir });
     expect(stdoutOf(r)).toBe('literal\n');
     expect(fs.existsSync(pwned)).toBe(false);
   });
 });
 
-describe('runScript: scripts that cannot start', () => {
+// the server starts every script behind the note of its group (script-parent.ts): a shell
+// execs it, so what exec would refuse must be refused, with the same words, before
+describe.each([
+  ['directly', false],
+  ['behind the note of its group', true],
+])('runScript: scripts that cannot start (%s)', (_how, noted) => {
   let wc: ScriptDir;
   beforeEach(() => {
     wc = new ScriptDir();
   });
   afterEach(() => wc.remove());
-  const run = (script: string, location = wc.dir) => runScript({ script, location, env: baseScriptEnv(), timeoutSeconds: 30 });
+  const run = (script: string, location = wc.dir) =>
+    runScript({ script, location, env: baseScriptEnv(), timeoutSeconds: 30, recordDir: noted ? path.join(wc.dir, 'notes') : undefined });
 
   it('refuses a missing script, naming the path and the config key', async () => {
     const err = await startError(run('./deploy.sh'));
@@ -246,6 +253,15 @@ describe('runScript: scripts that cannot start', () => {
     const err = await startError(run('deploy.sh'));
     expect(err.code).toBe('IG_SCRIPT_FAILED');
     expect(err.message).toContain('#!/nonexistent/interpreter');
+    expect(err.message).toContain('does not exist on this host');
+  });
+
+  it('names the interpreter when it is not executable, with its arguments', async () => {
+    wc.write('interp', 'not a program\n', 0o644);
+    wc.write('deploy.sh', `#!${wc.path('interp')} -e\necho hi\n`);
+    const err = await startError(run('deploy.sh'));
+    expect(err.code).toBe('IG_SCRIPT_FAILED');
+    expect(err.message).toContain(`\`#!${wc.path('interp')} -e\` is not executable`);
   });
 
   it('refuses a relative script that escapes the location, without running it', async () => {
