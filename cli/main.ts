@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { addGlobalOptions } from './global-options';
 import { ExitCode } from './run-command';
 import { registrationsFor } from './command-index';
+import { tolerateClosedStdout } from './closed-stdout';
 
 import { packageVersion } from '../lib/version';
 
@@ -24,6 +25,7 @@ export function buildProgram(argv: readonly string[] = []): Command {
 
 /** Runs the CLI and resolves to the process exit code (0 ok, 1 failed, 2 usage/settings). */
 export async function main(argv: string[]): Promise<number> {
+  tolerateClosedStdout();
   const program = buildProgram(argv);
   try {
     await program.parseAsync(argv);
