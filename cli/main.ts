@@ -1,10 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { addGlobalOptions } from './global-options';
 import { ExitCode } from './run-command';
-import { registrationsFor } from './command-index';
+import { commandNameIn, registrationsFor } from './command-index';
 import { tolerateClosedStdout } from './closed-stdout';
 
 import { packageVersion } from '../lib/version';
+import { endLeanStartUp } from '../lib/process/lean-start-up';
 
 const VERSION = packageVersion();
 
@@ -18,6 +19,8 @@ export function buildProgram(argv: readonly string[] = []): Command {
   addGlobalOptions(program)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  // only `serve` starts lean (bin/integralgit.js held it on seeing the word anywhere)
+  if (commandNameIn(program, argv.slice(2)) !== 'serve') endLeanStartUp();
   for (const register of registrationsFor(program, argv)) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -1,0 +1,50 @@
+import v8 from 'node:v8';
+
+/*
+ * What an idle server holds is mostly what its start-up touched (issue 16, docs/benchmarks.md
+ * "Fifth round"): loading ~230 modules makes node's module resolver hot enough for V8 to run
+ * its optimizing compiler, TurboFan, whose ~4 MB of machine code in the node executable then
+ * stay resident, to optimize functions that run at start-up only; and the start-up's
+ * allocations grow the young generation from 1 MB to 4 MB, which V8 shrinks only after a full
+ * collection an idle server never has. So `serve` starts with TurboFan off and the young
+ * generation held at its initial size, and restores V8's defaults once it listens: requests
+ * are optimized and sized for as before, from the first hot one on.
+ */
+
+/** The V8 flags held during start-up, each with the V8 default it is restored to. */
+export const LEAN_START_UP_FLAGS: ReadonlyArray<{ during: string; after: string }> = [
+  { during: '--no-opt', after: '--opt' },
+  { during: '--semi-space-growth-factor=1', after: '--semi-space-growth-factor=2' },
+];
+
+let release: (() => void) | undefined;
+
+/**
+ * Apply the start-up flags until endLeanStartUp(). A flag the operator set (node's command
+ * line or NODE_OPTIONS: `--no-opt`, `--max-semi-space-size`, …) is left alone, before and
+ * after. Called as early as the command line says `serve` (cli/main.ts): a single function
+ * optimized before it is enough to bring TurboFan's code in.
+ */
+export function holdLeanStartUp(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ''): void {
+  release ??= leanFlags(execArgv, nodeOptions);
+}
+
+/** V8's defaults again (the server listens); a no-op when nothing is held. */
+export function endLeanStartUp(): void {
+  release?.();
+  release = undefined;
+}
+
+function leanFlags(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ''): () => void {
+  const given = [...execArgv, ...nodeOptions.split(/\s+/)].map((a) => a.replace(/_/g, '-'));
+  const operatorSet = (flag: string): boolean => {
+    const name = flag.replace(/^--(no-)?/, '').replace(/=.*$/, '');
+    const aliases = name === 'opt' ? ['opt', 'turbofan'] : name === 'semi-space-growth-factor' ? [name, 'min-semi-space-size', 'max-semi-space-size'] : [name];
+    return given.some((a) => aliases.some((n) => new RegExp(`^--(no-)?${n}(=|$)`).test(a)));
+  };
+  const held = LEAN_START_UP_FLAGS.filter((f) => !operatorSet(f.during));
+  for (const f of held) v8.setFlagsFromString(f.during);
+  return () => {
+    for (const f of held) v8.setFlagsFromString(f.after);
+  };
+}
