@@ -20,10 +20,11 @@ export const LEAN_START_UP_FLAGS: ReadonlyArray<{ during: string; after: string 
 let release: (() => void) | undefined;
 
 /**
- * Apply the start-up flags until endLeanStartUp(). A flag the operator set (node's command
- * line or NODE_OPTIONS: `--no-opt`, `--max-semi-space-size`, …) is left alone, before and
- * after. Called as early as the command line says `serve` (cli/main.ts): a single function
- * optimized before it is enough to bring TurboFan's code in.
+ * Apply the start-up flags until endLeanStartUp(). Called by bin/integralgit.js before any
+ * module loads, as soon as the command line says `serve`: a single function optimized
+ * before it is enough to bring TurboFan's code in. A flag the operator set on node's command
+ * line (or in NODE_OPTIONS, which takes `--max-semi-space-size`) is left alone, before and
+ * after, and so is the optimizing compiler under `--jitless`.
  */
 export function holdLeanStartUp(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ''): void {
   release ??= leanFlags(execArgv, nodeOptions);
@@ -35,14 +36,17 @@ export function endLeanStartUp(): void {
   release = undefined;
 }
 
-function leanFlags(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ''): () => void {
+/** The flags, in node's spelling, whose presence means the operator chose for each held one. */
+const OPERATOR_CHOICES: Record<string, readonly string[]> = {
+  '--no-opt': ['opt', 'turbofan', 'jitless'],
+  '--semi-space-growth-factor=1': ['semi-space-growth-factor', 'min-semi-space-size', 'max-semi-space-size'],
+};
+
+function leanFlags(execArgv: readonly string[], nodeOptions: string): () => void {
   const given = [...execArgv, ...nodeOptions.split(/\s+/)].map((a) => a.replace(/_/g, '-'));
-  const operatorSet = (flag: string): boolean => {
-    const name = flag.replace(/^--(no-)?/, '').replace(/=.*$/, '');
-    const aliases = name === 'opt' ? ['opt', 'turbofan'] : name === 'semi-space-growth-factor' ? [name, 'min-semi-space-size', 'max-semi-space-size'] : [name];
-    return given.some((a) => aliases.some((n) => new RegExp(`^--(no-)?${n}(=|$)`).test(a)));
-  };
-  const held = LEAN_START_UP_FLAGS.filter((f) => !operatorSet(f.during));
+  const chosen = (flag: string): boolean => (OPERATOR_CHOICES[flag] ?? []).some((n) => given.some((a) => new RegExp(`^--(no-)?${n}(=|$)`).test(a)));
+  const held = LEAN_START_UP_FLAGS.filter((f) => !chosen(f.during));
+  if (held.length === 0) return () => undefined;
   // node:v8 (~4 ms to load) only here: every command imports this module for endLeanStartUp
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const v8 = require('node:v8') as typeof V8;

@@ -9,7 +9,7 @@ const MODULE = path.resolve(__dirname, '../../dist/lib/process/lean-start-up.js'
  * hot function is not optimized while the start-up is held, one heated after is; an
  * operator's own `--no-opt` survives both. Uses the built module (dist/), as the binary does.
  */
-function probe(nodeFlags: string[], env: NodeJS.ProcessEnv = {}): { during: number; after: number } {
+function probe(nodeFlags: string[]): { during: number; after: number } {
   const script = `
     const lean = require(${JSON.stringify(MODULE)});
     const make = () => function hot(x) { return (x * 7) % 13; };
@@ -20,7 +20,7 @@ function probe(nodeFlags: string[], env: NodeJS.ProcessEnv = {}): { during: numb
     const b = make(); heat(b);
     console.log(JSON.stringify({ during: %GetOptimizationStatus(a), after: %GetOptimizationStatus(b) }));
   `;
-  const r = spawnSync(process.execPath, ['--allow-natives-syntax', ...nodeFlags, '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', ...env } });
+  const r = spawnSync(process.execPath, ['--allow-natives-syntax', ...nodeFlags, '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout) as { during: number; after: number };
 }
@@ -37,5 +37,11 @@ describe('lean start-up', () => {
 
   it("leaves the operator's own --no-opt alone", () => {
     expect(optimized(probe(['--no-opt']).after)).toBe(false);
+  });
+
+  it('never turns the optimizing compiler on under --jitless', () => {
+    const s = probe(['--jitless']);
+    expect(optimized(s.during)).toBe(false);
+    expect(optimized(s.after)).toBe(false);
   });
 });
