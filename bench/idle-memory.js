@@ -25,7 +25,9 @@ const opts = parseArgs(
 );
 const BIN = path.resolve(__dirname, '../bin/integralgit.js');
 const REPORT = path.resolve(__dirname, 'lib/report-idle.js');
-// the node flags the shipped systemd unit and Dockerfile start the server with (none: see docs/benchmarks.md)
+// the node flags the shipped systemd unit and Dockerfile start the server with (none: see docs/benchmarks.md).
+// `serve` sets its start-up V8 flags itself (lib/process/lean-start-up.ts); --node-flags such as
+// --max-semi-space-size are the operator's and replace that part of it
 const PRODUCT_NODE_FLAGS = [];
 const GOAL = 1.3;
 

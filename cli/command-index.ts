@@ -27,11 +27,15 @@ export const COMMAND_MODULES: ReadonlyArray<{ names: readonly string[]; load: ()
 
 /**
  * The registrations needed to run `argv`: only the named command's module when the command
- * line names a known one (`integralgit status`, `integralgit help config`), all of them
- * otherwise, so that the top-level help and "unknown command, did you mean" see every command.
+ * line names a known one (`integralgit status`, `integralgit help config`), none for
+ * `--version`, all of them otherwise, so that the top-level help and "unknown command, did
+ * you mean" see every command.
  */
 export function registrationsFor(program: Command, argv: readonly string[]): Register[] {
-  const name = commandNameIn(program, argv.slice(2));
+  const args = argv.slice(2);
+  const name = commandNameIn(program, args);
+  // `integralgit --version` prints one line and needs no command at all
+  if (name === undefined && args.some((a) => a === '--version' || a === '-V') && !args.some((a) => a === '--help' || a === '-h' || a === 'help')) return [];
   const entry = name === undefined ? undefined : COMMAND_MODULES.find((m) => m.names.includes(name));
   return (entry ? [entry] : COMMAND_MODULES).map((m) => m.load());
 }

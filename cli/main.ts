@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { addGlobalOptions } from './global-options';
 import { ExitCode } from './run-command';
-import { registrationsFor } from './command-index';
+import { commandNameIn, registrationsFor } from './command-index';
+import { tolerateClosedStdout } from './closed-stdout';
 
 import { packageVersion } from '../lib/version';
+import { endLeanStartUp } from '../lib/process/lean-start-up';
 
 const VERSION = packageVersion();
 
@@ -17,6 +19,8 @@ export function buildProgram(argv: readonly string[] = []): Command {
   addGlobalOptions(program)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  // only `serve` starts lean (bin/integralgit.js held it on seeing the word anywhere)
+  if (commandNameIn(program, argv.slice(2)) !== 'serve') endLeanStartUp();
   for (const register of registrationsFor(program, argv)) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
@@ -24,6 +28,7 @@ export function buildProgram(argv: readonly string[] = []): Command {
 
 /** Runs the CLI and resolves to the process exit code (0 ok, 1 failed, 2 usage/settings). */
 export async function main(argv: string[]): Promise<number> {
+  tolerateClosedStdout();
   const program = buildProgram(argv);
   try {
     await program.parseAsync(argv);

@@ -3,6 +3,7 @@ import { usageError, action } from '../run-command';
 import { redactUrl } from '../../lib/remote-url';
 import { cliLogger, cliSettings } from '../cli-context';
 import { assertCanRunAs } from '../../lib/process/check-user-switch';
+import { endLeanStartUp } from '../../lib/process/lean-start-up';
 
 interface ServeOptions {
   port?: string;
@@ -36,6 +37,8 @@ export function registerServe(program: Command): void {
         // last resort: a bug in some callback is logged, not a reason to drop the queue on the floor
         process.on('unhandledRejection', (err) => logger.error(`unhandled rejection: ${err instanceof Error ? err.stack : String(err)}`));
         const running = await startServer(settings, logger);
+        // held since cli/main.ts saw `serve` (lib/process/lean-start-up.ts says why)
+        endLeanStartUp();
         logger.info(`listening on ${running.url} (webhooks: POST ${running.url}/update)`);
         await new Promise<void>((resolve) => {
           const stop = (signal: string): void => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type YAMLModule from 'yaml';
 import { IntegralGitError, formatProblems } from '../errors';
-import { jsonErrorOffset, lineColumn } from './locate-json-error';
+import type * as LocateJsonError from './locate-json-error';
 
 /** A settings file is a page of text; anything bigger is the wrong file or an attack. */
 export const MAX_SETTINGS_BYTES = 1024 * 1024;
@@ -56,6 +56,7 @@ function parseJson(file: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
+    const { jsonErrorOffset, lineColumn } = locateJsonError();
     const offset = jsonErrorOffset(text);
     const { line, column } = lineColumn(text, offset < 0 ? text.length : offset);
     const before = text.slice(0, Math.max(offset, 0)).trimEnd().slice(-1);
@@ -81,9 +82,15 @@ function parseYaml(file: string, text: string): unknown {
     if (err instanceof RangeError || /call stack/i.test(String((err as Error).message))) throw invalid(file, 'is not valid YAML: it is nested too deeply');
     const e = err as { message?: string; pos?: [number, number] };
     const reason = (e.message ?? String(err)).split('\n')[0];
-    const where = Array.isArray(e.pos) ? (({ line, column }) => ` at line ${line}, column ${column}`)(lineColumn(text, e.pos[0])) : '';
+    const where = Array.isArray(e.pos) ? (({ line, column }) => ` at line ${line}, column ${column}`)(locateJsonError().lineColumn(text, e.pos[0])) : '';
     throw invalid(file, `is not valid YAML: ${reason}${where}`);
   }
+}
+
+/** The scanner that finds where JSON stops being JSON: needed only for a file that does not parse. */
+function locateJsonError(): typeof LocateJsonError {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./locate-json-error') as typeof LocateJsonError;
 }
 
 function describeChar(c: string | undefined): string {

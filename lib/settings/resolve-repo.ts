@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Problem } from '../errors';
 import { asInteger, asObject, asString, asStringArray, pointer, type RawObject } from './raw-access';
 import { classifyRepoUrl, type RepoUrlKind } from '../remote-url';
-import { cidrProblem } from './check-cidr';
+import type * as CheckCidr from './check-cidr';
 import { resolveSecret, type SecretContext } from './resolve-secret';
 import { resolveScriptSecrets } from './resolve-script-secrets';
 import { resolveRetention } from './resolve-retention';
@@ -79,6 +79,10 @@ export function resolveRepo(name: string, raw: RawObject, ctx: RepoContext): Rep
 }
 
 export function checkCidrs(list: string[], at: string, problems: Problem[]): string[] {
+  if (list.length === 0) return list;
+  // the CIDR parser (ipaddr.js, 37 KB) loads only for settings that list networks
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { cidrProblem } = require('./check-cidr') as typeof CheckCidr;
   list.forEach((c, i) => {
     const problem = cidrProblem(c);
     if (problem) problems.push({ path: `${at}/${i}`, message: problem });

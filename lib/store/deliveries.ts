@@ -4,7 +4,7 @@ import { IntegralGitError } from '../errors';
 import type { StoreContext } from './context';
 import { lazyStatements, type Statements } from './lazy-statements';
 import { DELIVERY_OUTCOMES, type DeliveryInput, type DeliveryListOptions, type DeliveryRow, type DeliveryWithBody, type Page } from './types';
-import { bool, checkEnum, checkLimit, headBytes, parseCursor, parseJsonArray, toIsoUtc, toPage } from './sql-helpers';
+import { bool, checkDeliveriesLimit, checkEnum, checkLimit, headBytes, parseCursor, parseJsonArray, toIsoUtc, toPage } from './sql-helpers';
 
 const COLUMNS =
   'id, received_at, remote_addr, provider, event, delivery_id, repo, outcome, status_code, reason, job_ids, body IS NOT NULL AS has_body, body_truncated';
@@ -74,7 +74,7 @@ export class DeliveriesTable {
     private readonly ctx: StoreContext,
     limit: number,
   ) {
-    this.limit = checkBound(limit);
+    this.limit = checkDeliveriesLimit(limit);
     this.sql = lazyStatements(ctx.db, 'deliveries', {
       insert: (prepare) => prepare(
         `INSERT INTO deliveries (received_at, remote_addr, provider, event, delivery_id, repo, outcome, status_code, reason, job_ids, body, body_truncated)
@@ -126,7 +126,7 @@ export class DeliveriesTable {
   }
 
   setDeliveriesLimit(limit: number): void {
-    this.limit = checkBound(limit);
+    this.limit = checkDeliveriesLimit(limit);
     this.ctx.write(() => {
       const max = this.sql.maxId.get() as number | null;
       if (max !== null) this.sql.trim.run(max - this.limit);
@@ -176,11 +176,4 @@ function headOfUtf8(buf: Buffer, maxBytes: number): Buffer {
   let end = maxBytes;
   while (end > 0 && (buf[end] & 0xc0) === 0x80) end--;
   return buf.subarray(0, end);
-}
-
-function checkBound(limit: number): number {
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new IntegralGitError('IG_SETTINGS_INVALID', `deliveriesLimit must be a whole number of at least 1 (got ${JSON.stringify(limit)})`, { deliveriesLimit: limit });
-  }
-  return limit;
 }

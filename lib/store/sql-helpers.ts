@@ -16,6 +16,14 @@ export function parseCursor(cursor: string | undefined): number {
   return Number(cursor);
 }
 
+/** The number of deliveries the log keeps (settings' `deliveriesLimit`). */
+export function checkDeliveriesLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new IntegralGitError('IG_SETTINGS_INVALID', `deliveriesLimit must be a whole number of at least 1 (got ${JSON.stringify(limit)})`, { deliveriesLimit: limit });
+  }
+  return limit;
+}
+
 export function checkLimit(limit: number): number {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     throw new IntegralGitError('IG_USAGE', `invalid page size ${String(limit)}: expected an integer from 1 to ${MAX_PAGE_SIZE}`, { limit });

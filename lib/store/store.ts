@@ -1,22 +1,22 @@
 import type Database from 'better-sqlite3';
 import type { ConfigVersionRecord, ConfigVersionStore } from '../config/types';
 import type { StoreContext } from './context';
-import { CommitsTable } from './commits';
-import { ConfigVersionsTable } from './config-versions';
-import { DeliveriesTable } from './deliveries';
-import { DeploymentLogTable } from './deployment-log';
-import { DeploymentsTable } from './deployments';
-import { DeploymentOutcomesTable, type DeploymentOutcome, type OutcomeCounts } from './deployment-outcomes';
-import { CommitSearchTable, type CommitSearch } from './commit-search';
-import { CommitIndexTable } from './commit-index';
-import { JobsTable } from './jobs';
-import { OutcomeQueries } from './outcome-queries';
-import { PinsTable } from './pins';
-import { BadCommitsTable } from './bad-commits';
-import { OutboxTable, type OutboxAttempt, type OutboxAttemptResult, type OutboxMessage, type OutboxMessageInput, type OutboxStatus } from './outbox';
-import { PushEventsTable } from './push-events';
-import { ReposTable } from './repos';
-import { recoverInterrupted } from './recover-interrupted';
+import type { CommitsTable } from './commits';
+import type { ConfigVersionsTable } from './config-versions';
+import type { DeliveriesTable } from './deliveries';
+import type { DeploymentLogTable } from './deployment-log';
+import type { DeploymentsTable } from './deployments';
+import type { DeploymentOutcomesTable, DeploymentOutcome, OutcomeCounts } from './deployment-outcomes';
+import type { CommitSearchTable, CommitSearch } from './commit-search';
+import type { CommitIndexTable } from './commit-index';
+import type { JobsTable } from './jobs';
+import type { OutcomeQueries } from './outcome-queries';
+import type { PinsTable } from './pins';
+import type { BadCommitsTable } from './bad-commits';
+import type { OutboxTable, OutboxAttempt, OutboxAttemptResult, OutboxMessage, OutboxMessageInput, OutboxStatus } from './outbox';
+import type { PushEventsTable } from './push-events';
+import type { ReposTable } from './repos';
+import { checkDeliveriesLimit } from './sql-helpers';
 import type { CommitIndexStore, DeploymentStore, HealthStore, HistoryStore, IngestStore, JobQueueStore, OutboxStore, OutcomeStore } from './roles';
 import type {
   BadCommit,
@@ -49,7 +49,7 @@ import type {
   StoreOptions,
 } from './types';
 
-import { RetentionPruner, type PruneResult, type RetentionLimits } from './retention';
+import type { RetentionPruner, PruneResult, RetentionLimits } from './retention';
 
 export const DEFAULT_LOG_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_DELIVERIES_LIMIT = 1000;
@@ -67,24 +67,11 @@ export class Store
 {
   readonly db: Database.Database;
   readonly file: string;
-  private readonly repos: ReposTable;
-  private readonly commits: CommitsTable;
-  private readonly pushEvents: PushEventsTable;
-  private readonly jobs: JobsTable;
-  private readonly deployments: DeploymentsTable;
-  private readonly log: DeploymentLogTable;
-  private readonly configs: ConfigVersionsTable;
-  private readonly deliveries: DeliveriesTable;
-  private readonly pins: PinsTable;
-  private readonly outcomes: DeploymentOutcomesTable;
-  private readonly search: CommitSearchTable;
-  private readonly commitIndex: CommitIndexTable;
-  private readonly retention: RetentionPruner;
-  private readonly badCommits: BadCommitsTable;
-  private readonly outbox: OutboxTable;
-  private readonly outcomeQueries: OutcomeQueries;
+  /** the tables built so far (see the getters at the end of the class) */
+  private readonly built: Partial<Tables> = {};
   private readonly ctx: StoreContext;
   private readonly defaultSynchronous: 'NORMAL' | 'FULL';
+  private readonly deliveriesLimit: number;
 
   constructor(db: Database.Database, file: string, options: StoreOptions = {}) {
     this.db = db;
@@ -99,23 +86,8 @@ export class Store
       logLimitBytes: positive('logLimitBytes', options.logLimitBytes ?? DEFAULT_LOG_LIMIT_BYTES),
       deliveryBodyLimitBytes: positive('deliveryBodyLimitBytes', options.deliveryBodyLimitBytes ?? DEFAULT_DELIVERY_BODY_LIMIT_BYTES),
     };
-    this.repos = new ReposTable(this.ctx);
-    this.commits = new CommitsTable(this.ctx);
-    this.jobs = new JobsTable(this.ctx, this.repos);
     this.defaultSynchronous = options.synchronous ?? 'NORMAL';
-    this.pushEvents = new PushEventsTable(this.ctx, this.repos, this.commits, this.jobs, this.defaultSynchronous);
-    this.deployments = new DeploymentsTable(this.ctx, this.repos);
-    this.log = new DeploymentLogTable(this.ctx);
-    this.configs = new ConfigVersionsTable(this.ctx, this.repos);
-    this.deliveries = new DeliveriesTable(this.ctx, options.deliveriesLimit ?? DEFAULT_DELIVERIES_LIMIT);
-    this.pins = new PinsTable(this.ctx, this.repos);
-    this.outcomes = new DeploymentOutcomesTable(this.ctx);
-    this.commitIndex = new CommitIndexTable(this.ctx);
-    this.search = new CommitSearchTable(this.ctx, this.commitIndex);
-    this.retention = new RetentionPruner(this.ctx);
-    this.badCommits = new BadCommitsTable(this.ctx, this.repos);
-    this.outbox = new OutboxTable(this.ctx);
-    this.outcomeQueries = new OutcomeQueries(this.ctx);
+    this.deliveriesLimit = checkDeliveriesLimit(options.deliveriesLimit ?? DEFAULT_DELIVERIES_LIMIT);
   }
 
   /** Delete the oldest deployments (with their logs) and deliveries of `repo` beyond the limits. */
@@ -208,7 +180,8 @@ export class Store
   }
   /** `host`: recover only this host's running jobs (and those without a host); omitted: all of them. */
   recoverInterrupted(host?: string): RecoveredJob[] {
-    return recoverInterrupted(this.ctx, this.jobs, this.deployments, host);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('./recover-interrupted') as typeof import('./recover-interrupted')).recoverInterrupted(this.ctx, this.jobs, this.deployments, host);
   }
   queueDepth(repo?: string): number {
     return this.jobs.queueDepth(repo);
@@ -407,6 +380,81 @@ export class Store
   integrityCheck(): string {
     return (this.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('\n');
   }
+
+  /*
+   * Each table's module is required, and the table built, on first use: a CLI command uses
+   * two or three of the sixteen, and loading them all was ~10 ms of every command that opens
+   * the store (issue 16). Their statements are prepared lazily too (lazy-statements.ts).
+   */
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  private get repos(): ReposTable {
+    return (this.built.repos ??= new (require('./repos') as typeof import('./repos')).ReposTable(this.ctx));
+  }
+  private get commits(): CommitsTable {
+    return (this.built.commits ??= new (require('./commits') as typeof import('./commits')).CommitsTable(this.ctx));
+  }
+  private get jobs(): JobsTable {
+    return (this.built.jobs ??= new (require('./jobs') as typeof import('./jobs')).JobsTable(this.ctx, this.repos));
+  }
+  private get pushEvents(): PushEventsTable {
+    return (this.built.pushEvents ??= new (require('./push-events') as typeof import('./push-events')).PushEventsTable(this.ctx, this.repos, this.commits, this.jobs, this.defaultSynchronous));
+  }
+  private get deployments(): DeploymentsTable {
+    return (this.built.deployments ??= new (require('./deployments') as typeof import('./deployments')).DeploymentsTable(this.ctx, this.repos));
+  }
+  private get log(): DeploymentLogTable {
+    return (this.built.log ??= new (require('./deployment-log') as typeof import('./deployment-log')).DeploymentLogTable(this.ctx));
+  }
+  private get configs(): ConfigVersionsTable {
+    return (this.built.configs ??= new (require('./config-versions') as typeof import('./config-versions')).ConfigVersionsTable(this.ctx, this.repos));
+  }
+  private get deliveries(): DeliveriesTable {
+    return (this.built.deliveries ??= new (require('./deliveries') as typeof import('./deliveries')).DeliveriesTable(this.ctx, this.deliveriesLimit));
+  }
+  private get pins(): PinsTable {
+    return (this.built.pins ??= new (require('./pins') as typeof import('./pins')).PinsTable(this.ctx, this.repos));
+  }
+  private get outcomes(): DeploymentOutcomesTable {
+    return (this.built.outcomes ??= new (require('./deployment-outcomes') as typeof import('./deployment-outcomes')).DeploymentOutcomesTable(this.ctx));
+  }
+  private get commitIndex(): CommitIndexTable {
+    return (this.built.commitIndex ??= new (require('./commit-index') as typeof import('./commit-index')).CommitIndexTable(this.ctx));
+  }
+  private get search(): CommitSearchTable {
+    return (this.built.search ??= new (require('./commit-search') as typeof import('./commit-search')).CommitSearchTable(this.ctx, this.commitIndex));
+  }
+  private get retention(): RetentionPruner {
+    return (this.built.retention ??= new (require('./retention') as typeof import('./retention')).RetentionPruner(this.ctx));
+  }
+  private get badCommits(): BadCommitsTable {
+    return (this.built.badCommits ??= new (require('./bad-commits') as typeof import('./bad-commits')).BadCommitsTable(this.ctx, this.repos));
+  }
+  private get outbox(): OutboxTable {
+    return (this.built.outbox ??= new (require('./outbox') as typeof import('./outbox')).OutboxTable(this.ctx));
+  }
+  private get outcomeQueries(): OutcomeQueries {
+    return (this.built.outcomeQueries ??= new (require('./outcome-queries') as typeof import('./outcome-queries')).OutcomeQueries(this.ctx));
+  }
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+interface Tables {
+  repos: ReposTable;
+  commits: CommitsTable;
+  jobs: JobsTable;
+  pushEvents: PushEventsTable;
+  deployments: DeploymentsTable;
+  log: DeploymentLogTable;
+  configs: ConfigVersionsTable;
+  deliveries: DeliveriesTable;
+  pins: PinsTable;
+  outcomes: DeploymentOutcomesTable;
+  commitIndex: CommitIndexTable;
+  search: CommitSearchTable;
+  retention: RetentionPruner;
+  badCommits: BadCommitsTable;
+  outbox: OutboxTable;
+  outcomeQueries: OutcomeQueries;
 }
 
 function positive(name: string, value: number): number {

@@ -1,5 +1,5 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { closest, distance } from 'fastest-levenshtein';
+import type Levenshtein from 'fastest-levenshtein';
 import type { Problem } from '../errors';
 import { precompiledValidator } from './precompiled-validator';
 
@@ -40,13 +40,19 @@ export function didYouMean(name: string, allowed: string[]): string | undefined 
   // key (or that it contains), take the nearest, not the first listed
   const containing = lower.length >= 3 ? allowed.filter((a) => a.toLowerCase().includes(lower) || lower.includes(a.toLowerCase())) : [];
   if (containing.length) return nearest(lower, containing);
-  const best = closest(name, allowed);
+  const best = levenshteinModule().closest(name, allowed);
   const distance = levenshtein(lower, best.toLowerCase());
   return distance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }
 
+/** Loaded for the first unknown key only: valid settings never need it. */
+function levenshteinModule(): typeof Levenshtein {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('fastest-levenshtein') as typeof Levenshtein;
+}
+
 function levenshtein(a: string, b: string): number {
-  return distance(a, b);
+  return levenshteinModule().distance(a, b);
 }
 
 function nearest(lower: string, candidates: string[]): string {

@@ -50,6 +50,11 @@ describe('CLI start-up', () => {
     expect(r.files.filter((f) => f.includes('/cli/commands/')).map((f) => path.basename(f))).toEqual(['status.js']);
     // nor the commit-status providers, with no repo posting statuses
     expect(r.files.filter((f) => f.includes('/outcomes/commit-status/'))).toEqual([]);
+    // nor what only some settings need: the CIDR parser (no networks listed), the did-you-mean distance (no mistake)
+    for (const p of ['ipaddr.js', 'fastest-levenshtein']) expect(r.packages).not.toContain(p);
+    // of the store's tables, only those status reads: the others' modules load on their first use
+    const tables = r.files.filter((f) => f.includes('/lib/store/')).map((f) => path.basename(f));
+    for (const t of ['push-events.js', 'deliveries.js', 'outbox.js', 'retention.js', 'commit-search.js', 'deployment-log.js']) expect(tables).not.toContain(t);
   });
 
   it('an unknown command still gets the did-you-mean over every command', async () => {

@@ -34,4 +34,10 @@ describe('command index', () => {
       expect(all.commands.map((c) => c.name())).toEqual(everyName);
     }
   });
+
+  it('registers no command for --version alone, and every command when help is asked for too', () => {
+    expect(registrationsFor(program(), argv('--version'))).toEqual([]);
+    expect(registrationsFor(program(), argv('-V'))).toEqual([]);
+    expect(registrationsFor(program(), argv('--version', '--help'))).toHaveLength(COMMAND_MODULES.length);
+  });
 });
