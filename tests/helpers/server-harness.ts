@@ -6,6 +6,7 @@ import { silentLogger, createLogger, type Logger } from '../../lib/log/logger';
 import { startServer, RunningServer } from '../../server/start-server';
 import { githubPushPayload, githubHeaders } from '../../lib/demo/github-push';
 import { GitFixture, FixtureRepo, makeTempDir, git } from './git-fixture';
+import { postRetryingStale } from './post-retrying-stale';
 
 export const SECRET = 'harness-secret-123';
 
@@ -98,13 +99,7 @@ export class ServerHarness {
   }
 
   async post(route: string, body: string | Buffer, headers: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await postOnce(this.url + route, body, headers).catch((err: unknown) => {
-      // A pooled keep-alive socket the server closed at its keepAliveTimeout just as this
-      // request reused it (timers run late on a loaded machine): send the same delivery
-      // again, as a git host retries; the delivery id makes it one delivery either way.
-      if (!isStaleSocket(err)) throw err;
-      return postOnce(this.url + route, body, headers);
-    });
+    const res = await postRetryingStale(this.url + route, body, headers);
     const text = await res.text();
     let parsed: Record<string, unknown>;
     try {
@@ -136,13 +131,4 @@ export class ServerHarness {
     await this.fx.close();
     fs.rmSync(this.root, { recursive: true, force: true });
   }
-}
-
-function postOnce(url: string, body: string | Buffer, headers: Record<string, string>): Promise<Response> {
-  return fetch(url, { method: 'POST', body, headers });
-}
-
-function isStaleSocket(err: unknown): boolean {
-  const cause = (err as { cause?: { code?: string } })?.cause;
-  return cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET';
 }

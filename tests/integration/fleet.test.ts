@@ -5,6 +5,7 @@ import { GitFixture, makeTempDir, type FixtureRepo } from '../helpers/git-fixtur
 import { NatsServer } from '../helpers/nats-server';
 import { ServeProcess } from '../helpers/serve-process';
 import { runCli } from '../helpers/run-cli';
+import { postRetryingStale } from '../helpers/post-retrying-stale';
 
 /**
  * SPEC §11 on real parts: a real nats-server -js, three real `integralgit serve` processes
@@ -77,7 +78,7 @@ async function pushTo(host: string, message: string, deliveryId: string): Promis
     after: sha,
     commits: [{ id: sha, message, authorName: 'A', authorEmail: 'a@example.com', timestamp: new Date().toISOString() }],
   });
-  const res = await fetch(`${hosts[host].url}/update`, { method: 'POST', body, headers: githubHeaders(body, SECRET, 'push', deliveryId) });
+  const res = await postRetryingStale(`${hosts[host].url}/update`, body, githubHeaders(body, SECRET, 'push', deliveryId));
   await res.arrayBuffer();
   return { sha, status: res.status };
 }
