@@ -280,10 +280,11 @@ function printPerRequest(rounds) {
   const servers = [['baseline', 'baseline'], ['groupCommit', 'group commit'], ['integralgit', 'IntegralGit'], ['before', 'older build']].filter(([k]) => rounds.every((r) => r[k]));
   const med = (k, pick) => median(rounds.map((r) => pick(r[k])));
   const traced = rounds.every((r) => servers.every(([k]) => r[k].syscalls));
-  const head = ['per accepted request', 'CPU ms', 'write calls', 'KB to write calls', 'KB to disk', ...(traced ? [...TRACKED.map((n) => n), 'requests per fsync'] : [])];
+  const head = ['per accepted request', 'CPU ms', 'of it kernel', 'write calls', 'KB to write calls', 'KB to disk', ...(traced ? [...TRACKED.map((n) => n), 'requests per fsync'] : [])];
   const rows = servers.map(([k, label]) => [
     label,
     fmt(med(k, (x) => x.cpuMsPerRequest), 3),
+    fmt(med(k, (x) => x.sysCpuMsPerRequest), 3),
     fmt(med(k, (x) => x.writeCallsPerRequest), 1),
     fmt(med(k, (x) => x.writtenBytesPerRequest / 1024), 1),
     fmt(med(k, (x) => x.diskBytesPerRequest / 1024), 1),
@@ -297,6 +298,7 @@ function printPerRequest(rounds) {
       k,
       {
         cpuMs: med(k, (x) => x.cpuMsPerRequest),
+        sysCpuMs: med(k, (x) => x.sysCpuMsPerRequest),
         writeCalls: med(k, (x) => x.writeCallsPerRequest),
         writtenBytes: med(k, (x) => x.writtenBytesPerRequest),
         diskBytes: med(k, (x) => x.diskBytesPerRequest),

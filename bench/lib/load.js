@@ -63,6 +63,8 @@ async function runLoad({ url, body, headers, connections, duration, serverPid, n
     serverCpu: server.own,
     // CPU milliseconds the server process spent per accepted request
     cpuMsPerRequest: ok > 0 ? (server.own * 10 * result.duration) / ok : NaN,
+    // of which in the kernel (system time: syscalls, the file system, the network stack)
+    sysCpuMsPerRequest: ok > 0 ? (server.sys * 10 * result.duration) / ok : NaN,
     loaderCpu: loader.own,
     // what the server wrote per accepted request (/proc/<pid>/io): write calls, bytes handed
     // to them (sockets and files), bytes sent to the block layer (the disk's share)

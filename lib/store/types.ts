@@ -22,7 +22,7 @@ export interface StoreOptions {
   logLimitBytes?: number;
   /** deliveries kept in the deliveries log (default 1000; settings `deliveriesLimit`) */
   deliveriesLimit?: number;
-  /** bytes of an accepted delivery's body kept, as text (default 2 KiB: the row fits one page) */
+  /** bytes of an accepted delivery's body kept, as text (default 1 KiB: a quarter of a page) */
   deliveryBodyLimitBytes?: number;
   /** clock, for tests */
   now?: () => Date;
