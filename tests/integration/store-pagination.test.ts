@@ -74,9 +74,16 @@ describe('keyset pagination', () => {
   });
   afterEach(() => store.close());
 
-  it('keeps no index on the jobs\' host: a webhook\'s job insert pays for none (migration 010)', () => {
+  it('a queued job adds no entry to the host or coalesced-into indexes (migration 010)', () => {
     const indexes = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'jobs' AND sql LIKE '%host%'").pluck().all();
     expect(indexes).toEqual([]);
+    const job = store.enqueueJob({ repo: 'app', branch: 'main', trigger: 'webhook' });
+    const entries = store.db.prepare("SELECT ifnull(sum(ncell), 0) FROM dbstat WHERE name = 'jobs_coalesced_into' AND pagetype = 'leaf'").pluck().get();
+    expect(entries).toBe(0);
+    expect(store.db.prepare("SELECT ifnull(sum(ncell), 0) FROM dbstat WHERE name = 'jobs_repo' AND pagetype = 'leaf'").pluck().get()).toBe(1);
+    // every read names a value, which the partial index serves
+    expect(plan(store.db, "UPDATE jobs SET deployment_id = 1 WHERE coalesced_into = ? AND state = 'coalesced'", [job]).join('\n')).toMatch(/USING INDEX jobs_coalesced_into/);
+    expect(plan(store.db, 'DELETE FROM jobs WHERE id = ?', [job]).join('\n')).toMatch(/USING COVERING INDEX jobs_coalesced_into/);
   });
 
   it('uses an index for every paginated list, on an empty database', () => {
