@@ -30,7 +30,7 @@ interface DeliveryDbRow {
   job_ids: string;
   has_body: number;
   body_truncated: number;
-  /** TEXT: the head of the raw bytes; a BLOB (deflated) in rows written between the two (2026-12) */
+  /** TEXT: the head of the raw bytes; a deflated BLOB in rows written by the builds of early December 2026 */
   body?: Buffer | string | null;
 }
 
