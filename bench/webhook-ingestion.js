@@ -29,6 +29,7 @@ const { runLoad } = require('./lib/load');
 const { fmt, median, verdict, table } = require('./lib/stats');
 const { describeEnvironment } = require('./lib/environment');
 const { summarizeProfile, latestProfile } = require('./lib/cpu-profile-summary');
+const { countSyscalls } = require('./lib/syscall-count');
 
 const USAGE = `usage: node bench/webhook-ingestion.js [options]
   --duration <s>     seconds of measured load per server (default 20)
@@ -46,6 +47,10 @@ const USAGE = `usage: node bench/webhook-ingestion.js [options]
   --fresh-commits    every request carries commits never sent before (same size, signed
                      anew), as real pushes do; without it the same commits come every time
                      and both servers store them once, then only link them
+  --syscalls         after each server's measured load, a further load of
+                     --syscall-seconds (default 3) under \`strace -f -c\`: syscalls per
+                     accepted request and requests per fsync (the group commit's batch);
+                     strace slows the server, so these loads give counts, not speed
   --keep             keep the temp dir (server log, databases) for a look afterwards
   --hold-worker      hold the repo's worker in a running deployment (its script waits on a
                      FIFO) for the whole measurement, so the queued jobs wait and coalesce as
@@ -60,7 +65,7 @@ const FOCUS = [
 ];
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2), { duration: 20, connections: 50, warmup: 3, rounds: 1, profile: false, groupCommit: false, json: '', keep: false, holdWorker: false, freshCommits: false, baseBin: '', tmpDir: require('node:os').tmpdir() }, USAGE);
+  const opts = parseArgs(process.argv.slice(2), { duration: 20, connections: 50, warmup: 3, rounds: 1, profile: false, groupCommit: false, json: '', keep: false, holdWorker: false, freshCommits: false, baseBin: '', syscalls: false, syscallSeconds: 3, tmpDir: require('node:os').tmpdir() }, USAGE);
   const root = makeTempRoot('ig-bench-ingest-', { keep: opts.keep, base: opts.tmpDir });
   const deployRoot = path.join(root, 'deployments');
   fs.mkdirSync(deployRoot);
@@ -90,18 +95,27 @@ async function main() {
   const profileDir = path.join(root, 'profile');
   const nextBody = opts.freshCommits ? freshCommitBodies(body, secret) : undefined;
   const load = (target, duration) => runLoad({ url: target.url, body, headers, connections: opts.connections, duration, serverPid: target.pid, nextBody });
+  const traced = async (target) => {
+    if (!opts.syscalls) return undefined;
+    const trace = countSyscalls(target.pid);
+    await trace.ready;
+    const res = await load(target, opts.syscallSeconds);
+    return syscallFigures((await trace.stop()).calls, res.accepted);
+  };
 
   const rounds = [];
   for (let r = 0; r < opts.rounds; r++) {
     const baseline = await startBaseline({ dataDir: path.join(root, `baseline-${r}`), secret });
     if (opts.warmup > 0) await load(baseline, opts.warmup);
     const b = await load(baseline, opts.duration);
+    b.syscalls = await traced(baseline);
     await baseline.stop();
     console.log(`  round ${r + 1}: baseline    ${fmt(b.rps, 0)} req/s, p50 ${fmt(b.p50, 2)} ms, p99 ${fmt(b.p99, 2)} ms, server CPU ${fmt(b.serverCpu, 0)}% (${fmt(b.cpuMsPerRequest, 2)} ms/request), load generator CPU ${fmt(b.loaderCpu, 0)}%`);
     const measureGrouped = async () => {
       const grouped = await startBaseline({ dataDir: path.join(root, `grouped-${r}`), secret, groupCommit: true });
       if (opts.warmup > 0) await load(grouped, opts.warmup);
       const res = await load(grouped, opts.duration);
+      res.syscalls = await traced(grouped);
       await grouped.stop();
       console.log(`  round ${r + 1}: baseline with group commit (what-if) ${fmt(res.rps, 0)} req/s, p50 ${fmt(res.p50, 2)} ms, p99 ${fmt(res.p99, 2)} ms, server CPU ${fmt(res.serverCpu, 0)}% (${fmt(res.cpuMsPerRequest, 2)} ms/request)`);
       return res;
@@ -122,6 +136,7 @@ async function main() {
       const held = opts.holdWorker ? await holdWorker(server, repo, secret, holdFifo, `${label}-${r}`) : null;
       if (opts.warmup > 0) await load(server, opts.warmup);
       const res = await load(server, opts.duration);
+      res.syscalls = await traced(server);
       const health = await (await fetch(`${server.url}/healthz`)).json();
       if (held) held.release();
       await server.stop();
@@ -192,6 +207,7 @@ async function main() {
     result.afterOverBefore = median(rounds.map((r) => r.integralgit.rps / r.before.rps));
     console.log(`IntegralGit / the older build req/s (median of rounds): ${fmt(result.afterOverBefore, 2)}`);
   }
+  result.perRequest = printPerRequest(rounds);
   console.log(`IntegralGit p99: ${fmt(result.integralgit.p99, 2)} ms (target <= 25 ms) ${verdict(result.integralgit.p99 <= 25)}`);
   console.log(`every 202 stored: ${stored.events} events with ${stored.jobs} jobs for ${accepted} accepted deliveries ${verdict(stored.events >= accepted && stored.jobs >= accepted)}`);
 
@@ -247,6 +263,49 @@ function freshCommitBodies(body, secret) {
     const next = parts.join((n++).toString(16).padStart(8, '0'));
     return { body: next, headers: signedHeaders(next, secret, 'placeholder') };
   };
+}
+
+const TRACKED = ['pwrite64', 'write', 'writev', 'fdatasync', 'fsync', 'pread64', 'read', 'futex', 'epoll_wait'];
+
+/** Syscalls per accepted request, and how many requests one fsync made durable (the batch). */
+function syscallFigures(calls, accepted) {
+  const perRequest = {};
+  for (const [name, n] of Object.entries(calls)) if (n / accepted >= 0.01) perRequest[name] = n / accepted;
+  const syncs = (calls.fdatasync || 0) + (calls.fsync || 0);
+  return { accepted, perRequest, requestsPerFsync: syncs > 0 ? accepted / syncs : NaN };
+}
+
+/** Per-request costs of each server, medians over the rounds: where IntegralGit does more. */
+function printPerRequest(rounds) {
+  const servers = [['baseline', 'baseline'], ['groupCommit', 'group commit'], ['integralgit', 'IntegralGit'], ['before', 'older build']].filter(([k]) => rounds.every((r) => r[k]));
+  const med = (k, pick) => median(rounds.map((r) => pick(r[k])));
+  const traced = rounds.every((r) => servers.every(([k]) => r[k].syscalls));
+  const head = ['per accepted request', 'CPU ms', 'of it kernel', 'write calls', 'KB to write calls', 'KB to disk', ...(traced ? [...TRACKED.map((n) => n), 'requests per fsync'] : [])];
+  const rows = servers.map(([k, label]) => [
+    label,
+    fmt(med(k, (x) => x.cpuMsPerRequest), 3),
+    fmt(med(k, (x) => x.sysCpuMsPerRequest), 3),
+    fmt(med(k, (x) => x.writeCallsPerRequest), 1),
+    fmt(med(k, (x) => x.writtenBytesPerRequest / 1024), 1),
+    fmt(med(k, (x) => x.diskBytesPerRequest / 1024), 1),
+    ...(traced ? [...TRACKED.map((n) => fmt(med(k, (x) => x.syscalls.perRequest[n] || 0), 2)), fmt(med(k, (x) => x.syscalls.requestsPerFsync), 1)] : []),
+  ]);
+  console.log('');
+  console.log(table(head, rows));
+  // the JSON's `perRequest`: per server, the medians above
+  return Object.fromEntries(
+    servers.map(([k]) => [
+      k,
+      {
+        cpuMs: med(k, (x) => x.cpuMsPerRequest),
+        sysCpuMs: med(k, (x) => x.sysCpuMsPerRequest),
+        writeCalls: med(k, (x) => x.writeCallsPerRequest),
+        writtenBytes: med(k, (x) => x.writtenBytesPerRequest),
+        diskBytes: med(k, (x) => x.diskBytesPerRequest),
+        ...(traced ? { syscalls: Object.fromEntries(TRACKED.map((n) => [n, med(k, (x) => x.syscalls.perRequest[n] || 0)])), requestsPerFsync: med(k, (x) => x.syscalls.requestsPerFsync) } : {}),
+      },
+    ]),
+  );
 }
 
 /** Several rounds: the mean of each figure (one round: its figures). */

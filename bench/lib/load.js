@@ -3,6 +3,7 @@ const autocannon = require('autocannon');
 const crypto = require('node:crypto');
 const { cpuMeter } = require('./process-cpu');
 const { percentile } = require('./stats');
+const { ioMeter } = require('./syscall-count');
 
 /**
  * autocannon against `POST <url>/update` with the same signed body every time and a new
@@ -15,6 +16,7 @@ async function runLoad({ url, body, headers, connections, duration, serverPid, n
   const statuses = {};
   const serverCpu = cpuMeter(serverPid);
   const ownCpu = cpuMeter(process.pid);
+  const serverIo = ioMeter(serverPid);
   const instance = autocannon({
     url,
     connections,
@@ -42,6 +44,7 @@ async function runLoad({ url, body, headers, connections, duration, serverPid, n
   });
   const result = await instance;
   const server = serverCpu();
+  const io = serverIo();
   const loader = ownCpu();
   const ok = Object.entries(statuses)
     .filter(([code]) => code === '202')
@@ -60,7 +63,14 @@ async function runLoad({ url, body, headers, connections, duration, serverPid, n
     serverCpu: server.own,
     // CPU milliseconds the server process spent per accepted request
     cpuMsPerRequest: ok > 0 ? (server.own * 10 * result.duration) / ok : NaN,
+    // of which in the kernel (system time: syscalls, the file system, the network stack)
+    sysCpuMsPerRequest: ok > 0 ? (server.sys * 10 * result.duration) / ok : NaN,
     loaderCpu: loader.own,
+    // what the server wrote per accepted request (/proc/<pid>/io): write calls, bytes handed
+    // to them (sockets and files), bytes sent to the block layer (the disk's share)
+    writeCallsPerRequest: ok > 0 ? io.syscw / ok : NaN,
+    writtenBytesPerRequest: ok > 0 ? io.wchar / ok : NaN,
+    diskBytesPerRequest: ok > 0 ? io.writeBytes / ok : NaN,
   };
 }
 

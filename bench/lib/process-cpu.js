@@ -12,9 +12,9 @@ function cpuSeconds(pid) {
     // fields[11], [12] = utime, stime; [13], [14] = cutime, cstime (reaped children)
     const own = Number(fields[11]) + Number(fields[12]);
     const children = Number(fields[13]) + Number(fields[14]);
-    return { own: own / TICKS_PER_SECOND, children: children / TICKS_PER_SECOND };
+    return { own: own / TICKS_PER_SECOND, children: children / TICKS_PER_SECOND, sys: Number(fields[12]) / TICKS_PER_SECOND };
   } catch {
-    return { own: NaN, children: NaN };
+    return { own: NaN, children: NaN, sys: NaN };
   }
 }
 
@@ -25,13 +25,13 @@ function cpuMeter(pid) {
   return () => {
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const c1 = pid === process.pid ? ownUsage() : cpuSeconds(pid);
-    return { own: (100 * (c1.own - c0.own)) / seconds, children: (100 * (c1.children - c0.children)) / seconds };
+    return { own: (100 * (c1.own - c0.own)) / seconds, children: (100 * (c1.children - c0.children)) / seconds, sys: (100 * (c1.sys - c0.sys)) / seconds };
   };
 }
 
 function ownUsage() {
   const u = process.cpuUsage();
-  return { own: (u.user + u.system) / 1e6, children: 0 };
+  return { own: (u.user + u.system) / 1e6, children: 0, sys: u.system / 1e6 };
 }
 
 module.exports = { cpuSeconds, cpuMeter };

@@ -8,6 +8,9 @@ import { checkEnum, checkName } from './sql-helpers';
 const COLUMNS =
   'id, repo, branch, trigger_kind, event_id, target_commit, state, attempts, coalesced_into, created_at, started_at, finished_at, deployment_id, host';
 
+/** Recovery at start: the jobs this host (or no host) was running, found by jobs_state_repo (`state = 'running'`: a few rows). */
+export const RUNNING_JOBS_OF_HOST_SQL = `SELECT ${COLUMNS} FROM jobs WHERE state = 'running' AND (host = ? OR host IS NULL) ORDER BY id`;
+
 interface JobDbRow {
   id: number;
   repo: string;
@@ -88,7 +91,7 @@ export class JobsTable {
       attach: (prepare) => prepare('UPDATE jobs SET deployment_id = ? WHERE id = ?'),
       running: (prepare) => prepare(`SELECT ${COLUMNS} FROM jobs WHERE state = 'running' ORDER BY id`),
       // NULL: a job claimed before jobs had a host (or by a caller that named none): every host's
-      runningOfHost: (prepare) => prepare(`SELECT ${COLUMNS} FROM jobs WHERE state = 'running' AND (host = ? OR host IS NULL) ORDER BY id`),
+      runningOfHost: (prepare) => prepare(RUNNING_JOBS_OF_HOST_SQL),
       requeue: (prepare) => prepare("UPDATE jobs SET state = 'queued', started_at = NULL WHERE id = ?"),
       giveUp: (prepare) => prepare("UPDATE jobs SET state = 'done', finished_at = ?, deployment_id = coalesce(?, deployment_id) WHERE id = ?"),
       depthAll: (prepare) => prepare("SELECT count(*) FROM jobs WHERE state = 'queued'").pluck(),

@@ -53,7 +53,7 @@ import type { RetentionPruner, PruneResult, RetentionLimits } from './retention'
 
 export const DEFAULT_LOG_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_DELIVERIES_LIMIT = 1000;
-export const DEFAULT_DELIVERY_BODY_LIMIT_BYTES = 64 * 1024;
+export const DEFAULT_DELIVERY_BODY_LIMIT_BYTES = 1024;
 
 /**
  * The one door to the database. Methods are synchronous (better-sqlite3); every write runs

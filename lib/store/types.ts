@@ -22,7 +22,7 @@ export interface StoreOptions {
   logLimitBytes?: number;
   /** deliveries kept in the deliveries log (default 1000; settings `deliveriesLimit`) */
   deliveriesLimit?: number;
-  /** bytes of an accepted delivery's body kept (default 64 KiB) */
+  /** bytes of an accepted delivery's body kept, as text (default 1 KiB: a quarter of a page) */
   deliveryBodyLimitBytes?: number;
   /** clock, for tests */
   now?: () => Date;
@@ -281,8 +281,8 @@ export interface DeliveryInput {
   reason?: string | null;
   jobIds?: number[];
   /**
-   * kept only for `accepted` deliveries, capped at `deliveryBodyLimitBytes`; the raw bytes
-   * are stored deflated (a BLOB), never decoded on the webhook's hot path
+   * kept only for `accepted` deliveries, its head up to `deliveryBodyLimitBytes` (cut before
+   * a character that would not fit whole), as text
    */
   body?: Buffer | string | null;
 }

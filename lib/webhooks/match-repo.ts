@@ -13,7 +13,7 @@ import { normalizeRepoPath, repoMatchKey, repoUrlPath } from '../remote-url';
  */
 export function matchRepo(identities: string[], repos: Record<string, RepoSettings>): RepoSettings | undefined {
   const entries = Object.values(repos);
-  const urls = new Set(identities.map(repoMatchKey).filter((u): u is string => u !== undefined));
+  const urls = new Set(identities.map(payloadUrlKey).filter((u): u is string => u !== undefined));
   const byUrl = entries.filter((repo) => {
     const normalized = settingsUrlKey(repo.url);
     return normalized !== undefined && urls.has(normalized);
@@ -21,7 +21,7 @@ export function matchRepo(identities: string[], repos: Record<string, RepoSettin
   if (byUrl.length > 0) return single(byUrl, identities);
 
   const names = identities
-    .filter((id) => repoMatchKey(id) === undefined && id.includes('/'))
+    .filter((id) => payloadUrlKey(id) === undefined && id.includes('/'))
     .map(normalizeRepoPath)
     .filter((n) => n.includes('/'));
   const byName = entries.filter((repo) => {
@@ -31,15 +31,27 @@ export function matchRepo(identities: string[], repos: Record<string, RepoSettin
   return byName.length > 0 ? single(byName, identities) : undefined;
 }
 
-// The settings' URLs are the same on every delivery: their keys are parsed once. Keyed by
-// the URL itself, so a reload with other URLs is never served a stale key; bounded anyway.
+// The settings' URLs are the same on every delivery, and so are the URLs a repo's pushes
+// carry (its clone, SSH, git and web URLs): their keys are parsed once (parsing the five
+// of a GitHub push was ~6 µs of every delivery). Keyed by the URL itself, so a reload with
+// other URLs is never served a stale key; each map is bounded, so payloads naming ever
+// new URLs cannot grow memory.
 const settingsKeys = new Map<string, string | undefined>();
+const payloadKeys = new Map<string, string | undefined>();
 
 function settingsUrlKey(url: string): string | undefined {
-  if (settingsKeys.has(url)) return settingsKeys.get(url);
-  if (settingsKeys.size >= 1000) settingsKeys.clear();
+  return cachedKey(settingsKeys, url);
+}
+
+function payloadUrlKey(url: string): string | undefined {
+  return cachedKey(payloadKeys, url);
+}
+
+function cachedKey(keys: Map<string, string | undefined>, url: string): string | undefined {
+  if (keys.has(url)) return keys.get(url);
+  if (keys.size >= 1000) keys.clear();
   const key = repoMatchKey(url);
-  settingsKeys.set(url, key);
+  keys.set(url, key);
   return key;
 }
 

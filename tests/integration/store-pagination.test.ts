@@ -7,6 +7,7 @@ import { MEDIAN_DURATION_SQL, OUTCOME_COUNTS_SQL, RECENT_OUTCOMES_SQL } from '..
 import { SEARCH_COMMITS_FTS_SQL, SEARCH_COMMITS_SHA_SQL } from '../../lib/store/commit-search';
 import { SEARCH_DEPLOYMENTS_SHA_SQL, DEPLOYMENTS_OF_COMMIT_SQL } from '../../lib/store/deployments';
 import { LIST_BRANCH_PUSH_EVENTS_SQL, LIST_PUSH_EVENTS_SQL } from '../../lib/store/push-events';
+import { RUNNING_JOBS_OF_HOST_SQL } from '../../lib/store/jobs';
 import { openStore, type CommitRow, type Store } from '../../lib/store';
 
 // temp dirs of this file, removed when it ends
@@ -53,6 +54,8 @@ function checkEveryListQuery(db: Database.Database): void {
   expect(plan(db, SEARCH_COMMITS_SHA_SQL, ['app', 'ab', 'ab~', MAX, 21])[0]).toMatch(/^SEARCH c USING INDEX commits_repo_sha_branch \(repo=\? AND sha>\? AND sha<\?\)/);
   expect(plan(db, SEARCH_DEPLOYMENTS_SHA_SQL, ['app', 'ab', 'ab~', MAX, 21])[0]).toMatch(/^SEARCH deployments USING INDEX deployments_repo_commit \(repo=\? AND commit_sha>\? AND commit_sha<\?\)/);
   expectIndexedSearch(db, DEPLOYMENTS_OF_COMMIT_SQL, ['app', 'ab', 3]);
+  // recovery at start: the running jobs through the state index, never every job ever queued
+  expect(plan(db, RUNNING_JOBS_OF_HOST_SQL, ['web1'])[0]).toMatch(/^SEARCH jobs USING (COVERING )?INDEX jobs_state_repo \(state=\?\)/);
   // search: the full-text index is the outer loop, walked in rowid order (no sort), commits by primary key
   const search = plan(db, SEARCH_COMMITS_FTS_SQL, ['"x"', MAX, 'app', 21]);
   expect(search[0]).toMatch(/^SCAN f VIRTUAL TABLE INDEX/);
@@ -70,6 +73,18 @@ describe('keyset pagination', () => {
     store = openStore(tempDir());
   });
   afterEach(() => store.close());
+
+  it('a queued job adds no entry to the host or coalesced-into indexes (migration 010)', () => {
+    const indexes = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'jobs' AND sql LIKE '%host%'").pluck().all();
+    expect(indexes).toEqual([]);
+    const job = store.enqueueJob({ repo: 'app', branch: 'main', trigger: 'webhook' });
+    const entries = store.db.prepare("SELECT ifnull(sum(ncell), 0) FROM dbstat WHERE name = 'jobs_coalesced_into' AND pagetype = 'leaf'").pluck().get();
+    expect(entries).toBe(0);
+    expect(store.db.prepare("SELECT ifnull(sum(ncell), 0) FROM dbstat WHERE name = 'jobs_repo' AND pagetype = 'leaf'").pluck().get()).toBe(1);
+    // every read names a value, which the partial index serves
+    expect(plan(store.db, "UPDATE jobs SET deployment_id = 1 WHERE coalesced_into = ? AND state = 'coalesced'", [job]).join('\n')).toMatch(/USING INDEX jobs_coalesced_into/);
+    expect(plan(store.db, 'DELETE FROM jobs WHERE id = ?', [job]).join('\n')).toMatch(/USING COVERING INDEX jobs_coalesced_into/);
+  });
 
   it('uses an index for every paginated list, on an empty database', () => {
     checkEveryListQuery(store.db);

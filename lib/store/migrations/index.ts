@@ -19,6 +19,7 @@ const STEPS: readonly (() => Migration)[] = [
   () => (require('./007-job-hosts') as typeof import('./007-job-hosts')).migration007,
   () => (require('./008-deferred-commit-search') as typeof import('./008-deferred-commit-search')).migration008,
   () => (require('./009-job-deployments') as typeof import('./009-job-deployments')).migration009,
+  () => (require('./010-intake-job-indexes') as typeof import('./010-intake-job-indexes')).migration010,
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 
