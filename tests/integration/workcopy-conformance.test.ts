@@ -179,6 +179,17 @@ describe.each(BACKENDS)('working copy sync, %s backend', (backendName) => {
       expect(git(location, ['rev-parse', 'HEAD'])).toBe(before);
     });
 
+    it('updates a tracked file that was touched but not changed (its stat data differs from the index, its content does not)', async () => {
+      const { repo, location } = await deployed();
+      // a backup tool or `touch` leaves the content as it was: no local change, and the
+      // native update (reset --keep, which trusts the index's stat data) must see it so
+      const past = new Date(Date.now() - 3_600_000);
+      fs.utimesSync(path.join(location, 'README.md'), past, past);
+      const next = repo.commit({ 'README.md': 'two\n' });
+      expect((await backend.sync(req(repo, location))).commit).toBe(next);
+      expectSameAsGitCheckout(repo, location, next);
+    });
+
     it('counts a deleted tracked file and a mode change as local changes', async () => {
       const { repo, location } = await deployed();
       fs.rmSync(path.join(location, 'README.md'));

@@ -31,7 +31,7 @@ import { MODE_GITLINK, MODE_TREE, TreeEntry } from './tree-entry';
  * under the current rules (CHECKED_REF) or a symlink changes.
  */
 export async function syncWorkingCopy(driver: GitDriver, req: SyncRequest): Promise<SyncResult> {
-  const { loc, state, ctx, copy, steps, step } = await prepare(driver, req);
+  const { loc, state, ctx, copy, steps, step } = await prepare(driver, req, true);
   if (!copy) return cloneInto(driver, req, ctx, loc, state, steps, step);
 
   const url = stripCredentials(req.repo.url);
@@ -127,7 +127,7 @@ export async function planSync(driver: GitDriver, req: SyncRequest): Promise<Syn
   return { action: 'update', previousCommit: previous, commit, steps };
 }
 
-async function prepare(driver: GitDriver, req: SyncRequest) {
+async function prepare(driver: GitDriver, req: SyncRequest, forUpdate = false) {
   assertBranchName(req.branch);
   assertRemoteName(req.remote);
   if (req.targetCommit !== undefined) assertCommitId(req.targetCommit);
@@ -136,7 +136,7 @@ async function prepare(driver: GitDriver, req: SyncRequest) {
   const state = await inspectLocation(loc, req.repo.url);
   let copy: CopyState | undefined;
   if (state === 'copy') {
-    copy = await driver.inspect(loc, req.branch, req.fetchedCommit ? req.localBeforeFetch : undefined);
+    copy = await driver.inspect(loc, req.branch, req.fetchedCommit ? req.localBeforeFetch : undefined, forUpdate);
     assertSameRepository(req.location, req.repo.url, req.remote, copy.remotes);
   }
   const steps: string[] = [];

@@ -8,7 +8,7 @@ import type { RepoSettings } from '../../settings/types';
 import { assertBranchName, assertRemoteName } from '../core/check-names';
 import { localInvocation, networkInvocation } from './native-git-env';
 import { runGit } from './run-git';
-import { parsePlainConfig } from './read-git-files';
+import { parsePlainConfig, readFileOrEmpty } from './read-git-files';
 import { NativeDriver } from './native-backend';
 import type { LocalState } from '../core/git-driver';
 
@@ -66,15 +66,18 @@ export async function prefetchWithConfig(req: PrefetchRequest): Promise<Prefetch
   const safe = ['-c', `safe.directory=${location}`];
   // fetching the settings' URL into a copy of another repository is what sync refuses
   const configured =
-    remoteUrlFromFile(readOrEmpty(path.join(location, '.git', 'config')), remote) ??
+    remoteUrlFromFile(readFileOrEmpty(path.join(location, '.git', 'config')), remote) ??
     (await runGit([...local.config.flatMap((c) => ['-c', c]), ...safe, 'config', '--get', `remote.${remote}.url`], { cwd: location, env: local.env, okCodes: [1] })).stdout
       .toString('utf8')
       .trim();
   if (configured !== url) return null;
 
   // sync's local-state checks, started here so that `git status` (a scan of every tracked
-  // file) runs alongside the network fetch; the fetch waits for the refs they read
-  const { local: localState, refsRead } = await new NativeDriver().readLocalState(location, branch);
+  // file) runs alongside the network fetch; the fetch waits for the refs they read, and the
+  // scan for the fetch to be handed to git (one helper spawns both: the long pole first)
+  let fetchHandedOver = (): void => undefined;
+  const handed = new Promise<void>((resolve) => (fetchHandedOver = resolve));
+  const { local: localState, refsRead } = await new NativeDriver().readLocalState(location, branch, handed);
   await refsRead.catch(() => undefined);
   const fetchHead = path.join(location, '.git', 'FETCH_HEAD');
   fs.rmSync(fetchHead, { force: true });
@@ -99,11 +102,12 @@ export async function prefetchWithConfig(req: PrefetchRequest): Promise<Prefetch
     ],
     { cwd: location, env: inv.env, timeoutMs: req.timeoutMs, okCodes: [1, 128] },
   );
+  fetchHandedOver();
   req.onFetchStarted?.();
   const res = await fetching;
   if (res.code !== 0) return null;
   // removed above and written by this fetch of the remote just checked: no URL to compare
-  const heads = parseFetchHeads(readOrEmpty(fetchHead));
+  const heads = parseFetchHeads(readFileOrEmpty(fetchHead));
   const commit = heads.get(branch);
   const configCommit = heads.get(CONFIG_BRANCH);
   if (!commit || !configCommit) return null;
@@ -156,13 +160,5 @@ function statOrNull(file: string): fs.Stats | null {
     return fs.statSync(file);
   } catch {
     return null;
-  }
-}
-
-function readOrEmpty(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return '';
   }
 }
