@@ -553,6 +553,20 @@ describe.each(BACKENDS)('working copy sync, %s backend', (backendName) => {
       expect((err.data as { paths: string[] }).paths).toEqual(['sub/.git ']);
     });
 
+    it('takes a diff computed ahead of sync only for exactly its commits: one of other commits never hides an unsafe entry', async () => {
+      const { repo, location } = freshRepo({ 'README.md': 'readme\n', 'sub/keep.txt': 'k\n' });
+      const first = (await backend.sync(req(repo, location))).commit;
+      const before = snapshot(location);
+      const harmless = repo.commit({ 'n.txt': 'n\n' });
+      const evil = pushRawTree(repo, [...base, { path: 'sub/keep.txt', content: 'k\n' }, { path: 'sub/.git /config', content: '[core]\n' }], 'evil');
+      git(location, ['fetch', '-q', `file://${repo.bare}`, '+refs/heads/master:refs/remotes/origin/master']);
+      // what the one-fetch path would hand over had it fetched `harmless`: nothing unsafe in it
+      const stale = Promise.resolve({ from: first, to: harmless, changes: [{ path: 'n.txt', oldMode: null, newMode: '100644', newOid: '0'.repeat(40) }] });
+      const err = await expectCode(backend.sync(req(repo, location, { fetchedCommit: evil, diffAfterFetch: stale })), 'IG_TREE_UNSAFE');
+      expect((err.data as { paths: string[] }).paths).toEqual(['sub/.git ']);
+      expect(snapshot(location)).toEqual(before);
+    });
+
     it('refuses a file `f` added beside an unchanged directory `f/` (duplicate entries), writing nothing', async () => {
       const { repo, location } = freshRepo({ 'README.md': 'readme\n', 'f/y': 'y\n' });
       await backend.sync(req(repo, location));

@@ -11,6 +11,7 @@ import { runGit } from './run-git';
 import { parsePlainConfig, readFileOrEmpty } from './read-git-files';
 import { NativeDriver } from './native-backend';
 import type { LocalState } from '../core/git-driver';
+import type { TreeDiff } from '../core/git-backend';
 
 /** Where the config branch lands in a working copy fetched this way (a ref of ours, never checked out). */
 export const CONFIG_REF = 'refs/integralgit/config';
@@ -38,6 +39,8 @@ export interface Prefetched {
   readConfig: () => Promise<ConfigBranch>;
   /** the copy's local state: its refs read before the fetch, its `git status` run alongside it (SyncRequest.localBeforeFetch) */
   local: Promise<LocalState>;
+  /** `git diff-tree` HEAD → commit, started as soon as the fetch ended (SyncRequest.diffAfterFetch) */
+  diff: Promise<TreeDiff | null>;
 }
 
 /**
@@ -77,7 +80,8 @@ export async function prefetchWithConfig(req: PrefetchRequest): Promise<Prefetch
   // scan for the fetch to be handed to git (one helper spawns both: the long pole first)
   let fetchHandedOver = (): void => undefined;
   const handed = new Promise<void>((resolve) => (fetchHandedOver = resolve));
-  const { local: localState, refsRead } = await new NativeDriver().readLocalState(location, branch, handed);
+  const driver = new NativeDriver();
+  const { local: localState, refsRead } = await driver.readLocalState(location, branch, handed);
   await refsRead.catch(() => undefined);
   const fetchHead = path.join(location, '.git', 'FETCH_HEAD');
   fs.rmSync(fetchHead, { force: true });
@@ -111,9 +115,13 @@ export async function prefetchWithConfig(req: PrefetchRequest): Promise<Prefetch
   const commit = heads.get(branch);
   const configCommit = heads.get(CONFIG_BRANCH);
   if (!commit || !configCommit) return null;
+  // sync's diff, started now: it runs while the config is read and decided, instead of after
+  const diff = localState
+    .then(async ({ head }) => (head ? { from: head, to: commit, changes: await driver.diffTrees(location, head, commit) } : null))
+    .catch(() => null);
   const catFile = async (input: string): Promise<Buffer> =>
     (await runGit([...local.config.flatMap((c) => ['-c', c]), ...safe, 'cat-file', '--batch'], { cwd: location, env: local.env, input })).stdout;
-  return { location, branch, remote, commit, configCommit, readConfig: () => readConfigWithGit({ commit: configCommit, url: repo.url, catFile }), local: localState };
+  return { location, branch, remote, commit, configCommit, readConfig: () => readConfigWithGit({ commit: configCommit, url: repo.url, catFile }), local: localState, diff };
 }
 
 /**
