@@ -376,7 +376,7 @@ function headFileNames(dir: string, branchRef: string): boolean {
 }
 
 /** The paths git's two-tree merge refused ("Entry 'x' not uptodate", "Untracked working tree file 'x' would be overwritten"). */
-export function refusedPaths(stderr: string): string[] {
+function refusedPaths(stderr: string): string[] {
   const out: string[] = [];
   for (const m of stderr.matchAll(/^error: (?:Entry|Untracked working tree file|Updating) '(.+)' (?:not uptodate|would be overwritten|would lose untracked files)/gm)) out.push(m[1]);
   return out;
