@@ -9,6 +9,7 @@ import { prefetchWithConfig, runAutoMaintenance, type Prefetched } from '../work
 import { warmScriptParent } from '../script/script-parent';
 import type { DeploymentState } from './stages/stage';
 import type { LocalState } from '../workcopy/core/git-driver';
+import type { TreeDiff } from '../workcopy/core/git-backend';
 import { tracePhase } from '../trace/phase-trace';
 
 /**
@@ -66,6 +67,11 @@ export function prefetchedConfigReader(state: Readonly<DeploymentState>, pre: Pr
 /** The copy's local state the prefetch read (before its fetch), with prefetchedCommitFor. */
 export function prefetchedLocalFor(state: Readonly<DeploymentState>): Promise<LocalState> | undefined {
   return prefetchedCommitFor(state) ? state.prefetched?.local : undefined;
+}
+
+/** The diff HEAD → fetched commit the prefetch started, with prefetchedCommitFor. */
+export function prefetchedDiffFor(state: Readonly<DeploymentState>): Promise<TreeDiff | null> | undefined {
+  return prefetchedCommitFor(state) ? state.prefetched?.diff : undefined;
 }
 
 /** The commit the prefetch brought, when sync is about to fetch exactly that branch into that copy. */

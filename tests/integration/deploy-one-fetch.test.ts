@@ -130,6 +130,9 @@ describe('one git fetch for the code and the config (native backend)', () => {
     });
     expect(outcome).toMatchObject({ status: 'succeeded', commit: next });
     expect(cmds.filter((c) => c === 'fetch')).toHaveLength(1);
+    // sync's diff is the one the prefetch started as its fetch ended, not a second one
+    expect(cmds.filter((c) => c === 'diff-tree')).toHaveLength(1);
+    expect(cmds.indexOf('diff-tree')).toBeGreaterThan(cmds.indexOf('fetch'));
     expect(steps).toContainEqual(expect.stringContaining('in one fetch'));
     expect(fs.readFileSync(path.join(location(), 'index.html'), 'utf8')).toBe('v2\n');
     expect(git(location(), ['rev-parse', 'origin/master'])).toBe(next);

@@ -179,6 +179,17 @@ describe.each(BACKENDS)('working copy sync, %s backend', (backendName) => {
       expect(git(location, ['rev-parse', 'HEAD'])).toBe(before);
     });
 
+    it('updates a tracked file that was touched but not changed (its stat data differs from the index, its content does not)', async () => {
+      const { repo, location } = await deployed();
+      // a backup tool or `touch` leaves the content as it was: no local change, and the
+      // native update (reset --keep, which trusts the index's stat data) must see it so
+      const past = new Date(Date.now() - 3_600_000);
+      fs.utimesSync(path.join(location, 'README.md'), past, past);
+      const next = repo.commit({ 'README.md': 'two\n' });
+      expect((await backend.sync(req(repo, location))).commit).toBe(next);
+      expectSameAsGitCheckout(repo, location, next);
+    });
+
     it('counts a deleted tracked file and a mode change as local changes', async () => {
       const { repo, location } = await deployed();
       fs.rmSync(path.join(location, 'README.md'));
@@ -540,6 +551,20 @@ describe.each(BACKENDS)('working copy sync, %s backend', (backendName) => {
       pushRawTree(repo, [...base, { path: 'sub/keep.txt', content: 'k\n' }, { path: 'sub/.git /config', content: '[core]\n' }], 'evil');
       const err = await expectCode(backend.sync(req(repo, location)), 'IG_TREE_UNSAFE');
       expect((err.data as { paths: string[] }).paths).toEqual(['sub/.git ']);
+    });
+
+    it('takes a diff computed ahead of sync only for exactly its commits: one of other commits never hides an unsafe entry', async () => {
+      const { repo, location } = freshRepo({ 'README.md': 'readme\n', 'sub/keep.txt': 'k\n' });
+      const first = (await backend.sync(req(repo, location))).commit;
+      const before = snapshot(location);
+      const harmless = repo.commit({ 'n.txt': 'n\n' });
+      const evil = pushRawTree(repo, [...base, { path: 'sub/keep.txt', content: 'k\n' }, { path: 'sub/.git /config', content: '[core]\n' }], 'evil');
+      git(location, ['fetch', '-q', `file://${repo.bare}`, '+refs/heads/master:refs/remotes/origin/master']);
+      // what the one-fetch path would hand over had it fetched `harmless`: nothing unsafe in it
+      const stale = Promise.resolve({ from: first, to: harmless, changes: [{ path: 'n.txt', oldMode: null, newMode: '100644', newOid: '0'.repeat(40) }] });
+      const err = await expectCode(backend.sync(req(repo, location, { fetchedCommit: evil, diffAfterFetch: stale })), 'IG_TREE_UNSAFE');
+      expect((err.data as { paths: string[] }).paths).toEqual(['sub/.git ']);
+      expect(snapshot(location)).toEqual(before);
     });
 
     it('refuses a file `f` added beside an unchanged directory `f/` (duplicate entries), writing nothing', async () => {

@@ -4,6 +4,8 @@ import { GitFixture, FixtureRepo, git, makeTempDir } from '../helpers/git-fixtur
 import { createBackend } from '../../lib/workcopy/create-backend';
 import type { SyncRequest } from '../../lib/workcopy/core/git-backend';
 import { CHECKED_REF } from '../../lib/workcopy/core/git-driver';
+import { NativeDriver } from '../../lib/workcopy/native/native-backend';
+import { IntegralGitError } from '../../lib/errors';
 
 /**
  * Which git commands a native deployment runs (git trace2, switched on through
@@ -66,7 +68,7 @@ describe('git processes of a native deployment', () => {
     return starts.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0)).map((s) => s.name);
   }
 
-  it('updates a copy with five processes, the copy\'s config and refs read from its files, checkout and update-ref at once, and lists neither the tree nor the index', async () => {
+  it('updates a copy with four processes: the config and refs read from its files, one reset --keep, its own refs written as files; neither the tree nor the index listed', async () => {
     const repo = fx.createRepo('proc-a', { 'README.md': 'one\n', 'src/a.js': 'a\n' });
     const location = path.join(root, 'a');
     await backend.sync(req(repo, location));
@@ -76,9 +78,10 @@ describe('git processes of a native deployment', () => {
       commit = (await backend.sync(req(repo, location))).commit;
     });
     expect(commit).toBe(next);
-    expect(cmds.slice(0, 3)).toEqual(['status', 'fetch', 'diff-tree']);
-    expect([...cmds.slice(3)].sort()).toEqual(['checkout', 'update-ref']);
-    expect(git(location, ['rev-parse', 'HEAD', CHECKED_REF, 'refs/integralgit/deployed'])).toBe([next, next, next].join('\n'));
+    expect(cmds).toEqual(['status', 'fetch', 'diff-tree', 'reset']);
+    expect(git(location, ['rev-parse', 'HEAD', 'master', CHECKED_REF, 'refs/integralgit/deployed'])).toBe([next, next, next, next].join('\n'));
+    expect(git(location, ['symbolic-ref', 'HEAD'])).toBe('refs/heads/master');
+    expect(git(location, ['status', '--porcelain'])).toBe('');
   });
 
   it('asks git for the config and refs when the files are not the plain kind (packed refs, an include)', async () => {
@@ -115,6 +118,43 @@ describe('git processes of a native deployment', () => {
     expect(cmds).toContain('ls-tree');
     expect(cmds).not.toContain('ls-files');
     expect(cmds).not.toContain('branch');
+  });
+
+  it('refuses, writing nothing, a file that changed after the check and before the update (reset --keep), as a local change', async () => {
+    const repo = fx.createRepo('proc-e', { 'README.md': 'one\n', 'keep.txt': 'k\n' });
+    const location = path.join(root, 'e');
+    await backend.sync(req(repo, location));
+    const before = git(location, ['rev-parse', 'HEAD']);
+    const next = repo.commit({ 'README.md': 'two\n', 'new.txt': 'n\n' });
+    const driver = new NativeDriver();
+    const ctx = { repo: req(repo, location).repo, branch: 'master', remote: 'origin' };
+    await driver.fetch(location, ctx);
+    const changes = await driver.diffTrees(location, before, next);
+    // the edit lands between the status that found the copy clean and the update
+    fs.writeFileSync(path.join(location, 'README.md'), 'edited meanwhile\n');
+    const err = await driver.checkout(location, ctx, next, { changes: changes ?? undefined, submodules: false, upstreamSet: true }, () => undefined).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IntegralGitError);
+    expect((err as IntegralGitError).code).toBe('IG_WORKCOPY_DIRTY');
+    expect((err as IntegralGitError).message).toMatch(/^working copy has local changes: README\.md\./);
+    expect(fs.readFileSync(path.join(location, 'README.md'), 'utf8')).toBe('edited meanwhile\n');
+    expect(fs.existsSync(path.join(location, 'new.txt'))).toBe(false);
+    expect(git(location, ['rev-parse', 'HEAD'])).toBe(before);
+  });
+
+  it('starts the worktree scan only once the one-fetch path has handed git its fetch (readLocalState scanAfter)', async () => {
+    const repo = fx.createRepo('proc-f', { 'README.md': 'one\n' });
+    const location = path.join(root, 'f');
+    await backend.sync(req(repo, location));
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const read = await new NativeDriver().readLocalState(location, 'master', gate);
+    await read.refsRead;
+    let settled = false;
+    void read.local.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(settled).toBe(false);
+    release();
+    expect(await read.local).toMatchObject({ head: repo.head(), changed: [], unpublished: [] });
   });
 
   it('sets the upstream when it is missing', async () => {

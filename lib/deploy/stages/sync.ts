@@ -1,4 +1,4 @@
-import { prefetchedCommitFor, prefetchedLocalFor } from '../prefetch-for-deployment';
+import { prefetchedCommitFor, prefetchedDiffFor, prefetchedLocalFor } from '../prefetch-for-deployment';
 import { proceed, type DeploymentState, type Stage, type StageResult } from './stage';
 
 /**
@@ -22,6 +22,7 @@ export const sync: Stage = {
       noFetch: req.noFetch,
       fetchedCommit: prefetchedCommitFor(state),
       localBeforeFetch: prefetchedLocalFor(state),
+      diffAfterFetch: prefetchedDiffFor(state),
       onStep: recorder.step,
       logger: deps.logger,
     });

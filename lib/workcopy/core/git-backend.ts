@@ -1,6 +1,18 @@
 import type { Logger } from '../../log/logger';
 import type { RepoSettings } from '../../settings/types';
 import type { LocalState } from './git-driver';
+import type { TreeChange } from './tree-changes';
+
+/**
+ * HEAD → target as a driver's diffTrees gave it, computed ahead of sync (the one-fetch path
+ * starts it as its fetch ends, while the config is decided). A diff of two object ids never
+ * changes, so sync takes it only for exactly the ids it needs and else diffs itself.
+ */
+export interface TreeDiff {
+  from: string;
+  to: string;
+  changes: TreeChange[] | null;
+}
 
 /** What a deployment asks of the working copy (SPEC §4.3). */
 export interface SyncRequest {
@@ -24,6 +36,8 @@ export interface SyncRequest {
    * fetch moved any and its worktree scan alongside it (NativeDriver.readLocalState)
    */
   localBeforeFetch?: Promise<LocalState>;
+  /** With fetchedCommit: the diff HEAD → fetched commit started by that fetch's caller; null when it could not be had (never rejects) */
+  diffAfterFetch?: Promise<TreeDiff | null>;
   /** progress lines ("fetching origin/master from https://…", "checked out abc123 (was def456)") */
   onStep?: (line: string) => void;
   logger?: Logger;

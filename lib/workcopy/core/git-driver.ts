@@ -74,11 +74,12 @@ export interface GitDriver {
   head(dir: string): Promise<string | null>;
   /**
    * The config and state of an existing copy, read as cheaply as the driver can; writes
-   * nothing. `before`: the local state read just before a fetch into the copy (the one-fetch
+   * nothing but, with `forUpdate`, refreshed stat data in the index. `before`: the local state read just before a fetch into the copy (the one-fetch
    * path, native-prefetch.ts), taken as the copy's when HEAD has not moved since; a driver
-   * may ignore it and read afresh.
+   * may ignore it and read afresh. `forUpdate`: a sync follows, which writes the index
+   * anyway, so the scan may write the stat data it refreshed (a plan writes nothing).
    */
-  inspect(dir: string, branch: string, before?: Promise<LocalState>): Promise<CopyState>;
+  inspect(dir: string, branch: string, before?: Promise<LocalState>, forUpdate?: boolean): Promise<CopyState>;
   /** create or repoint `remote` to `url` (credentials already stripped); `current` is CopyState.remotes */
   setRemote(dir: string, remote: string, url: string, branch: string, current: Record<string, string>): Promise<void>;
   /** clone without checking anything out into `dir`, which does not exist yet */

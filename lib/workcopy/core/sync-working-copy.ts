@@ -6,7 +6,7 @@ import { assertCommitId } from '../../commit-id';
 import { assertBranchName, assertRemoteName } from './check-names';
 import { assertLocationAllowed } from './check-location';
 import { assertTreeSafe } from './check-tree-safety';
-import type { SyncPlan, SyncRequest, SyncResult } from './git-backend';
+import type { SyncPlan, SyncRequest, SyncResult, TreeDiff } from './git-backend';
 import type { CopyState, DriverContext, GitDriver, LocalState } from './git-driver';
 import { assertSameRepository, inspectLocation, LocationState } from './inspect-location';
 import { findOverwrittenUntracked, localChangesError } from './local-changes';
@@ -31,7 +31,7 @@ import { MODE_GITLINK, MODE_TREE, TreeEntry } from './tree-entry';
  * under the current rules (CHECKED_REF) or a symlink changes.
  */
 export async function syncWorkingCopy(driver: GitDriver, req: SyncRequest): Promise<SyncResult> {
-  const { loc, state, ctx, copy, steps, step } = await prepare(driver, req);
+  const { loc, state, ctx, copy, steps, step } = await prepare(driver, req, true);
   if (!copy) return cloneInto(driver, req, ctx, loc, state, steps, step);
 
   const url = stripCredentials(req.repo.url);
@@ -69,7 +69,7 @@ export async function syncWorkingCopy(driver: GitDriver, req: SyncRequest): Prom
   const previous = local.head;
   // the fetched id is not known to be a commit yet: diffTrees says, else it is resolved
   let commit = fetched && !req.targetCommit ? fetched : await resolveTarget(driver, loc, req, ctx);
-  const changes = previous && driver.diffTrees ? await driver.diffTrees(loc, previous, commit) : null;
+  const changes = previous && driver.diffTrees ? await diffTrees(driver, loc, previous, commit, req.diffAfterFetch) : null;
   if (!changes && commit === fetched) commit = await resolveTarget(driver, loc, req, ctx);
 
   let tree: TreeEntry[] | undefined;
@@ -127,7 +127,7 @@ export async function planSync(driver: GitDriver, req: SyncRequest): Promise<Syn
   return { action: 'update', previousCommit: previous, commit, steps };
 }
 
-async function prepare(driver: GitDriver, req: SyncRequest) {
+async function prepare(driver: GitDriver, req: SyncRequest, forUpdate = false) {
   assertBranchName(req.branch);
   assertRemoteName(req.remote);
   if (req.targetCommit !== undefined) assertCommitId(req.targetCommit);
@@ -136,7 +136,7 @@ async function prepare(driver: GitDriver, req: SyncRequest) {
   const state = await inspectLocation(loc, req.repo.url);
   let copy: CopyState | undefined;
   if (state === 'copy') {
-    copy = await driver.inspect(loc, req.branch, req.fetchedCommit ? req.localBeforeFetch : undefined);
+    copy = await driver.inspect(loc, req.branch, req.fetchedCommit ? req.localBeforeFetch : undefined, forUpdate);
     assertSameRepository(req.location, req.repo.url, req.remote, copy.remotes);
   }
   const steps: string[] = [];
@@ -157,6 +157,13 @@ function assertNoLocalChanges(req: SyncRequest, local: LocalState): void {
     all.push(`${n} local commit(s) not on the remote (${unpublished.slice(0, 3).map(short).join(', ')})`);
   }
   if (all.length > 0) throw localChangesError(req.location, all);
+}
+
+/** The diff `from` → `to`: the one started after the fetch when it is of exactly these ids, else the driver's now. */
+async function diffTrees(driver: GitDriver, loc: string, from: string, to: string, early: Promise<TreeDiff | null> | undefined): Promise<TreeChange[] | null> {
+  const known = early ? await early.catch(() => null) : null;
+  if (known && known.from === from && known.to === to) return known.changes;
+  return (driver.diffTrees as NonNullable<GitDriver['diffTrees']>)(loc, from, to);
 }
 
 async function isFile(abs: string): Promise<boolean> {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { RepoSettings, RunAs } from '../../settings/types';
 import { fetchFailed } from '../core/fetch-error';
 import { CHECKED_REF, CheckoutOptions, CopyState, DEPLOYED_REF, DriverContext, GitDriver, LocalState } from '../core/git-driver';
-import { TrackedLookup, trackedLookup, TrackedState } from '../core/local-changes';
+import { localChangesError, TrackedLookup, trackedLookup, TrackedState } from '../core/local-changes';
 import { redact } from '../core/redact';
 import { GitInvocation, localInvocation, networkInvocation } from './native-git-env';
 import { parseConfigZ, parseDiffTreeStdin, parseFetchHead, parseStatusV2 } from './parse-git-output';
@@ -11,8 +11,9 @@ import { stripCredentials } from '../../remote-url';
 import { GitCommandError, lastLines, runGit, RunGitResult } from './run-git';
 import type { TreeChange } from '../core/tree-changes';
 import { MODE_LINK, TreeEntry } from '../core/tree-entry';
-import { parsePlainConfig, PlainConfig, readRefsFromFiles } from './read-git-files';
+import { parsePlainConfig, PlainConfig, readFileOrEmpty, readRefsFromFiles } from './read-git-files';
 import { isFullCommitId } from '../../commit-id';
+import { writeOwnRefs } from './write-own-refs';
 
 /**
  * The native backend: the system git CLI, spawned with argument arrays. It brings SSH
@@ -22,9 +23,11 @@ import { isFullCommitId } from '../../commit-id';
  *
  * Each git process costs a few milliseconds of spawn and start-up before it does anything,
  * which on a small host is most of a deployment's time outside the fetch. So an update runs
- * as few as it can: the copy's config, status and refs are read by three processes at once,
- * the fetched commit is read from FETCH_HEAD, one diff-tree gives the target commit and what
- * changed, and refs are updated in one update-ref.
+ * as few as it can: the copy's config and refs are read from its files, `git status` scans
+ * the tree alongside the fetch (and leaves the index refreshed), the fetched commit is read
+ * from FETCH_HEAD, one diff-tree gives the target commit and what changed, one
+ * `reset --keep` updates the files that change, the index and the branch, and IntegralGit's
+ * own refs are written as files (write-own-refs.ts).
  */
 export class NativeDriver implements GitDriver {
   readonly name = 'native' as const;
@@ -89,12 +92,12 @@ export class NativeDriver implements GitDriver {
     return { remotes, upstream };
   }
 
-  async inspect(dir: string, branch: string, before?: Promise<LocalState>): Promise<CopyState> {
+  async inspect(dir: string, branch: string, before?: Promise<LocalState>, forUpdate = false): Promise<CopyState> {
     const plain = await readPlainConfig(dir);
     // the reads run at once; the config is awaited first so that a foreign copy is refused
     // as such whatever the others found
     const config = this.copyConfig(dir, branch, plain);
-    const { local, refsRead } = before ? this.localStateIfHeadStill(dir, branch, plain, before) : this.localState(dir, branch, plain);
+    const { local, refsRead } = before ? this.localStateIfHeadStill(dir, branch, plain, before, forUpdate) : this.localState(dir, branch, plain, { refreshIndex: forUpdate });
     local.catch(() => undefined);
     refsRead.catch(() => undefined);
     return { ...(await config), local, refsRead };
@@ -105,8 +108,8 @@ export class NativeDriver implements GitDriver {
    * (`refsRead`) a fetch into the copy may start while `git status` goes on. For the
    * one-fetch path (native-prefetch.ts), whose fetch happens before sync inspects the copy.
    */
-  async readLocalState(dir: string, branch: string): Promise<{ local: Promise<LocalState>; refsRead: Promise<void> }> {
-    const read = this.localState(dir, branch, await readPlainConfig(dir));
+  async readLocalState(dir: string, branch: string, scanAfter?: Promise<unknown>): Promise<{ local: Promise<LocalState>; refsRead: Promise<void> }> {
+    const read = this.localState(dir, branch, await readPlainConfig(dir), { refreshIndex: true, scanAfter });
     read.local.catch(() => undefined);
     read.refsRead.catch(() => undefined);
     return read;
@@ -118,13 +121,19 @@ export class NativeDriver implements GitDriver {
    * CLI may have moved HEAD meanwhile. Else everything is read again (the walk then starts
    * from the fetched tracking refs: a clean copy whose remote rewrote history is refused).
    */
-  private localStateIfHeadStill(dir: string, branch: string, plain: PlainConfig | undefined, before: Promise<LocalState>): { local: Promise<LocalState>; refsRead: Promise<void> } {
+  private localStateIfHeadStill(
+    dir: string,
+    branch: string,
+    plain: PlainConfig | undefined,
+    before: Promise<LocalState>,
+    refreshIndex: boolean,
+  ): { local: Promise<LocalState>; refsRead: Promise<void> } {
     const branchRef = `refs/heads/${branch}`;
     const local = (async () => {
       const [known, tips] = await Promise.all([before.catch(() => null), this.readTips(dir, branchRef, plain)]);
       const head = await headFromFile(dir, branchRef, tips);
       if (known && head !== undefined && known.head === head) return known;
-      return this.localState(dir, branch, plain).local;
+      return this.localState(dir, branch, plain, { refreshIndex }).local;
     })();
     return { local, refsRead: local.then(() => undefined) };
   }
@@ -140,10 +149,23 @@ export class NativeDriver implements GitDriver {
    * remote-tracking refs a fetch moves; and `git status`, the scan of the index and every
    * tracked file, which reads nothing a fetch writes. `refsRead` settles once the first part
    * is done, so the fetch can run alongside the scan only (sync-working-copy.ts).
+   *
+   * `refreshIndex`: the scan writes the stat data it refreshed into the index, as a plain
+   * `git status` does, so that the update after it (`reset --keep`, which looks only at the
+   * files that change) takes a file that was touched but not changed for unchanged; only for
+   * a sync, which writes the index anyway (a plan writes nothing). `scanAfter`: the scan
+   * waits for it (the one-fetch path hands git its fetch first: the fetch is the long pole).
    */
-  private localState(dir: string, branch: string, plain: PlainConfig | undefined): { local: Promise<LocalState>; refsRead: Promise<void> } {
+  private localState(
+    dir: string,
+    branch: string,
+    plain: PlainConfig | undefined,
+    opts: { refreshIndex?: boolean; scanAfter?: Promise<unknown> } = {},
+  ): { local: Promise<LocalState>; refsRead: Promise<void> } {
     const branchRef = `refs/heads/${branch}`;
-    const status = this.local(dir, ['--no-optional-locks', 'status', '--porcelain=v2', '-z', '--branch', '--no-ahead-behind', '--untracked-files=no', '--ignore-submodules=none']);
+    const args = ['status', '--porcelain=v2', '-z', '--branch', '--no-ahead-behind', '--untracked-files=no', '--ignore-submodules=none'];
+    const scan = (): Promise<RunGitResult> => this.local(dir, opts.refreshIndex ? args : ['--no-optional-locks', ...args]);
+    const status = opts.scanAfter ? opts.scanAfter.then(scan, scan) : scan();
     status.catch(() => undefined);
     const parsed = status.then((res) => parseStatusV2(res.stdout.toString('utf8')));
     parsed.catch(() => undefined);
@@ -283,7 +305,8 @@ export class NativeDriver implements GitDriver {
   }
 
   async checkout(dir: string, ctx: DriverContext, commit: string, opts: CheckoutOptions, onStep: (line: string) => void): Promise<void> {
-    await this.local(dir, ['checkout', '--quiet', '--force', '--no-recurse-submodules', '-B', ctx.branch, commit]);
+    if (opts.changes && headFileNames(dir, `refs/heads/${ctx.branch}`)) await this.resetKeep(dir, commit);
+    else await this.local(dir, ['checkout', '--quiet', '--force', '--no-recurse-submodules', '-B', ctx.branch, commit]);
     if (!opts.upstreamSet) await this.local(dir, ['branch', '--quiet', `--set-upstream-to=${ctx.remote}/${ctx.branch}`, ctx.branch], [128]);
     if (opts.submodules) {
       onStep('updating submodules');
@@ -295,8 +318,32 @@ export class NativeDriver implements GitDriver {
     }
   }
 
+  /**
+   * An update of a copy whose HEAD is on the branch and whose local changes were ruled out:
+   * `git reset --keep` is git's two-tree merge (read-tree -m -u HEAD <commit>) plus the
+   * branch's move, in one process. Unlike `checkout --force` it looks only at the files that
+   * change (checkout stats every tracked file again after `git status` did: the second scan
+   * at 100,000 files), and it refuses, writing nothing, when one of them differs from the
+   * index (changed since the check); that refusal is reported as the local change it is.
+   */
+  private async resetKeep(dir: string, commit: string): Promise<void> {
+    try {
+      await this.local(dir, ['reset', '--quiet', '--no-recurse-submodules', '--keep', commit]);
+    } catch (err) {
+      const paths = err instanceof GitCommandError ? refusedPaths(err.stderr) : [];
+      if (paths.length > 0) throw localChangesError(dir, paths);
+      throw err;
+    }
+  }
+
   async markDeployed(dir: string, commit: string): Promise<void> {
-    await this.local(dir, ['update-ref', '--stdin'], undefined, `update ${DEPLOYED_REF} ${commit}\nupdate ${CHECKED_REF} ${commit}\n`);
+    const updates: Array<[string, string]> = [
+      [DEPLOYED_REF, commit],
+      [CHECKED_REF, commit],
+    ];
+    // as another user (runAs) the files would belong to the server's user: git writes them then
+    if (!this.runAs && writeOwnRefs(path.join(dir, '.git'), parsePlainConfig(readFileOrEmpty(path.join(dir, '.git', 'config'))), updates)) return;
+    await this.local(dir, ['update-ref', '--stdin'], undefined, updates.map(([ref, oid]) => `update ${ref} ${oid}\n`).join(''));
   }
 }
 
@@ -321,6 +368,18 @@ async function headFromFile(dir: string, branchRef: string, tips: Map<string, st
   const text = (await fs.readFile(path.join(dir, '.git', 'HEAD'), 'utf8').catch(() => '')).trim();
   if (text === `ref: ${branchRef}`) return tips.get(branchRef) ?? null;
   return isFullCommitId(text) ? text : undefined;
+}
+
+/** HEAD is `ref: <branchRef>` (read from its file; false when it cannot be read). */
+function headFileNames(dir: string, branchRef: string): boolean {
+  return readFileOrEmpty(path.join(dir, '.git', 'HEAD')).trim() === `ref: ${branchRef}`;
+}
+
+/** The paths git's two-tree merge refused ("Entry 'x' not uptodate", "Untracked working tree file 'x' would be overwritten"). */
+function refusedPaths(stderr: string): string[] {
+  const out: string[] = [];
+  for (const m of stderr.matchAll(/^error: (?:Entry|Untracked working tree file|Updating) '(.+)' (?:not uptodate|would be overwritten|would lose untracked files)/gm)) out.push(m[1]);
+  return out;
 }
 
 /** Parse `git cat-file --batch` output into oid → content (utf8). */

@@ -8,9 +8,10 @@ import type { RepoSettings } from '../../settings/types';
 import { assertBranchName, assertRemoteName } from '../core/check-names';
 import { localInvocation, networkInvocation } from './native-git-env';
 import { runGit } from './run-git';
-import { parsePlainConfig } from './read-git-files';
+import { parsePlainConfig, readFileOrEmpty } from './read-git-files';
 import { NativeDriver } from './native-backend';
 import type { LocalState } from '../core/git-driver';
+import type { TreeDiff } from '../core/git-backend';
 
 /** Where the config branch lands in a working copy fetched this way (a ref of ours, never checked out). */
 export const CONFIG_REF = 'refs/integralgit/config';
@@ -38,6 +39,8 @@ export interface Prefetched {
   readConfig: () => Promise<ConfigBranch>;
   /** the copy's local state: its refs read before the fetch, its `git status` run alongside it (SyncRequest.localBeforeFetch) */
   local: Promise<LocalState>;
+  /** `git diff-tree` HEAD → commit, started as soon as the fetch ended (SyncRequest.diffAfterFetch) */
+  diff: Promise<TreeDiff | null>;
 }
 
 /**
@@ -66,15 +69,19 @@ export async function prefetchWithConfig(req: PrefetchRequest): Promise<Prefetch
   const safe = ['-c', `safe.directory=${location}`];
   // fetching the settings' URL into a copy of another repository is what sync refuses
   const configured =
-    remoteUrlFromFile(readOrEmpty(path.join(location, '.git', 'config')), remote) ??
+    remoteUrlFromFile(readFileOrEmpty(path.join(location, '.git', 'config')), remote) ??
     (await runGit([...local.config.flatMap((c) => ['-c', c]), ...safe, 'config', '--get', `remote.${remote}.url`], { cwd: location, env: local.env, okCodes: [1] })).stdout
       .toString('utf8')
       .trim();
   if (configured !== url) return null;
 
   // sync's local-state checks, started here so that `git status` (a scan of every tracked
-  // file) runs alongside the network fetch; the fetch waits for the refs they read
-  const { local: localState, refsRead } = await new NativeDriver().readLocalState(location, branch);
+  // file) runs alongside the network fetch; the fetch waits for the refs they read, and the
+  // scan for the fetch to be handed to git (one helper spawns both: the long pole first)
+  let fetchHandedOver = (): void => undefined;
+  const handed = new Promise<void>((resolve) => (fetchHandedOver = resolve));
+  const driver = new NativeDriver();
+  const { local: localState, refsRead } = await driver.readLocalState(location, branch, handed);
   await refsRead.catch(() => undefined);
   const fetchHead = path.join(location, '.git', 'FETCH_HEAD');
   fs.rmSync(fetchHead, { force: true });
@@ -99,17 +106,22 @@ export async function prefetchWithConfig(req: PrefetchRequest): Promise<Prefetch
     ],
     { cwd: location, env: inv.env, timeoutMs: req.timeoutMs, okCodes: [1, 128] },
   );
+  fetchHandedOver();
   req.onFetchStarted?.();
   const res = await fetching;
   if (res.code !== 0) return null;
   // removed above and written by this fetch of the remote just checked: no URL to compare
-  const heads = parseFetchHeads(readOrEmpty(fetchHead));
+  const heads = parseFetchHeads(readFileOrEmpty(fetchHead));
   const commit = heads.get(branch);
   const configCommit = heads.get(CONFIG_BRANCH);
   if (!commit || !configCommit) return null;
+  // sync's diff, started now: it runs while the config is read and decided, instead of after
+  const diff = localState
+    .then(async ({ head }) => (head ? { from: head, to: commit, changes: await driver.diffTrees(location, head, commit) } : null))
+    .catch(() => null);
   const catFile = async (input: string): Promise<Buffer> =>
     (await runGit([...local.config.flatMap((c) => ['-c', c]), ...safe, 'cat-file', '--batch'], { cwd: location, env: local.env, input })).stdout;
-  return { location, branch, remote, commit, configCommit, readConfig: () => readConfigWithGit({ commit: configCommit, url: repo.url, catFile }), local: localState };
+  return { location, branch, remote, commit, configCommit, readConfig: () => readConfigWithGit({ commit: configCommit, url: repo.url, catFile }), local: localState, diff };
 }
 
 /**
@@ -156,13 +168,5 @@ function statOrNull(file: string): fs.Stats | null {
     return fs.statSync(file);
   } catch {
     return null;
-  }
-}
-
-function readOrEmpty(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return '';
   }
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isFullCommitId } from '../../commit-id';
 
@@ -91,4 +92,16 @@ async function looseRefs(gitDir: string, dir: string): Promise<string[]> {
     else if (e.isFile() && !e.name.endsWith('.lock')) out.push(ref);
   }
   return out;
+}
+
+/**
+ * A small file of the copy read synchronously, '' when it cannot be read: on a deployment's
+ * path an asynchronous read is a thread-pool round trip, several ms on a loaded host.
+ */
+export function readFileOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
