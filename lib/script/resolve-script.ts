@@ -74,18 +74,18 @@ export function checkScriptRunnable(file: string, script: string, location: stri
 
   let head: Buffer;
   try {
-    head = readHead(file, 4);
+    head = readHead(file, SHEBANG_LINE_BYTES);
   } catch {
     return; // execute-only binaries cannot be read; exec will judge them
   }
-  if (!head.subarray(0, 2).equals(SHEBANG) && !head.equals(ELF_MAGIC)) {
+  if (!head.subarray(0, 2).equals(SHEBANG) && !head.subarray(0, 4).equals(ELF_MAGIC)) {
     throw new IntegralGitError(
       'IG_SCRIPT_FAILED',
       `deploy script ${script} (${file}) has no shebang line, so the system cannot tell which interpreter runs it: make its first line e.g. \`#!/bin/sh\` or \`#!/usr/bin/env bash\` and commit`,
       data,
     );
   }
-  if (head.subarray(0, 2).equals(SHEBANG)) checkInterpreter(file, script, location);
+  if (head.subarray(0, 2).equals(SHEBANG)) checkInterpreter(shebangLine(head), file, script, location);
 }
 
 /**
@@ -93,9 +93,8 @@ export function checkScriptRunnable(file: string, script: string, location: stri
  * group's note (script-parent.ts) is exec'd by a shell, which reports a failed exec only
  * as exit code 127 and a line in the log.
  */
-function checkInterpreter(file: string, script: string, location: string): void {
-  const shebang = readShebang(file);
-  const interpreter = shebang?.slice(2).trim().split(/\s+/)[0];
+function checkInterpreter(shebang: string, file: string, script: string, location: string): void {
+  const interpreter = shebang.slice(2).trim().split(/\s+/)[0];
   if (!interpreter || !path.isAbsolute(interpreter)) return; // exec will judge it
   let problem: string | undefined;
   try {
@@ -122,6 +121,13 @@ export function notExecutable(file: string, script: string, location: string): I
   );
 }
 
+/** Enough of a file for its `#!` line (the kernel itself reads at most 256 bytes of it). */
+const SHEBANG_LINE_BYTES = 256;
+
+function shebangLine(head: Buffer): string {
+  return head.toString('utf8').split('\n')[0].trim();
+}
+
 function readHead(file: string, length: number): Buffer {
   const fd = fs.openSync(file, 'r');
   try {
@@ -136,8 +142,8 @@ function readHead(file: string, length: number): Buffer {
 /** The script's `#!` line, for messages about a missing interpreter. */
 export function readShebang(file: string): string | undefined {
   try {
-    const head = readHead(file, 256).toString('utf8');
-    return head.startsWith('#!') ? head.split('\n')[0].trim() : undefined;
+    const head = readHead(file, SHEBANG_LINE_BYTES);
+    return head.subarray(0, 2).equals(SHEBANG) ? shebangLine(head) : undefined;
   } catch {
     return undefined;
   }
